@@ -1,0 +1,102 @@
+"""Every exception and warning class raised by tactical.
+
+All errors derive from :class:`TacticalError`. Errors about bad values also
+derive from :class:`ValueError` so that generic ``except ValueError`` code keeps
+working. Warnings are classes too, so users can filter them precisely::
+
+    import warnings
+    from tactical.errors import StaleCacheWarning
+    warnings.simplefilter("ignore", StaleCacheWarning)
+
+Messages say what went wrong, where (ticker, date, file) and how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TacticalError",
+    "DataError",
+    "DataGapError",
+    "NoDataError",
+    "WeightsError",
+    "FrequencyError",
+    "SourceError",
+    "CacheError",
+    "ConfigError",
+    "InsufficientHistoryError",
+    "MetricError",
+    "TacticalWarning",
+    "DataGapWarning",
+    "StaleCacheWarning",
+    "AlignmentWarning",
+    "SpliceWarning",
+    "MetricWarning",
+]
+
+
+class TacticalError(Exception):
+    """Root of every error raised by tactical."""
+
+
+class DataError(TacticalError, ValueError):
+    """Price, return or rate data is malformed (unsorted, duplicated, NaN, non-positive...)."""
+
+
+class DataGapError(DataError):
+    """A hole of missing values inside a fund's history."""
+
+
+class NoDataError(DataError):
+    """A ticker, file or date range produced no data at all."""
+
+
+class WeightsError(TacticalError, ValueError):
+    """Target weights are invalid: NaN, negative, unknown ticker, or not summing to 1."""
+
+
+class FrequencyError(TacticalError, ValueError):
+    """The frequency of a date index cannot be inferred, or is not the one required."""
+
+
+class ConfigError(TacticalError, ValueError):
+    """A strategy, schedule, rule, cost model or backtest option is out of range."""
+
+
+class InsufficientHistoryError(ConfigError):
+    """A strategy needs more history (lookback) than the prices provide before the start."""
+
+
+class MetricError(TacticalError, ValueError):
+    """A metric cannot be computed from the given inputs (too few periods, bad units...)."""
+
+
+class SourceError(TacticalError):
+    """A price source (Yahoo, a CSV folder...) failed; the cause is chained."""
+
+
+class CacheError(TacticalError):
+    """The local price cache is unusable (corrupt metadata, unwritable directory...)."""
+
+
+class TacticalWarning(UserWarning):
+    """Root of every warning issued by tactical."""
+
+
+class DataGapWarning(TacticalWarning):
+    """Data has gaps that were tolerated (for example rate holidays that were filled)."""
+
+
+class StaleCacheWarning(TacticalWarning):
+    """A refresh failed and cached data, possibly stale, was returned instead."""
+
+
+class AlignmentWarning(TacticalWarning):
+    """Aligning several funds shortened the window; the message names the fund that set it."""
+
+
+class SpliceWarning(TacticalWarning):
+    """A proxy splice was applied or is questionable."""
+
+
+class MetricWarning(TacticalWarning):
+    """A metric is undefined for the input and NaN was returned; the message says why."""
