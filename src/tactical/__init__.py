@@ -1,5 +1,50 @@
-"""tactical: backtest rebalancing and tactical asset allocation for 401(k)-style portfolios."""
+"""tactical: backtest rebalancing and tactical asset allocation for 401(k)-style portfolios.
+
+>>> import tactical as tc
+>>> from tactical.strategies import FixedWeights, Strategy, buy_and_hold
+"""
 
 from __future__ import annotations
 
+from tactical.backtest import backtest, backtest_many, feasible_start
+from tactical.cashflows import periodic_cashflows
+from tactical.costs import FixedCost, ProportionalCost
+from tactical.history import History
+from tactical.results import BacktestResult, ResultSet, xirr
+from tactical.strategies import (
+    DualMomentum,
+    FixedWeights,
+    Never,
+    OnSchedule,
+    RelativeMomentum,
+    Strategy,
+    Threshold,
+    TrendFilter,
+    buy_and_hold,
+    standard_benchmarks,
+)
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "BacktestResult",
+    "DualMomentum",
+    "FixedCost",
+    "FixedWeights",
+    "History",
+    "Never",
+    "OnSchedule",
+    "ProportionalCost",
+    "RelativeMomentum",
+    "ResultSet",
+    "Strategy",
+    "Threshold",
+    "TrendFilter",
+    "backtest",
+    "backtest_many",
+    "buy_and_hold",
+    "feasible_start",
+    "periodic_cashflows",
+    "standard_benchmarks",
+    "xirr",
+]

@@ -81,31 +81,34 @@ def validate_prices(prices: pd.DataFrame, *, allow_weekends: bool = False) -> pd
     idx = prices.index
     if idx.hasnans:
         raise DataError("prices' index has missing dates (NaT)")
-    dups = idx[idx.duplicated()]
-    if len(dups):
-        raise DataError(f"duplicate dates in prices: {_fmt(dups.unique())}; drop or merge them")
-    if not idx.is_monotonic_increasing:
-        pos = int(np.argmax(np.diff(idx.asi8) < 0))
+    stamps = idx.asi8
+    steps = np.diff(stamps)
+    if (steps <= 0).any():
+        dups = idx[idx.duplicated()]
+        if len(dups):
+            raise DataError(
+                f"duplicate dates in prices: {_fmt(dups.unique())}; drop or merge them"
+            )
+        pos = int(np.argmax(steps < 0))
         raise DataError(
             f"prices' dates are not sorted: {idx[pos].date()} comes before {idx[pos + 1].date()}; "
             "use prices.sort_index()"
         )
     if not allow_weekends:
-        weekend = idx[idx.dayofweek >= 5]
-        if len(weekend):
+        days = idx.to_numpy().astype("datetime64[D]").astype(np.int64)
+        weekend = (days + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday = 0
+        if weekend.any():
             raise DataError(
-                f"prices contain weekend dates: {_fmt(weekend)}; markets are closed then "
+                f"prices contain weekend dates: {_fmt(idx[weekend])}; markets are closed then "
                 "(pass allow_weekends=True for synthetic calendars)"
             )
-    out = prices.copy()
-    out.columns = pd.Index(cols)
-    for c in cols:
-        col = out[c]
-        if not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+    for c, dtype in zip(cols, prices.dtypes, strict=True):
+        if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            col = prices[c] if prices.columns.is_unique else prices.iloc[:, cols.index(c)]
             bad = pd.to_numeric(col, errors="coerce").isna() & col.notna()
             where = _fmt(idx[bad.to_numpy()]) if bad.any() else "some rows"
             raise DataError(f"non-numeric prices for {c} on {where}")
-    values = out.to_numpy(dtype=np.float64, copy=True)
+    values = prices.to_numpy(dtype=np.float64, copy=True)
     if np.isinf(values).any():
         r, c = np.argwhere(np.isinf(values))[0]
         raise DataError(f"infinite price for {cols[c]} on {idx[r].date()}")
@@ -117,15 +120,20 @@ def validate_prices(prices: pd.DataFrame, *, allow_weekends: bool = False) -> pd
             "prices must be > 0 (are these returns?)"
         )
     isnan = np.isnan(values)
-    for j, c in enumerate(cols):
-        col_nan = isnan[:, j]
-        if col_nan.all():
-            raise NoDataError(f"{c} has no prices at all in this frame")
-        first = int(np.argmax(~col_nan))
-        holes = np.flatnonzero(col_nan[first:]) + first
-        if len(holes):
+    if isnan.any():
+        # NaN is allowed only before a column's first price: once a column has had a
+        # price, every later row must have one too.
+        seen = np.logical_or.accumulate(~isnan, axis=0)
+        empty = np.flatnonzero(~seen[-1])
+        if len(empty):
+            raise NoDataError(f"{cols[empty[0]]} has no prices at all in this frame")
+        holes_mask = seen & isnan
+        gappy = np.flatnonzero(holes_mask.any(axis=0))
+        if len(gappy):
+            j = int(gappy[0])
+            holes = np.flatnonzero(holes_mask[:, j])
             raise DataGapError(
-                f"{c} has {len(holes)} missing price(s) inside its history, on "
+                f"{cols[j]} has {len(holes)} missing price(s) inside its history, on "
                 f"{_fmt(idx[holes])}; fill them from another source or start after them"
             )
     result = pd.DataFrame(values, index=idx.copy(), columns=pd.Index(cols))

@@ -1,0 +1,34 @@
+"""Strategies: allocators (what to hold), rebalance rules (when to trade), and Strategy.
+
+The exact rule of every built-in allocator is in
+:mod:`tactical.strategies.allocators`; the rebalance rules in
+:mod:`tactical.strategies.rebalancing`.
+"""
+
+from __future__ import annotations
+
+from tactical.strategies.allocators import (
+    Allocator,
+    DualMomentum,
+    FixedWeights,
+    RelativeMomentum,
+    TrendFilter,
+    check_weights,
+)
+from tactical.strategies.rebalancing import Never, OnSchedule, Threshold
+from tactical.strategies.strategy import Strategy, buy_and_hold, standard_benchmarks
+
+__all__ = [
+    "Allocator",
+    "DualMomentum",
+    "FixedWeights",
+    "Never",
+    "OnSchedule",
+    "RelativeMomentum",
+    "Strategy",
+    "Threshold",
+    "TrendFilter",
+    "buy_and_hold",
+    "check_weights",
+    "standard_benchmarks",
+]
