@@ -1,0 +1,431 @@
+"""Input handling shared by the metric modules: validation, frequency, rates.
+
+Private: the public names are re-exported by :mod:`tactical.metrics`.
+Validation happens once here; the formulas then work on 2-D float64 arrays.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from tactical.errors import FrequencyError, MetricError, MetricWarning
+
+Returns: TypeAlias = pd.Series | pd.DataFrame | np.ndarray
+"""Simple periodic decimal returns: Series, DataFrame (one column per strategy) or ndarray."""
+
+Rate: TypeAlias = float | pd.Series | np.ndarray
+"""An annual decimal rate (float) or per-period returns on the returns' dates."""
+
+Frequency: TypeAlias = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
+
+MAX_ANNUAL_RATE = 0.25
+"""Largest plausible annual risk-free rate or target; above it we assume a percentage."""
+
+# name, periods per year, allowed spacing between consecutive dates (days, inclusive)
+_FREQUENCIES: tuple[tuple[str, int, float, float], ...] = (
+    ("daily", 252, 1, 10),
+    ("weekly", 52, 4, 10),
+    ("monthly", 12, 19, 40),
+    ("quarterly", 4, 80, 100),
+    ("yearly", 1, 350, 380),
+)
+_MEDIAN_BANDS = {"daily": (0.5, 1.6), "weekly": (5, 9), "monthly": (26, 35)}
+_MEDIAN_BANDS |= {"quarterly": (85, 95), "yearly": (360, 370)}
+_PPY_BY_NAME = {name: ppy for name, ppy, _, _ in _FREQUENCIES}
+
+
+# ---------------------------------------------------------------------------
+# input handling: validate once at the edge, then work on 2-D float arrays
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    values: np.ndarray  # (n, k) float64, never written to
+    index: pd.DatetimeIndex | None
+    columns: pd.Index | None
+    kind: Literal["series", "frame", "array1", "array2"]
+    name: Hashable = None
+
+    @property
+    def labels(self) -> list[str]:
+        if self.columns is not None:
+            return [str(c) for c in self.columns]
+        return [str(i) for i in range(self.values.shape[1])]
+
+    def take(self, rows: np.ndarray) -> _Input:
+        index = None if self.index is None else self.index[rows]
+        return _Input(self.values[rows], index, self.columns, self.kind, self.name)
+
+
+def _describe_position(inp: _Input, row: int, col: int) -> str:
+    where = f"row {row}" if inp.index is None else f"{inp.index[row].date()}"
+    if inp.kind in ("frame", "array2"):
+        return f"column {inp.labels[col]!r} on {where}"
+    return f"on {where}"
+
+
+def _check_values(inp: _Input, what: str) -> None:
+    a = inp.values
+    bad = ~np.isfinite(a)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        kind = "NaN" if np.isnan(a[row, col]) else "an infinite value"
+        raise MetricError(
+            f"{what} contain {kind} ({int(bad.sum())} in all), "
+            f"first {_describe_position(inp, row, col)}; "
+            "metrics need complete data: cut every column to a common window "
+            "(e.g. returns.dropna()) or fill genuine gaps before calling"
+        )
+    if a.size and (a < -1.0).any():
+        row, col = np.argwhere(a < -1.0)[0]
+        raise MetricError(
+            f"{what} must be simple decimal returns >= -1, got {a[row, col]:.4g} "
+            f"{_describe_position(inp, row, col)}; log returns or percentages? "
+            "Use prices.pct_change() for simple returns"
+        )
+    n = a.shape[0]
+    if n >= 2:
+        # prices: every value positive and a typical one above +50 % per period
+        looks = (a > 0).all(axis=0) & (np.median(a, axis=0) > 0.5)
+        if looks.any():
+            col = int(np.argmax(looks))
+            label = f" (column {inp.labels[col]!r})" if inp.kind in ("frame", "array2") else ""
+            raise MetricError(
+                f"{what}{label} look like prices, not returns: every value is positive and "
+                f"the median is {np.median(a[:, col]):.4g}; pass returns, "
+                "e.g. prices.pct_change().dropna()"
+            )
+
+
+def _as_input(returns: Returns, what: str = "returns") -> _Input:
+    """Validate ``returns`` and hold it as a 2-D float64 array (never mutated)."""
+    if isinstance(returns, pd.Series):
+        values = returns.to_numpy(dtype=np.float64).reshape(-1, 1)
+        kind, columns, name = "series", None, returns.name
+        index = returns.index
+    elif isinstance(returns, pd.DataFrame):
+        values = returns.to_numpy(dtype=np.float64)
+        kind, columns, name = "frame", returns.columns, None
+        index = returns.index
+    elif isinstance(returns, np.ndarray | list | tuple):
+        arr = np.asarray(returns, dtype=np.float64)
+        if arr.ndim == 1:
+            values, kind = arr.reshape(-1, 1), "array1"
+        elif arr.ndim == 2:
+            values, kind = arr, "array2"
+        else:
+            raise MetricError(f"{what} must be 1-D or 2-D, got an array of shape {arr.shape}")
+        index, columns, name = None, None, None
+    else:
+        raise MetricError(
+            f"{what} must be a pandas Series, DataFrame or numpy array, "
+            f"got {type(returns).__name__}"
+        )
+    if index is not None:
+        if isinstance(index, pd.DatetimeIndex):
+            if not index.is_monotonic_increasing or not index.is_unique:
+                raise MetricError(f"{what} index must be sorted and unique dates")
+        else:
+            index = None
+    inp = _Input(values, index, columns, kind, name)
+    _check_values(inp, what)
+    return inp
+
+
+def _wrap(out: np.ndarray, inp: _Input) -> float | pd.Series | np.ndarray:
+    """Shape a per-column result like the input: float, Series or array."""
+    if inp.kind in ("series", "array1"):
+        return float(out[0])
+    if inp.kind == "frame":
+        return pd.Series(out, index=inp.columns, dtype=np.float64)
+    return out
+
+
+def _need(inp: _Input, n: int, metric: str) -> None:
+    if inp.values.shape[0] < n:
+        raise MetricError(
+            f"{metric} needs at least {n} periods of returns, got {inp.values.shape[0]}"
+        )
+
+
+def _warn_undefined(mask: np.ndarray, inp: _Input, metric: str, reason: str) -> None:
+    if mask.any():
+        if inp.kind in ("frame", "array2"):
+            cols = [lab for lab, m in zip(inp.labels, mask, strict=True) if m]
+            where = f" for {', '.join(repr(c) for c in cols[:5])}" + (
+                "..." if len(cols) > 5 else ""
+            )
+        else:
+            where = ""
+        warnings.warn(f"{metric} is NaN{where}: {reason}", MetricWarning, stacklevel=3)
+
+
+def infer_periods_per_year(index: pd.Index) -> int:
+    """Number of return periods per year implied by a date index.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex
+        Sorted dates of the returns, at least 3.
+
+    Returns
+    -------
+    int
+        252 (daily, trading days), 52 (weekly), 12 (monthly), 4 (quarterly)
+        or 1 (yearly).
+
+    Raises
+    ------
+    FrequencyError
+        If the index is not a DatetimeIndex, has fewer than 3 dates, or is
+        irregular: its median spacing matches no frequency, or one gap falls
+        outside that frequency's range (daily 1-10 days, weekly 4-10,
+        monthly 19-40, quarterly 80-100, yearly 350-380). Pass
+        ``periods_per_year`` explicitly or resample the returns.
+
+    Notes
+    -----
+    Daily means trading days (252 a year), as empyrical and quantstats
+    assume; for calendar-day data pass ``periods_per_year=365``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> infer_periods_per_year(pd.date_range("2020-01-31", periods=6, freq="ME"))
+    12
+    >>> infer_periods_per_year(pd.bdate_range("2020-01-01", periods=10))
+    252
+    """
+    if not isinstance(index, pd.DatetimeIndex):
+        raise FrequencyError(
+            "cannot infer periods_per_year without a DatetimeIndex; pass periods_per_year "
+            "(e.g. 252 for daily, 12 for monthly returns)"
+        )
+    if len(index) < 3:
+        raise FrequencyError(
+            f"cannot infer periods_per_year from {len(index)} dates; pass periods_per_year"
+        )
+    days = np.diff(index.values) / np.timedelta64(1, "D")
+    median = float(np.median(days))
+    for name, ppy, lo, hi in _FREQUENCIES:
+        mlo, mhi = _MEDIAN_BANDS[name]
+        if mlo <= median <= mhi:
+            outside = (days < lo) | (days > hi)
+            if outside.any():
+                i = int(np.argmax(outside))
+                raise FrequencyError(
+                    f"irregular {name} index: {days[i]:g} days between {index[i].date()} and "
+                    f"{index[i + 1].date()} (expected {lo:g}-{hi:g}); resample the returns "
+                    "to a regular frequency or pass periods_per_year explicitly"
+                )
+            return ppy
+    raise FrequencyError(
+        f"irregular index: median spacing {median:g} days matches no daily, weekly, monthly, "
+        "quarterly or yearly frequency; pass periods_per_year explicitly"
+    )
+
+
+def _periods_per_year(inp: _Input, periods_per_year: float | None) -> float:
+    if periods_per_year is None:
+        if inp.index is None:
+            raise FrequencyError(
+                "returns have no DatetimeIndex, so periods_per_year cannot be inferred; "
+                "pass periods_per_year (e.g. 252 daily, 12 monthly)"
+            )
+        return float(infer_periods_per_year(inp.index))
+    ppy = float(periods_per_year)
+    if not np.isfinite(ppy) or ppy <= 0:
+        raise MetricError(f"periods_per_year must be a positive number, got {periods_per_year!r}")
+    return ppy
+
+
+def per_period_rate(rate: float, periods_per_year: float) -> float:
+    """Per-period rate equivalent to an annual decimal ``rate``, geometrically.
+
+    Notes
+    -----
+    ``(1 + rate) ** (1 / periods_per_year) - 1``, as quantstats deannualises
+    its ``rf``. empyrical takes a per-period rate directly.
+
+    Raises
+    ------
+    MetricError
+        If ``rate`` is above 25 %/yr or below -5 %/yr: most likely a percentage
+        (4.5 meaning 4.5 %); divide by 100.
+
+    Examples
+    --------
+    >>> round(per_period_rate(0.1268250301319698, 12), 12)
+    0.01
+    """
+    r = float(rate)
+    if not np.isfinite(r):
+        raise MetricError(f"risk-free rate must be finite, got {rate!r}")
+    if r > MAX_ANNUAL_RATE or r < -0.05:
+        raise MetricError(
+            f"risk-free rate {rate!r} is not a plausible annual decimal rate; rates are decimals, "
+            f"not percent: for {r:g}% pass {r / 100:g} (divide by 100)"
+        )
+    return (1.0 + r) ** (1.0 / periods_per_year) - 1.0
+
+
+def _rate_per_period(
+    rate: Rate, inp: _Input, ppy: float, what: str = "risk_free"
+) -> float | np.ndarray:
+    """A scalar per-period rate, or an (n, 1) column aligned to ``inp``."""
+    if isinstance(rate, int | float | np.floating | np.integer) and not isinstance(rate, bool):
+        return per_period_rate(float(rate), ppy)
+    n = inp.values.shape[0]
+    if isinstance(rate, pd.Series):
+        if inp.index is None:
+            values = rate.to_numpy(dtype=np.float64)
+        else:
+            if not isinstance(rate.index, pd.DatetimeIndex):
+                raise MetricError(f"a {what} Series needs a DatetimeIndex")
+            aligned = rate.reindex(inp.index)
+            missing = aligned.isna().to_numpy()
+            if missing.any():
+                first = inp.index[int(np.argmax(missing))].date()
+                raise MetricError(
+                    f"{what} has no value on {int(missing.sum())} of the return dates, first "
+                    f"{first}; give one per-period return per date, e.g. "
+                    "tactical.data.cash_returns(quotes, returns.index)"
+                )
+            values = aligned.to_numpy(dtype=np.float64)
+    elif isinstance(rate, np.ndarray | list | tuple):
+        values = np.asarray(rate, dtype=np.float64)
+    else:
+        raise MetricError(
+            f"{what} must be an annual decimal rate (float) or a Series of per-period returns, "
+            f"got {type(rate).__name__}"
+        )
+    if values.ndim != 1 or len(values) != n:
+        raise MetricError(
+            f"{what} must hold one per-period return per period ({n}), got {len(values)}"
+        )
+    if not np.isfinite(values).all():
+        raise MetricError(f"{what} contains NaN or infinite values")
+    limit = (1.0 + MAX_ANNUAL_RATE) ** (1.0 / ppy) - 1.0
+    if values.size and (np.abs(values) > limit).any():
+        raise MetricError(
+            f"{what} per-period returns reach {np.abs(values).max():.4g}, more than "
+            f"{MAX_ANNUAL_RATE:.0%}/yr; looks like percent quotes, not per-period decimal returns: "
+            "convert T-bill quotes with tactical.data.cash_returns, or divide by 100"
+        )
+    return values.reshape(-1, 1)
+
+
+def _benchmark_pair(returns: Returns, benchmark: Returns, metric: str) -> tuple[_Input, np.ndarray]:
+    """Validate both and keep the dates they share; benchmark as an (n, 1) column."""
+    inp = _as_input(returns)
+    bench = _as_input(benchmark, what="benchmark returns")
+    if bench.values.shape[1] != 1:
+        raise MetricError("benchmark must be a single series of returns (one column)")
+    if inp.index is not None and bench.index is not None:
+        common = inp.index.intersection(bench.index)
+        if len(common) < len(inp.index) or len(common) < len(bench.index):
+            inp = inp.take(inp.index.get_indexer(common))
+            bench = bench.take(bench.index.get_indexer(common))
+    elif bench.values.shape[0] != inp.values.shape[0]:
+        raise MetricError(
+            f"returns ({inp.values.shape[0]}) and benchmark ({bench.values.shape[0]}) have "
+            "different lengths and no dates to align them"
+        )
+    if inp.values.shape[0] < 2:
+        raise MetricError(
+            f"{metric} needs at least two periods in common with the benchmark, "
+            f"got {inp.values.shape[0]}; check that both cover the same window"
+        )
+    return inp, bench.values
+
+
+def period_returns(
+    returns: pd.Series | pd.DataFrame, frequency: Frequency = "monthly"
+) -> pd.Series | pd.DataFrame:
+    """Compound returns into calendar periods (weeks, months, quarters, years).
+
+    Parameters
+    ----------
+    returns : Series or DataFrame
+        Simple decimal returns on a DatetimeIndex (usually daily).
+    frequency : {"weekly", "monthly", "quarterly", "yearly", "daily"}
+        Target period; ``"daily"`` returns the input unchanged.
+
+    Returns
+    -------
+    Series or DataFrame
+        One row per period, indexed by the **last date present** in that
+        period (a real trading day). A partial first or last period is kept as
+        it is.
+
+    Notes
+    -----
+    ``prod(1 + r_t) - 1`` within each period, computed with one
+    ``numpy.multiply.reduceat`` over all columns. Matches empyrical
+    ``aggregate_returns`` and quantstats monthly/yearly returns (which label
+    periods differently).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dates = pd.to_datetime(["2020-01-30", "2020-01-31", "2020-02-03"])
+    >>> r = pd.Series([0.1, 0.1, 0.5], index=dates)
+    >>> period_returns(r, "monthly").round(12).tolist()
+    [0.21, 0.5]
+    """
+    inp = _as_input(returns)
+    if inp.index is None:
+        raise MetricError("period_returns needs returns with a DatetimeIndex")
+    if frequency == "daily":
+        return returns.copy()
+    starts = _period_starts(inp.index, frequency)
+    values = np.multiply.reduceat(1.0 + inp.values, starts, axis=0) - 1.0
+    ends = np.r_[starts[1:], len(inp.index)] - 1
+    index = inp.index[ends]
+    if isinstance(returns, pd.Series):
+        return pd.Series(values[:, 0], index=index, name=returns.name)
+    return pd.DataFrame(values, index=index, columns=returns.columns)
+
+
+def _period_starts(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
+    if len(index) == 0:
+        raise MetricError("no returns to aggregate")
+    if frequency == "monthly":
+        codes = index.year * 12 + index.month
+    elif frequency == "yearly":
+        codes = index.year
+    elif frequency == "quarterly":
+        codes = index.year * 4 + index.quarter
+    elif frequency == "weekly":
+        codes = index.to_period("W").asi8
+    else:
+        raise MetricError(
+            f"frequency must be 'daily', 'weekly', 'monthly', 'quarterly' or 'yearly', "
+            f"got {frequency!r}"
+        )
+    codes = np.asarray(codes)
+    return np.r_[0, np.flatnonzero(np.diff(codes)) + 1]
+
+
+def frequency_name(periods_per_year: float) -> str:
+    """Human label for a number of periods per year (``12 -> "monthly"``)."""
+    for name, ppy in _PPY_BY_NAME.items():
+        if ppy == periods_per_year:
+            return name
+    return f"{periods_per_year:g} per year"
+
+
+def _sharpe_core(excess: np.ndarray, ppy: float) -> tuple[np.ndarray, np.ndarray]:
+    mean = excess.mean(axis=0)
+    std = excess.std(axis=0, ddof=1)
+    flat = std <= 1e-12 * np.abs(excess).max(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(flat, np.nan, mean / std * np.sqrt(ppy))
+    return out, flat

@@ -1,0 +1,829 @@
+"""Performance metrics: pure functions of simple periodic returns.
+
+Every public function takes ``returns`` first: simple decimal returns per
+period (0.01 = +1 %), never prices and never log returns.
+
+* a :class:`pandas.Series` gives a ``float``;
+* a :class:`pandas.DataFrame` gives a :class:`pandas.Series`, one value per
+  column, computed column-wise on one 2-D array (no Python loop over columns);
+* a 1-D :class:`numpy.ndarray` gives a ``float``, a 2-D one an array.
+
+Library-wide conventions (each docstring repeats the ones it uses):
+
+* ``periods_per_year`` is inferred from a :class:`~pandas.DatetimeIndex`
+  (:func:`infer_periods_per_year`: daily 252, weekly 52, monthly 12,
+  quarterly 4, yearly 1) or given. An irregular or missing index raises
+  :class:`~tactical.errors.FrequencyError`; there is no silent fallback.
+* Standard deviations are sample standard deviations (``ddof=1``), like
+  empyrical and quantstats. Annualisation multiplies a per-period standard
+  deviation by ``sqrt(periods_per_year)`` and a per-period mean by
+  ``periods_per_year``.
+* ``risk_free`` (and a Sortino ``target``) is an annual decimal rate (0.02 =
+  2 %/yr), turned into a per-period rate geometrically,
+  ``(1 + rate) ** (1 / periods_per_year) - 1`` (as quantstats does), or a
+  Series of per-period returns on the same dates (for T-bill quotes, convert
+  them first with ``tactical.data.cash_returns``). A rate above 25 %/yr is
+  taken for a percentage and raises :class:`~tactical.errors.MetricError`.
+* NaN or infinite values in ``returns`` raise :class:`~tactical.errors.MetricError`
+  naming the column and date; so do values below -1 and data that look like
+  prices. A metric that is undefined for valid input (zero variance, beta
+  near zero...) returns NaN and emits :class:`~tactical.errors.MetricWarning`
+  saying why.
+
+Rolling statistics live in :mod:`tactical.rolling`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tactical._metric_inputs import (
+    MAX_ANNUAL_RATE,
+    Frequency,
+    Rate,
+    Returns,
+    _as_input,
+    _need,
+    _period_starts,
+    _periods_per_year,
+    _rate_per_period,
+    _sharpe_core,
+    _warn_undefined,
+    _wrap,
+    frequency_name,
+    infer_periods_per_year,
+    per_period_rate,
+    period_returns,
+)
+from tactical.errors import MetricError
+from tactical.relative import (
+    alpha,
+    alpha_beta,
+    beta,
+    correlation,
+    down_capture,
+    information_ratio,
+    tracking_error,
+    treynor_ratio,
+    up_capture,
+)
+
+__all__ = [
+    "MAX_ANNUAL_RATE",
+    "Frequency",
+    "Rate",
+    "Returns",
+    "frequency_name",
+    "DrawdownInfo",
+    "alpha",
+    "alpha_beta",
+    "annual_volatility",
+    "beta",
+    "best_month",
+    "best_year",
+    "cagr",
+    "calmar_ratio",
+    "conditional_value_at_risk",
+    "correlation",
+    "down_capture",
+    "downside_deviation",
+    "drawdown_series",
+    "information_ratio",
+    "infer_periods_per_year",
+    "kurtosis",
+    "max_drawdown",
+    "max_drawdown_info",
+    "per_period_rate",
+    "period_returns",
+    "positive_periods",
+    "sharpe_ratio",
+    "skew",
+    "sortino_ratio",
+    "total_return",
+    "tracking_error",
+    "treynor_ratio",
+    "ulcer_index",
+    "up_capture",
+    "value_at_risk",
+    "worst_month",
+    "worst_year",
+]
+
+# ---------------------------------------------------------------------------
+# returns and growth
+# ---------------------------------------------------------------------------
+
+
+def total_return(returns: Returns) -> float | pd.Series | np.ndarray:
+    """Compounded return over the whole sample.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns, shape ``(n_periods,)`` or
+        ``(n_periods, n_strategies)``.
+
+    Returns
+    -------
+    float, Series or ndarray
+        Decimal (0.21 = +21 %); 0 for no returns.
+
+    Notes
+    -----
+    ``prod(1 + r_t) - 1``. Matches empyrical ``cum_returns_final`` and
+    quantstats ``comp``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> round(total_return(pd.Series([0.1, 0.1])), 12)
+    0.21
+    """
+    inp = _as_input(returns)
+    return _wrap(np.prod(1.0 + inp.values, axis=0) - 1.0, inp)
+
+
+def cagr(
+    returns: Returns,
+    periods_per_year: float | None = None,
+    *,
+    start: pd.Timestamp | str | None = None,
+) -> float | pd.Series | np.ndarray:
+    """Compound annual growth rate.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    periods_per_year : float, optional
+        Inferred from the index when omitted (see :func:`infer_periods_per_year`).
+    start : Timestamp or str, optional
+        The date of the starting value (the close before the first return).
+        When given, years are calendar years,
+        ``(last date - start).days / 365.25``, and ``periods_per_year`` is
+        not used.
+
+    Returns
+    -------
+    float, Series or ndarray
+        Annual decimal rate; -1 after a total loss.
+
+    Notes
+    -----
+    ``(1 + total_return) ** (1 / years) - 1`` with ``years = n /
+    periods_per_year`` (empyrical ``cagr``/``annual_return`` and quantstats
+    ``cagr`` use this count of periods) or calendar years when ``start`` is
+    given (what published tables and :func:`tactical.report.summary` use when
+    the window is known).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.Series([0.1, 0.1], index=pd.to_datetime(["2001-12-31", "2002-12-31"]))
+    >>> round(cagr(r, periods_per_year=1), 12)
+    0.1
+    >>> round(cagr(r, start="2000-12-31"), 4)  # 730 days / 365.25
+    0.1001
+    """
+    inp = _as_input(returns)
+    _need(inp, 1, "cagr")
+    growth = np.prod(1.0 + inp.values, axis=0)
+    if start is not None:
+        if inp.index is None:
+            raise MetricError("cagr with start= needs returns with a DatetimeIndex")
+        years = (inp.index[-1] - pd.Timestamp(start)).days / 365.25
+        if years <= 0:
+            raise MetricError(f"start {start} is not before the last return date")
+    else:
+        years = inp.values.shape[0] / _periods_per_year(inp, periods_per_year)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
+    return _wrap(out, inp)
+
+
+# ---------------------------------------------------------------------------
+# dispersion and risk-adjusted ratios
+# ---------------------------------------------------------------------------
+
+
+def annual_volatility(
+    returns: Returns, periods_per_year: float | None = None
+) -> float | pd.Series | np.ndarray:
+    """Annualised standard deviation of returns.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns, at least 2 periods.
+    periods_per_year : float, optional
+        Inferred from the index when omitted.
+
+    Returns
+    -------
+    float, Series or ndarray
+        Annual decimal (0.15 = 15 %).
+
+    Notes
+    -----
+    ``std(r, ddof=1) * sqrt(periods_per_year)``. Matches empyrical
+    ``annual_volatility`` and quantstats ``volatility``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(annual_volatility(np.array([0.01, -0.01]), periods_per_year=4), 12)
+    0.028284271247
+    """
+    inp = _as_input(returns)
+    _need(inp, 2, "annual_volatility")
+    ppy = _periods_per_year(inp, periods_per_year)
+    return _wrap(inp.values.std(axis=0, ddof=1) * np.sqrt(ppy), inp)
+
+
+def sharpe_ratio(
+    returns: Returns, risk_free: Rate = 0.0, periods_per_year: float | None = None
+) -> float | pd.Series | np.ndarray:
+    """Annualised Sharpe ratio.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns, at least 2 periods.
+    risk_free : float or Series
+        Annual decimal rate (0.02 = 2 %), or per-period returns on the same dates.
+    periods_per_year : float, optional
+        Inferred from the index when omitted.
+
+    Returns
+    -------
+    float, Series or ndarray
+        NaN with a :class:`~tactical.errors.MetricWarning` when excess
+        returns have zero variance.
+
+    Notes
+    -----
+    With excess returns ``x_t = r_t - rf_t`` (``rf_t`` per period):
+    ``mean(x) / std(x, ddof=1) * sqrt(periods_per_year)``. Matches empyrical
+    ``sharpe_ratio`` (given the per-period rate) and quantstats ``sharpe``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(sharpe_ratio(np.array([0.03, 0.01]), periods_per_year=4), 12)
+    2.828427124746
+    """
+    inp = _as_input(returns)
+    _need(inp, 2, "sharpe_ratio")
+    ppy = _periods_per_year(inp, periods_per_year)
+    rf = _rate_per_period(risk_free, inp, ppy)
+    out, flat = _sharpe_core(inp.values - rf, ppy)
+    _warn_undefined(flat, inp, "sharpe_ratio", "excess returns have zero variance")
+    return _wrap(out, inp)
+
+
+def downside_deviation(
+    returns: Returns, target: Rate = 0.0, periods_per_year: float | None = None
+) -> float | pd.Series | np.ndarray:
+    """Annualised downside deviation below a target, over all periods.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    target : float or Series
+        Minimum acceptable return: annual decimal rate, or per-period returns.
+    periods_per_year : float, optional
+        Inferred from the index when omitted.
+
+    Notes
+    -----
+    ``sqrt(mean(min(r_t - target_t, 0) ** 2)) * sqrt(periods_per_year)``, the
+    mean taken over **all** periods (periods above the target count as 0),
+    not the standard deviation of the losing periods. Matches empyrical
+    ``downside_risk`` and the denominator of quantstats ``sortino``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(downside_deviation(np.array([0.02, -0.02]), periods_per_year=1), 12)
+    0.014142135624
+    """
+    inp = _as_input(returns)
+    _need(inp, 1, "downside_deviation")
+    ppy = _periods_per_year(inp, periods_per_year)
+    excess = inp.values - _rate_per_period(target, inp, ppy, what="target")
+    below = np.minimum(excess, 0.0)
+    return _wrap(np.sqrt(np.mean(below * below, axis=0) * ppy), inp)
+
+
+def sortino_ratio(
+    returns: Returns, target: Rate = 0.0, periods_per_year: float | None = None
+) -> float | pd.Series | np.ndarray:
+    """Annualised Sortino ratio against a stated target.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns, at least 2 periods.
+    target : float or Series
+        Minimum acceptable return: annual decimal rate (often the risk-free
+        rate), or per-period returns on the same dates.
+    periods_per_year : float, optional
+        Inferred from the index when omitted.
+
+    Returns
+    -------
+    float, Series or ndarray
+        NaN with a :class:`~tactical.errors.MetricWarning` when no period is
+        below the target (the downside deviation is zero).
+
+    Notes
+    -----
+    With ``x_t = r_t - target_t``: ``mean(x) * periods_per_year /
+    downside_deviation``, where the downside deviation is
+    ``sqrt(mean(min(x, 0) ** 2)) * sqrt(periods_per_year)`` over all periods.
+    Matches empyrical ``sortino_ratio`` (``required_return`` = the per-period
+    target) and quantstats ``sortino`` (``rf`` = target). Where the downside
+    deviation is zero empyrical returns inf; we return NaN with a warning.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(sortino_ratio(np.array([0.04, -0.02]), periods_per_year=1), 12)
+    0.707106781187
+    """
+    inp = _as_input(returns)
+    _need(inp, 2, "sortino_ratio")
+    ppy = _periods_per_year(inp, periods_per_year)
+    excess = inp.values - _rate_per_period(target, inp, ppy, what="target")
+    below = np.minimum(excess, 0.0)
+    dd = np.sqrt(np.mean(below * below, axis=0))
+    flat = dd == 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(flat, np.nan, excess.mean(axis=0) / dd * np.sqrt(ppy))
+    _warn_undefined(flat, inp, "sortino_ratio", "no period is below the target")
+    return _wrap(out, inp)
+
+
+# ---------------------------------------------------------------------------
+# drawdowns
+# ---------------------------------------------------------------------------
+
+
+def _wealth(a: np.ndarray) -> np.ndarray:
+    """Growth of 1 with the starting value as row 0: shape (n + 1, k)."""
+    w = np.empty((a.shape[0] + 1, a.shape[1]))
+    w[0] = 1.0
+    np.cumprod(1.0 + a, axis=0, out=w[1:])
+    return w
+
+
+def _drawdowns(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    w = _wealth(a)
+    peak = np.maximum.accumulate(w, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dd = w / peak - 1.0
+    return w, peak, dd
+
+
+def drawdown_series(returns: Returns) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Drawdown from the running peak after each period.
+
+    Returns
+    -------
+    Series, DataFrame or ndarray
+        Same shape and index as ``returns``; values in ``[-1, 0]``.
+
+    Notes
+    -----
+    ``W_t / max(W_0..W_t) - 1`` with ``W_t = prod_{s<=t}(1 + r_s)`` and the
+    starting value ``W_0 = 1`` counting as a peak (a first-period loss is a
+    drawdown). Matches empyrical ``drawdown_series`` and quantstats
+    ``to_drawdown_series``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> drawdown_series(np.array([-0.5, 0.5, 1.0])).tolist()
+    [-0.5, -0.25, 0.0]
+    """
+    inp = _as_input(returns)
+    dd = _drawdowns(inp.values)[2][1:]
+    if inp.kind == "series":
+        return pd.Series(dd[:, 0], index=returns.index, name=inp.name)
+    if inp.kind == "frame":
+        return pd.DataFrame(dd, index=returns.index, columns=inp.columns)
+    return dd[:, 0] if inp.kind == "array1" else dd
+
+
+def max_drawdown(returns: Returns) -> float | pd.Series | np.ndarray:
+    """Maximum drawdown: the deepest fall from a running peak.
+
+    Returns
+    -------
+    float, Series or ndarray
+        A negative decimal (-0.55 = a 55 % fall) or 0.
+
+    Notes
+    -----
+    ``min_t drawdown_t`` (see :func:`drawdown_series`), measured on the
+    closes of the periods given: pass daily returns for daily closes,
+    ``period_returns(r, "monthly")`` for month-end closes. Matches empyrical
+    ``max_drawdown`` and quantstats ``max_drawdown``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> max_drawdown(np.array([0.1, -0.5, 0.2]))
+    -0.5
+    """
+    inp = _as_input(returns)
+    dd = _drawdowns(inp.values)[2]
+    return _wrap(dd.min(axis=0), inp)
+
+
+@dataclass(frozen=True, slots=True)
+class DrawdownInfo:
+    """The maximum drawdown of one series.
+
+    Attributes
+    ----------
+    depth : float
+        Negative decimal (``max_drawdown``); 0 if there was none.
+    peak, trough : Timestamp
+        Last date at the high before the fall, and date of the low. The peak
+        is the ``start`` given to :func:`max_drawdown_info` (NaT if none) when
+        the fall starts with the first return.
+    recovery : Timestamp
+        First date back at or above the peak; NaT if not recovered by the end.
+    length : int
+        Periods from peak to recovery, or to the last date if not recovered.
+    recovered : bool
+        Whether the peak was regained.
+    """
+
+    depth: float
+    peak: pd.Timestamp
+    trough: pd.Timestamp
+    recovery: pd.Timestamp
+    length: int
+    recovered: bool
+
+
+def max_drawdown_info(
+    returns: pd.Series | pd.DataFrame, *, start: pd.Timestamp | str | None = None
+) -> DrawdownInfo | pd.DataFrame:
+    """Depth, peak, trough and recovery dates and length of the maximum drawdown.
+
+    Parameters
+    ----------
+    returns : Series or DataFrame
+        Simple decimal returns on a DatetimeIndex.
+    start : Timestamp or str, optional
+        Date of the starting value (the close before the first return); used
+        as the peak date when the drawdown starts at once.
+
+    Returns
+    -------
+    DrawdownInfo or DataFrame
+        A :class:`DrawdownInfo` for a Series; for a DataFrame one row per
+        column with columns ``depth, peak, trough, recovery, length, recovered``.
+
+    Notes
+    -----
+    Same drawdown as :func:`max_drawdown` (empyrical, quantstats). Among
+    equal highs the last one before the trough is the peak. Computed for all
+    columns at once with array masks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dates = pd.date_range("2020-01-31", periods=4, freq="ME")
+    >>> r = pd.Series([0.1, -0.5, 0.2, 1.0], index=dates)
+    >>> info = max_drawdown_info(r)
+    >>> info.depth, info.peak.date(), info.trough.date(), info.recovery.date(), info.length
+    (-0.5, datetime.date(2020, 1, 31), datetime.date(2020, 2, 29), datetime.date(2020, 4, 30), 3)
+    """
+    inp = _as_input(returns)
+    if inp.index is None:
+        raise MetricError("max_drawdown_info needs returns with a DatetimeIndex")
+    w, peak, dd = _drawdowns(inp.values)
+    n1, k = w.shape
+    cols = np.arange(k)
+    pos = np.arange(n1)[:, None]
+    trough = np.argmin(dd, axis=0)
+    depth = dd[trough, cols]
+    peak_value = peak[trough, cols]
+    at_peak = (w == peak_value) & (pos <= trough)
+    peak_pos = np.where(at_peak, pos, -1).max(axis=0)
+    back = (w >= peak_value) & (pos > trough)
+    recovered = back.any(axis=0)
+    rec_pos = np.where(recovered, np.argmax(back, axis=0), -1)
+    none = depth >= 0
+    length = np.where(recovered, rec_pos - peak_pos, (n1 - 1) - peak_pos)
+    length = np.where(none, 0, length)
+    dates = pd.DatetimeIndex([pd.NaT if start is None else pd.Timestamp(start)]).append(inp.index)
+
+    def at(p: np.ndarray, ok: np.ndarray) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(
+            np.where(ok, dates.values[np.clip(p, 0, n1 - 1)], np.datetime64("NaT"))
+        )
+
+    peaks = at(peak_pos, ~none)
+    troughs = at(trough, ~none)
+    recoveries = at(rec_pos, recovered & ~none)
+    if inp.kind == "series":
+        return DrawdownInfo(
+            float(depth[0]),
+            peaks[0],
+            troughs[0],
+            recoveries[0],
+            int(length[0]),
+            bool(recovered[0] or none[0]),
+        )
+    return pd.DataFrame(
+        {
+            "depth": depth,
+            "peak": peaks,
+            "trough": troughs,
+            "recovery": recoveries,
+            "length": length.astype(np.int64),
+            "recovered": recovered | none,
+        },
+        index=inp.columns,
+    )
+
+
+def calmar_ratio(
+    returns: Returns,
+    periods_per_year: float | None = None,
+    *,
+    start: pd.Timestamp | str | None = None,
+) -> float | pd.Series | np.ndarray:
+    """Calmar ratio: CAGR over the absolute maximum drawdown.
+
+    Notes
+    -----
+    ``cagr(returns) / abs(max_drawdown(returns))`` over the whole sample
+    (not the trailing 36 months of the original definition). Matches
+    empyrical ``calmar_ratio`` and quantstats ``calmar``. NaN with a warning
+    if there was no drawdown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(calmar_ratio(np.array([0.5, -0.2]), periods_per_year=1), 12)
+    0.477225575052
+    """
+    inp = _as_input(returns)
+    growth = cagr(returns, periods_per_year, start=start)
+    mdd = _drawdowns(inp.values)[2].min(axis=0)
+    none = mdd == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(none, np.nan, np.atleast_1d(np.asarray(growth, dtype=float)) / np.abs(mdd))
+    _warn_undefined(none, inp, "calmar_ratio", "there was no drawdown")
+    return _wrap(out, inp)
+
+
+def ulcer_index(returns: Returns) -> float | pd.Series | np.ndarray:
+    """Ulcer index: root mean square of the drawdowns, as a decimal.
+
+    Notes
+    -----
+    ``sqrt(mean(drawdown_t ** 2))`` over the ``n`` periods (Martin's
+    definition, in decimals: multiply by 100 for his percent units).
+    quantstats ``ulcer_index`` divides the sum of squares by ``n - 1``
+    instead; ours is theirs times ``sqrt((n - 1) / n)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(ulcer_index(np.array([-0.5, 1.0])), 12)
+    0.353553390593
+    """
+    inp = _as_input(returns)
+    _need(inp, 1, "ulcer_index")
+    dd = _drawdowns(inp.values)[2][1:]
+    return _wrap(np.sqrt(np.mean(dd * dd, axis=0)), inp)
+
+
+# ---------------------------------------------------------------------------
+# distribution
+# ---------------------------------------------------------------------------
+
+
+def _period_extreme(returns: Returns, frequency: str, best: bool) -> object:
+    inp = _as_input(returns)
+    if inp.index is None:
+        raise MetricError(f"best/worst {frequency} returns need a DatetimeIndex")
+    starts = _period_starts(inp.index, frequency)
+    agg = np.multiply.reduceat(1.0 + inp.values, starts, axis=0) - 1.0
+    return _wrap(agg.max(axis=0) if best else agg.min(axis=0), inp)
+
+
+def best_month(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
+    """Best calendar-month compounded return.
+
+    Notes
+    -----
+    ``max`` of :func:`period_returns` ``(returns, "monthly")``; a partial first
+    or last month counts as it is. quantstats ``best(aggregate="ME")`` agrees.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dates = pd.to_datetime(["2020-01-30", "2020-01-31", "2020-02-03"])
+    >>> r = pd.Series([0.1, 0.1, -0.2], index=dates)
+    >>> round(best_month(r), 12), round(worst_month(r), 12)
+    (0.21, -0.2)
+    """
+    return _period_extreme(returns, "monthly", True)  # type: ignore[return-value]
+
+
+def worst_month(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
+    """Worst calendar-month compounded return; see :func:`best_month`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.Series([-0.1, 0.05], index=pd.to_datetime(["2020-01-31", "2020-02-28"]))
+    >>> round(worst_month(r), 12)
+    -0.1
+    """
+    return _period_extreme(returns, "monthly", False)  # type: ignore[return-value]
+
+
+def best_year(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
+    """Best calendar-year compounded return (a partial first or last year counts as it is).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dates = pd.to_datetime(["2020-06-30", "2020-12-31", "2021-01-04"])
+    >>> r = pd.Series([0.1, 0.1, -0.2], index=dates)
+    >>> round(best_year(r), 12), round(worst_year(r), 12)
+    (0.21, -0.2)
+    """
+    return _period_extreme(returns, "yearly", True)  # type: ignore[return-value]
+
+
+def worst_year(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
+    """Worst calendar-year compounded return; see :func:`best_year`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.Series([-0.1, 0.05], index=pd.to_datetime(["2020-12-31", "2021-12-31"]))
+    >>> round(worst_year(r), 12)
+    -0.1
+    """
+    return _period_extreme(returns, "yearly", False)  # type: ignore[return-value]
+
+
+def positive_periods(returns: Returns) -> float | pd.Series | np.ndarray:
+    """Fraction of periods with a strictly positive return.
+
+    Notes
+    -----
+    ``count(r > 0) / n``; zero returns are not positive. Matches quantstats
+    ``win_rate`` only when no return is exactly zero (it drops zeros).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> positive_periods(np.array([0.01, 0.0, -0.01, 0.02]))
+    0.5
+    """
+    inp = _as_input(returns)
+    _need(inp, 1, "positive_periods")
+    return _wrap(np.mean(inp.values > 0, axis=0), inp)
+
+
+def value_at_risk(returns: Returns, confidence: float = 0.95) -> float | pd.Series | np.ndarray:
+    """Historical value at risk: the ``1 - confidence`` quantile of returns.
+
+    Returns
+    -------
+    float, Series or ndarray
+        A return (negative for a loss), per period of the input.
+
+    Notes
+    -----
+    ``quantile(r, 1 - confidence)`` with linear interpolation
+    (``numpy.percentile``'s default). Matches empyrical ``value_at_risk``
+    (``cutoff = 1 - confidence``); quantstats ``value_at_risk`` is parametric
+    (normal), a different estimator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(value_at_risk(np.array([-0.04, -0.02, 0.0, 0.02, 0.04]), confidence=0.75), 12)
+    -0.02
+    """
+    inp = _as_input(returns)
+    _need(inp, 1, "value_at_risk")
+    _check_confidence(confidence)
+    return _wrap(np.percentile(inp.values, 100 * (1 - confidence), axis=0), inp)
+
+
+def _check_confidence(confidence: float) -> None:
+    if not 0.5 <= confidence < 1:
+        raise MetricError(
+            f"confidence must be a decimal in [0.5, 1), e.g. 0.95, got {confidence!r}"
+        )
+
+
+def conditional_value_at_risk(
+    returns: Returns, confidence: float = 0.95
+) -> float | pd.Series | np.ndarray:
+    """Historical conditional value at risk (expected shortfall).
+
+    Notes
+    -----
+    Mean of the returns at or below :func:`value_at_risk`. Matches
+    quantstats ``conditional_value_at_risk(method="historical")`` and
+    empyrical ``conditional_value_at_risk`` (which averages the
+    ``floor((n - 1)(1 - confidence)) + 1`` lowest returns: the same set when
+    there are no ties at the quantile).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.array([-0.04, -0.02, 0.0, 0.02, 0.04])
+    >>> round(conditional_value_at_risk(r, confidence=0.75), 12)
+    -0.03
+    """
+    inp = _as_input(returns)
+    _need(inp, 1, "conditional_value_at_risk")
+    _check_confidence(confidence)
+    a = inp.values
+    var = np.percentile(a, 100 * (1 - confidence), axis=0)
+    tail = a <= var
+    return _wrap(np.sum(np.where(tail, a, 0.0), axis=0) / tail.sum(axis=0), inp)
+
+
+def skew(returns: Returns) -> float | pd.Series | np.ndarray:
+    """Sample skewness, bias-corrected (adjusted Fisher-Pearson).
+
+    Notes
+    -----
+    ``G1 = g1 * sqrt(n (n - 1)) / (n - 2)`` with ``g1 = m3 / m2 ** 1.5`` and
+    central moments ``m_k = mean((r - mean(r)) ** k)``. Matches
+    ``pandas.Series.skew`` and quantstats ``skew``; empyrical uses
+    ``scipy.stats.skew`` (``bias=True``, the uncorrected ``g1``). Needs 3
+    periods; NaN with a warning for constant returns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(skew(np.array([0.0, 0.0, 0.03])), 12)
+    1.732050807569
+    """
+    inp = _as_input(returns)
+    _need(inp, 3, "skew")
+    a = inp.values
+    n = a.shape[0]
+    d = a - a.mean(axis=0)
+    m2 = np.mean(d * d, axis=0)
+    m3 = np.mean(d * d * d, axis=0)
+    flat = m2 <= 1e-24 * np.maximum(np.mean(a * a, axis=0), 1e-300)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g1 = m3 / m2**1.5
+    out = np.where(flat, np.nan, g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0))
+    _warn_undefined(flat, inp, "skew", "returns are constant")
+    return _wrap(out, inp)
+
+
+def kurtosis(returns: Returns) -> float | pd.Series | np.ndarray:
+    """Sample excess kurtosis, bias-corrected (0 for a normal distribution).
+
+    Notes
+    -----
+    ``G2 = ((n + 1) g2 + 6) (n - 1) / ((n - 2)(n - 3))`` with
+    ``g2 = m4 / m2 ** 2 - 3``. Matches ``pandas.Series.kurt`` and quantstats
+    ``kurtosis``; empyrical uses ``scipy.stats.kurtosis`` (``bias=True``).
+    Needs 4 periods; NaN with a warning for constant returns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(kurtosis(np.array([0.0, 0.0, 0.0, 0.04])), 12)
+    4.0
+    """
+    inp = _as_input(returns)
+    _need(inp, 4, "kurtosis")
+    a = inp.values
+    n = a.shape[0]
+    d = a - a.mean(axis=0)
+    d2 = d * d
+    m2 = np.mean(d2, axis=0)
+    m4 = np.mean(d2 * d2, axis=0)
+    flat = m2 <= 1e-24 * np.maximum(np.mean(a * a, axis=0), 1e-300)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g2 = m4 / (m2 * m2) - 3.0
+    out = np.where(flat, np.nan, ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)))
+    _warn_undefined(flat, inp, "kurtosis", "returns are constant")
+    return _wrap(out, inp)
