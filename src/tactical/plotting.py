@@ -1,0 +1,903 @@
+"""Charts of backtest results, drawn with matplotlib.
+
+Every chart takes results and an optional ``ax`` and returns the
+:class:`~matplotlib.axes.Axes` it drew on. None of them calls ``show()`` or
+touches global style (``rcParams``, ``plt.style``); matplotlib is imported
+inside the functions so ``import tactical`` stays fast.
+
+Inputs
+------
+Where it makes sense a chart accepts a :class:`~tactical.results.ResultSet`,
+a single :class:`~tactical.results.BacktestResult`, or plain daily simple
+returns (a ``Series``, or a ``DataFrame`` with one column per strategy). For
+plain returns the start value is placed one business day before the first
+return, since a return needs a previous value.
+
+Colours
+-------
+:func:`strategy_colors` gives each strategy a colour by its position in the
+results, so the same results draw each strategy in the same colour on every
+chart. External benchmarks (returns passed to ``benchmarks=``) are drawn in
+neutral dark greys with dashed lines; holdings in allocation charts use a
+separate palette so they are never mistaken for strategies.
+
+Figures
+-------
+With ``ax=None`` a chart opens a new pyplot figure (so it shows in Jupyter);
+:func:`tear_sheet` and :func:`html_report` build
+:class:`~matplotlib.figure.Figure` objects directly and leave no pyplot
+figure open.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tactical._typing import CASH
+from tactical.errors import ConfigError
+from tactical.results import BacktestResult, ResultSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "strategy_colors",
+    "plot_equity",
+    "plot_drawdowns",
+    "plot_rolling_returns",
+    "plot_annual_returns",
+    "plot_allocation",
+    "plot_monthly_heatmap",
+    "tear_sheet",
+    "html_report",
+]
+
+Results = ResultSet | BacktestResult | pd.DataFrame | pd.Series
+
+# tab10 without its grey (grey is kept for benchmarks), then the light tab20 shades.
+_STRATEGY_PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#bcbd22", "#17becf",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
+    "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
+)  # fmt: skip
+# (colour, dash style) for external benchmarks: neutral, distinct.
+_BENCHMARK_STYLES = (
+    ("#222222", "--"),
+    ("#777777", "--"),
+    ("#222222", ":"),
+    ("#777777", ":"),
+    ("#222222", "-."),
+    ("#777777", "-."),
+)
+# Holdings in allocation charts: ColorBrewer Set2 and Dark2 (colour-blind safe), cash in grey.
+_HOLDING_PALETTE = (
+    "#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494",
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+)  # fmt: skip
+_CASH_COLOR = "#c8c8c8"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LINE_WIDTH = 1.4
+_DEFAULT_SIZE = (10.0, 5.0)
+
+
+# ---------------------------------------------------------------- colours
+
+
+def strategy_colors(names: Sequence[str] | ResultSet) -> dict[str, str]:
+    """Colour of each strategy, by its position in ``names``.
+
+    Parameters
+    ----------
+    names : sequence of str or ResultSet
+        Strategy names in display order (a ``ResultSet`` gives its own order).
+
+    Returns
+    -------
+    dict of str to str
+        ``name -> hex colour``. Position ``i`` always gets the same colour, so
+        the same results draw each strategy in the same colour on every chart.
+        The first nine are tab10 without its grey (kept for benchmarks), the
+        next nine their light shades; beyond 18 strategies colours repeat.
+
+    Examples
+    --------
+    >>> strategy_colors(["60/40", "Trend", "SPY"])
+    {'60/40': '#1f77b4', 'Trend': '#ff7f0e', 'SPY': '#2ca02c'}
+    """
+    keys = list(names.names) if isinstance(names, ResultSet) else list(names)
+    return {k: _STRATEGY_PALETTE[i % len(_STRATEGY_PALETTE)] for i, k in enumerate(keys)}
+
+
+def _holding_colors(holdings: Sequence[str]) -> dict[str, str]:
+    """Colour per holding in first-seen order; cash is always light grey."""
+    colors: dict[str, str] = {}
+    i = 0
+    for h in holdings:
+        if h in colors:
+            continue
+        if h == CASH:
+            colors[h] = _CASH_COLOR
+        else:
+            colors[h] = _HOLDING_PALETTE[i % len(_HOLDING_PALETTE)]
+            i += 1
+    return colors
+
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, slots=True)
+class _Panel:
+    """Results normalised for plotting: daily returns and growth of 1, one column each."""
+
+    names: list[str]
+    returns: pd.DataFrame
+    growth: pd.DataFrame  # growth of 1, first row = start (value 1)
+    results: dict[str, BacktestResult]  # empty for plain returns
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return self.growth.index[0]
+
+    @property
+    def end(self) -> pd.Timestamp:
+        return self.growth.index[-1]
+
+    @property
+    def window_text(self) -> str:
+        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
+
+def _as_panel(results: Results) -> _Panel:
+    """Normalise any accepted input to a :class:`_Panel` without mutating it."""
+    if isinstance(results, BacktestResult):
+        results = ResultSet({results.name: results})
+    if isinstance(results, ResultSet):
+        return _Panel(
+            names=results.names,
+            returns=results.returns,
+            growth=results.growth(1.0),
+            results=dict(results.items()),
+        )
+    if isinstance(results, pd.Series):
+        results = results.to_frame(name=results.name if results.name is not None else "returns")
+    if isinstance(results, pd.DataFrame):
+        if not isinstance(results.index, pd.DatetimeIndex):
+            raise ConfigError(
+                "plain returns need a DatetimeIndex; got "
+                f"{type(results.index).__name__}. Pass daily returns indexed by date."
+            )
+        if results.empty:
+            raise ConfigError("the returns to plot are empty")
+        returns = results.astype(float).sort_index()
+        returns.columns = [str(c) for c in returns.columns]
+        start = returns.index[0] - pd.offsets.BDay(1)
+        growth = (1.0 + returns.fillna(0.0)).cumprod()
+        growth = growth.where(returns.notna().cummax())  # NaN before a column's first return
+        first = pd.DataFrame(
+            1.0, index=pd.DatetimeIndex([start], name=returns.index.name), columns=returns.columns
+        )
+        growth = pd.concat([first, growth])
+        return _Panel(list(returns.columns), returns, growth, {})
+    raise TypeError(
+        "expected a ResultSet, a BacktestResult, or daily returns as a pandas Series/DataFrame; "
+        f"got {type(results).__name__}"
+    )
+
+
+def _pick_result(results: ResultSet | BacktestResult, name: str | None) -> BacktestResult:
+    """The result named ``name`` (default: the first one)."""
+    if isinstance(results, BacktestResult):
+        if name is not None and name != results.name:
+            raise ConfigError(f"name={name!r} does not match the result {results.name!r}")
+        return results
+    if isinstance(results, ResultSet):
+        return results[name] if name is not None else next(iter(results.values()))
+    raise TypeError(
+        f"expected a BacktestResult or a ResultSet (with name=...); got {type(results).__name__}"
+    )
+
+
+# ---------------------------------------------------------------- computations
+
+
+def _drawdowns(growth: pd.DataFrame) -> pd.DataFrame:
+    """Drawdown from the running peak, decimal (``-0.2`` = 20% below the peak)."""
+    return growth / growth.cummax() - 1.0
+
+
+def _worst_episodes(dd: pd.Series, n: int) -> list[tuple[pd.Timestamp, float]]:
+    """``(trough date, depth)`` of the ``n`` deepest separate drawdown episodes."""
+    dd = dd.dropna()
+    under = dd < 0
+    if n <= 0 or not under.any():
+        return []
+    episode = (under & ~under.shift(1, fill_value=False)).cumsum()[under]
+    troughs = dd[under].groupby(episode).idxmin()
+    depths = dd[troughs.to_numpy()]
+    worst = depths.sort_values(kind="stable").iloc[:n]
+    return [(pd.Timestamp(d), float(v)) for d, v in worst.items()]
+
+
+def _month_end_values(growth: pd.DataFrame) -> pd.DataFrame:
+    """Growth at the start date and at each month's last available date."""
+    last = growth.groupby(growth.index.to_period("M")).tail(1)
+    return pd.concat([growth.iloc[:1], last]) if last.index[0] != growth.index[0] else last
+
+
+def _rolling_returns(growth: pd.DataFrame, months: int, annualize: bool) -> pd.DataFrame:
+    """Trailing ``months``-month compounded return at each month end, decimal."""
+    m = _month_end_values(growth)
+    out = m / m.shift(months) - 1.0
+    if annualize:
+        out = (1.0 + out) ** (12.0 / months) - 1.0
+    return out.iloc[months:]
+
+
+def _period_returns(returns: pd.DataFrame, keys: list[Any]) -> pd.DataFrame:
+    """Compound daily returns within groups; all-NaN groups stay NaN."""
+    grouped = (1.0 + returns).groupby(keys)
+    out = grouped.prod(min_count=1) - 1.0
+    return out
+
+
+def _annual_returns(panel: _Panel) -> pd.DataFrame:
+    """Calendar-year returns, decimal, one row per year (index: int year)."""
+    r = panel.returns
+    return _period_returns(r, [r.index.year])
+
+
+def _partial_years(panel: _Panel) -> set[int]:
+    """Years the window covers only partly (start after Jan 7 or end before Dec 24)."""
+    partial = set()
+    if (panel.start.month, panel.start.day) > (1, 7):
+        partial.add(panel.start.year)
+    if (panel.end.month, panel.end.day) < (12, 24):
+        partial.add(panel.end.year)
+    return partial
+
+
+def _monthly_table(returns: pd.Series) -> pd.DataFrame:
+    """Monthly returns, decimal: years by months (1..12)."""
+    r = returns.to_frame("r")
+    monthly = _period_returns(r, [r.index.year, r.index.month])["r"]
+    table = monthly.unstack()
+    return table.reindex(columns=range(1, 13))
+
+
+# ---------------------------------------------------------------- drawing helpers
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float] = _DEFAULT_SIZE) -> Axes:
+    """``ax``, or the axes of a new pyplot figure (constrained layout) when None."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=figsize, layout="constrained")
+    return new
+
+
+def _money(x: float, _pos: Any = None) -> str:
+    """``$12k``-style currency tick label."""
+    ax_ = abs(x)
+    if ax_ >= 1e6:
+        return f"${x / 1e6:,.4g}M"
+    if ax_ >= 1e3:
+        return f"${x / 1e3:,.4g}k"
+    if ax_ >= 1:
+        return f"${x:,.4g}"
+    return f"${x:.2g}"
+
+
+def _percent_axis(ax: Axes, which: str = "y", decimals: int | None = None) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
+
+
+def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    ax.set_xlim(start, end)
+
+
+def _legend(ax: Axes, *, outside: bool = True, **kwargs: Any) -> None:
+    """Legend outside the plot area on the right (never over the data)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    if outside:
+        ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+            frameon=False,
+            fontsize="small",
+            **kwargs,
+        )
+    else:
+        ax.legend(handles, labels, loc="best", fontsize="small", framealpha=0.9, **kwargs)
+
+
+def _style(ax: Axes) -> None:
+    """Light grid behind the data, no top/right spines (local to this Axes)."""
+    ax.grid(True, which="major", color="#e0e0e0", linewidth=0.7)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _benchmark_frames(
+    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None, names: list[str]
+) -> tuple[set[str], pd.DataFrame | None]:
+    """Split ``benchmarks`` into names of the set and external returns."""
+    if benchmarks is None:
+        return set(), None
+    if isinstance(benchmarks, pd.Series):
+        name = benchmarks.name if benchmarks.name is not None else "benchmark"
+        return set(), benchmarks.to_frame(name=str(name))
+    if isinstance(benchmarks, pd.DataFrame):
+        return set(), benchmarks
+    chosen = [benchmarks] if isinstance(benchmarks, str) else list(benchmarks)
+    unknown = [b for b in chosen if b not in names]
+    if unknown:
+        raise ConfigError(
+            f"benchmarks {unknown} are not strategies in the results {names}; pass their "
+            "daily returns as a Series or DataFrame to draw external benchmarks"
+        )
+    return set(chosen), None
+
+
+# ---------------------------------------------------------------- charts
+
+
+def plot_equity(
+    results: Results,
+    ax: Axes | None = None,
+    *,
+    log: bool = False,
+    initial: float = 10_000,
+    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Growth of ``initial`` (time-weighted) for each strategy, with benchmarks.
+
+    Parameters
+    ----------
+    results : ResultSet, BacktestResult, Series or DataFrame
+        Results, or daily simple returns (one column per strategy).
+    ax : Axes, optional
+        Axes to draw on; a new figure is opened when None.
+    log : bool, default False
+        Logarithmic value axis (equal vertical distances are equal returns;
+        the right choice over decades).
+    initial : float, default 10_000
+        Starting value in dollars.
+    benchmarks : str, sequence of str, Series or DataFrame, optional
+        Names of strategies in ``results`` to draw as benchmarks (dashed, in
+        their own colour), or external daily simple returns (Series or one
+        column each) drawn in neutral greys, compounded from the start date
+        over the results' window.
+    legend : bool, default True
+        Draw a legend outside the plot, on the right.
+    title : str, optional
+        Title; by default it states the amount and the window.
+
+    Returns
+    -------
+    Axes
+        One line per strategy, then one per external benchmark.
+
+    Notes
+    -----
+    Growth is ``initial * prod(1 + r_t)`` over the time-weighted daily
+    returns, so contributions and withdrawals do not show as growth.
+    """
+    panel = _as_panel(results)
+    ax = _new_axes(ax)
+    in_set, external = _benchmark_frames(benchmarks, panel.names)
+    colors = strategy_colors(panel.names)
+    growth = panel.growth * initial
+    for name in panel.names:
+        bench = name in in_set
+        ax.plot(
+            growth.index,
+            growth[name].to_numpy(),
+            color=colors[name],
+            label=name,
+            linewidth=_LINE_WIDTH,
+            linestyle="--" if bench else "-",
+            zorder=2 if bench else 3,
+        )
+    if external is not None:
+        for i, col in enumerate(external.columns):
+            r = external[col].astype(float)
+            r = r[(r.index > panel.start) & (r.index <= panel.end)].dropna()
+            values = np.concatenate(([initial], initial * np.cumprod(1.0 + r.to_numpy())))
+            dates = pd.DatetimeIndex([panel.start]).append(r.index)
+            color, dash = _BENCHMARK_STYLES[i % len(_BENCHMARK_STYLES)]
+            ax.plot(
+                dates, values, color=color, linestyle=dash, linewidth=1.2, label=str(col), zorder=2
+            )
+    _style(ax)
+    _date_axis(ax, panel.start, panel.end)
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    if log:
+        ax.set_yscale("log")
+        lo, hi = np.nanmin(growth.to_numpy()), np.nanmax(growth.to_numpy())
+        decades = math.log10(hi / lo) if lo > 0 else 2.0
+        subs = (1.0, 2.0, 5.0) if decades > 1.2 else (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+        if decades < 0.4:
+            subs = tuple(float(s) for s in np.arange(1.0, 10.0, 0.5))
+        ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=subs))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.grid(True, which="minor", color="#f2f2f2", linewidth=0.5)
+    ax.yaxis.set_major_formatter(FuncFormatter(_money))
+    ax.set_ylabel("Value ($, log scale)" if log else "Value ($)")
+    ax.set_title(title or f"Growth of ${initial:,.0f}, {panel.window_text}", loc="left")
+    if legend:
+        _legend(ax)
+    return ax
+
+
+def plot_drawdowns(
+    results: Results,
+    ax: Axes | None = None,
+    *,
+    mark_worst: int = 3,
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Underwater chart: how far each strategy is below its previous peak.
+
+    Parameters
+    ----------
+    results : ResultSet, BacktestResult, Series or DataFrame
+        Results, or daily simple returns (one column per strategy).
+    ax : Axes, optional
+        Axes to draw on; a new figure is opened when None.
+    mark_worst : int, default 3
+        Mark the trough of each strategy's ``mark_worst`` deepest separate
+        drawdowns with a dot and its depth; 0 marks none.
+    legend : bool, default True
+        Draw a legend outside the plot, on the right.
+    title : str, optional
+        Title; by default it states the window.
+
+    Returns
+    -------
+    Axes
+        One line per strategy, plus one marker collection per strategy with
+        marked troughs.
+
+    Notes
+    -----
+    Drawdown is ``G_t / max_{s<=t} G_s - 1`` on time-weighted growth ``G``,
+    the start value included, so a loss on the first day counts. Episodes are
+    separated by a return to a new peak.
+    """
+    panel = _as_panel(results)
+    ax = _new_axes(ax)
+    colors = strategy_colors(panel.names)
+    dd = _drawdowns(panel.growth)
+    ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
+    labelled = len(panel.names) <= 3  # depth labels stay readable for a few strategies
+    for name in panel.names:
+        ax.plot(
+            dd.index,
+            dd[name].to_numpy(),
+            color=colors[name],
+            label=name,
+            linewidth=_LINE_WIDTH * 0.85,
+            zorder=3,
+        )
+        worst = _worst_episodes(dd[name], mark_worst)
+        if not worst:
+            continue
+        dates = [d for d, _ in worst]
+        depths = [v for _, v in worst]
+        ax.scatter(
+            dates, depths, s=22, color=colors[name], edgecolor="white", linewidth=0.6, zorder=4
+        )
+        if labelled:
+            for d, v in worst:
+                ax.annotate(
+                    f"{v:.0%}",
+                    (d, v),
+                    xytext=(0, -9),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top",
+                    fontsize="x-small",
+                    color=colors[name],
+                )
+    _style(ax)
+    _date_axis(ax, panel.start, panel.end)
+    _percent_axis(ax)
+    low = float(np.nanmin(dd.to_numpy()))
+    ax.set_ylim(min(low * 1.15, -0.01), 0.02)
+    ax.set_ylabel("Drawdown from peak (%)")
+    what = f", worst {mark_worst} marked" if mark_worst > 0 else ""
+    ax.set_title(title or f"Drawdowns{what}, {panel.window_text}", loc="left")
+    if legend:
+        _legend(ax)
+    return ax
+
+
+def plot_rolling_returns(
+    results: Results,
+    ax: Axes | None = None,
+    *,
+    months: int = 12,
+    annualize: bool | None = None,
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Trailing ``months``-month returns at each month end.
+
+    Parameters
+    ----------
+    results : ResultSet, BacktestResult, Series or DataFrame
+        Results, or daily simple returns (one column per strategy).
+    ax : Axes, optional
+        Axes to draw on; a new figure is opened when None.
+    months : int, default 12
+        Length of the trailing window in months (12 and 36 are the usual).
+    annualize : bool, optional
+        Show the annualised return ``(1 + R) ** (12 / months) - 1``. By
+        default windows longer than 12 months are annualised.
+    legend : bool, default True
+        Draw a legend outside the plot, on the right.
+    title : str, optional
+        Title; by default it states the window length and the dates.
+
+    Returns
+    -------
+    Axes
+        One line per strategy (plus the zero line).
+
+    Notes
+    -----
+    ``R_m = G_m / G_{m - months} - 1`` on month-end values of the
+    time-weighted growth ``G``; the start value counts as the first month end,
+    the last available date of the final month as the last.
+    """
+    if months < 1:
+        raise ConfigError(f"months must be at least 1; got {months}")
+    panel = _as_panel(results)
+    ann = months > 12 if annualize is None else annualize
+    rolling = _rolling_returns(panel.growth, months, ann)
+    if rolling.empty:
+        raise ConfigError(
+            f"the window {panel.window_text} is shorter than {months} months; "
+            "choose a shorter rolling window"
+        )
+    ax = _new_axes(ax)
+    colors = strategy_colors(panel.names)
+    ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
+    for name in panel.names:
+        ax.plot(
+            rolling.index,
+            rolling[name].to_numpy(),
+            color=colors[name],
+            label=name,
+            linewidth=_LINE_WIDTH * 0.85,
+            zorder=3,
+        )
+    _style(ax)
+    _date_axis(ax, panel.start, panel.end)
+    _percent_axis(ax)
+    ax.set_ylabel("Return (%, annualized)" if ann else "Return (%)")
+    kind = "annualized " if ann else ""
+    ax.set_title(title or f"Rolling {months}-month {kind}return, {panel.window_text}", loc="left")
+    if legend:
+        _legend(ax)
+    return ax
+
+
+def plot_annual_returns(
+    results: Results,
+    ax: Axes | None = None,
+    *,
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Calendar-year returns as grouped bars, one bar per strategy in each year.
+
+    Parameters
+    ----------
+    results : ResultSet, BacktestResult, Series or DataFrame
+        Results, or daily simple returns (one column per strategy).
+    ax : Axes, optional
+        Axes to draw on; a new figure is opened when None.
+    legend : bool, default True
+        Draw a legend outside the plot, on the right.
+    title : str, optional
+        Title; by default it states the window.
+
+    Returns
+    -------
+    Axes
+        ``n_years * n_strategies`` bars. Years the window covers only partly
+        are labelled with ``*``.
+
+    Notes
+    -----
+    A year's return is ``prod(1 + r_t) - 1`` over its daily returns.
+    """
+    panel = _as_panel(results)
+    annual = _annual_returns(panel)
+    ax = _new_axes(
+        ax, figsize=(max(8.0, 0.45 * len(annual) * max(1, len(panel.names)) ** 0.5 + 3.0), 5.0)
+    )
+    colors = strategy_colors(panel.names)
+    n = len(panel.names)
+    x = np.arange(len(annual))
+    width = 0.84 / n
+    for i, name in enumerate(panel.names):
+        ax.bar(
+            x - 0.42 + width * (i + 0.5),
+            annual[name].fillna(0.0).to_numpy(),
+            width,
+            color=colors[name],
+            label=name,
+            linewidth=0,
+        )
+    ax.axhline(0.0, color="#555555", linewidth=0.8)
+    _style(ax)
+    ax.grid(False, axis="x")
+    partial = _partial_years(panel)
+    labels = [f"{y}*" if y in partial else str(y) for y in annual.index]
+    ax.set_xticks(x, labels, rotation=90 if len(annual) > 12 else 0, fontsize="small")
+    ax.set_xlim(-0.6, len(annual) - 0.4)
+    _percent_axis(ax)
+    ax.set_ylabel("Return (%)")
+    ax.set_xlabel("Calendar year" + (" (* partial year)" if partial else ""))
+    ax.set_title(title or f"Calendar-year returns, {panel.window_text}", loc="left")
+    if legend:
+        _legend(ax)
+    return ax
+
+
+def plot_allocation(
+    result: ResultSet | BacktestResult,
+    ax: Axes | None = None,
+    *,
+    name: str | None = None,
+    mark_rebalances: bool = True,
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Daily drifted weights of one strategy as a stacked area.
+
+    Parameters
+    ----------
+    result : BacktestResult or ResultSet
+        One result, or a set with ``name`` choosing the strategy.
+    ax : Axes, optional
+        Axes to draw on; a new figure is opened when None.
+    name : str, optional
+        Strategy to draw from a ``ResultSet``; default the first one (the
+        title names it).
+    mark_rebalances : bool, default True
+        Mark each rebalance (an execution after the initial investment that
+        traded anything) with a short tick along the top edge.
+    legend : bool, default True
+        Draw a legend of holdings outside the plot, on the right.
+    title : str, optional
+        Title; by default the strategy, the window and the rebalance count.
+
+    Returns
+    -------
+    Axes
+        One filled area per holding that is ever held, plus one line
+        collection of rebalance ticks when marked.
+
+    Notes
+    -----
+    Holdings get colours in their order of first appearance across the set,
+    so a fund has the same colour in every strategy's chart; ``"CASH"`` is
+    light grey.
+    """
+    chosen = _pick_result(result, name)
+    pool = result.values() if isinstance(result, ResultSet) else [chosen]
+    hcolors = _holding_colors([c for r in pool for c in r.weights.columns])
+    weights = chosen.weights.astype(float).clip(lower=0.0)
+    held = [c for c in weights.columns if (weights[c] > 1e-12).any()]
+    ax = _new_axes(ax)
+    ax.stackplot(
+        weights.index,
+        *[weights[c].to_numpy() for c in held],
+        labels=held,
+        colors=[hcolors[c] for c in held],
+        linewidth=0.0,
+    )
+    n_reb = 0
+    if mark_rebalances:
+        dates = _rebalance_dates(chosen)
+        n_reb = len(dates)
+        if n_reb:
+            ax.vlines(
+                dates,
+                0.965,
+                1.0,
+                transform=ax.get_xaxis_transform(),
+                color="#222222",
+                linewidth=0.7,
+                label=f"Rebalance ({n_reb})",
+                zorder=4,
+            )
+    _style(ax)
+    ax.grid(False)
+    _date_axis(ax, chosen.start, chosen.end)
+    ax.set_ylim(0.0, 1.0)
+    _percent_axis(ax)
+    ax.set_ylabel("Weight (% of account)")
+    window = f"{chosen.start:%Y-%m-%d} to {chosen.end:%Y-%m-%d}"
+    ax.set_title(title or f"Allocation: {chosen.name}, {window}", loc="left")
+    if legend:
+        handles, labels = ax.get_legend_handles_labels()
+        # stack order: the top area first, the rebalance marker last
+        areas = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab in held][::-1]
+        other = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab not in held]
+        pairs = areas + other
+        ax.legend(
+            [h for h, _ in pairs],
+            [lab for _, lab in pairs],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+            frameon=False,
+            fontsize="small",
+        )
+    return ax
+
+
+def _rebalance_dates(result: BacktestResult) -> pd.DatetimeIndex:
+    """Execution dates after the initial investment with any nonzero trade."""
+    trades = result.trades
+    if len(trades) <= 1:
+        return pd.DatetimeIndex([])
+    later = trades.iloc[1:]
+    traded = (later.fillna(0.0).abs() > 0).any(axis=1)
+    return pd.DatetimeIndex(later.index[traded.to_numpy()])
+
+
+def plot_monthly_heatmap(
+    result_or_returns: Results,
+    ax: Axes | None = None,
+    *,
+    name: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Monthly returns of one strategy as a years-by-months heatmap.
+
+    Parameters
+    ----------
+    result_or_returns : BacktestResult, ResultSet, Series or DataFrame
+        One result, a set with ``name`` choosing the strategy, a daily
+        returns Series, or a returns DataFrame with ``name`` choosing a column
+        (default the first).
+    ax : Axes, optional
+        Axes to draw on; a new figure is opened when None.
+    name : str, optional
+        Strategy or column to draw.
+    title : str, optional
+        Title; by default the strategy and the window.
+
+    Returns
+    -------
+    Axes
+        One image: 12 month columns, then the calendar-year return in a
+        separate column, each cell annotated in percent. Months have their
+        own colour scale, symmetric around 0 (blue up, red down); the year
+        column is scaled separately.
+    """
+    panel = _as_panel(result_or_returns)
+    col = panel.names[0] if name is None else name
+    if col not in panel.names:
+        raise ConfigError(f"no strategy named {col!r}; have {panel.names}")
+    returns = panel.returns[col].dropna()
+    table = _monthly_table(returns)
+    yearly = _period_returns(returns.to_frame("r"), [returns.index.year])["r"]
+    yearly = yearly.reindex(table.index)
+    months_v = table.to_numpy(dtype=float)
+    years_v = yearly.to_numpy(dtype=float)[:, None]
+
+    def scale(v: np.ndarray) -> float:
+        finite = np.abs(v[np.isfinite(v)])
+        return float(np.quantile(finite, 0.98)) if finite.size and finite.max() > 0 else 1.0
+
+    sm, sy = scale(months_v), scale(years_v)
+    shade = np.hstack([np.clip(months_v / sm, -1, 1), np.clip(years_v / sy, -1, 1)])
+    values = np.hstack([months_v, years_v])
+    n_years = len(table)
+    ax = _new_axes(ax, figsize=(10.0, max(2.5, 0.3 * n_years + 1.2)))
+    ax.imshow(
+        np.ma.masked_invalid(shade),
+        cmap="RdBu",
+        vmin=-1.25,
+        vmax=1.25,
+        aspect="auto",
+        interpolation="nearest",
+    )
+    size = "x-small" if n_years > 8 else "small"
+    for i in range(n_years):
+        for j in range(13):
+            v = values[i, j]
+            if np.isfinite(v):
+                dark = abs(shade[i, j]) > 0.62
+                ax.text(
+                    j,
+                    i,
+                    f"{v * 100:.1f}",
+                    ha="center",
+                    va="center",
+                    fontsize=size,
+                    color="white" if dark else "#222222",
+                    fontweight="bold" if j == 12 else "normal",
+                )
+    ax.axvline(11.5, color="white", linewidth=4)
+    ax.set_xticks(range(13), [*_MONTHS, "Year"], fontsize="small")
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(n_years), [str(y) for y in table.index], fontsize="small")
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    window = f"{returns.index[0]:%Y-%m-%d} to {returns.index[-1]:%Y-%m-%d}"
+    ax.set_title(title or f"Monthly returns (%): {col}, {window}", loc="left")
+    return ax
+
+
+# ---------------------------------------------------------------- pages
+
+
+def tear_sheet(
+    results: Results,
+    name: str | None = None,
+    *,
+    table: pd.DataFrame | None = None,
+    path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
+    log: bool = True,
+    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One-page summary figure; see :func:`tactical.sheets.tear_sheet`."""
+    from tactical.sheets import tear_sheet as _tear_sheet
+
+    return _tear_sheet(
+        results, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
+    )
+
+
+def html_report(
+    results: Results,
+    path: str | PathLike[str],
+    *,
+    table: pd.DataFrame | None = None,
+    title: str = "Backtest report",
+    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+) -> Path:
+    """Write a self-contained HTML report; see :func:`tactical.sheets.html_report`."""
+    from tactical.sheets import html_report as _html_report
+
+    return _html_report(results, path, table=table, title=title, benchmarks=benchmarks)

@@ -1,0 +1,457 @@
+"""Whole pages built from the charts: the one-page tear sheet and the HTML report.
+
+:func:`tear_sheet` returns a matplotlib :class:`~matplotlib.figure.Figure`
+(saved as PNG and/or PDF); :func:`html_report` writes one self-contained HTML
+file: tables as HTML, charts as base64-encoded PNG images embedded in the page,
+inline CSS, no scripts and no reference to any network resource. Both are also
+importable from :mod:`tactical.plotting`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tactical.errors import ConfigError
+from tactical.plotting import (
+    Results,
+    _annual_returns,
+    _as_panel,
+    _partial_years,
+    _pick_result,
+    _rebalance_dates,
+    plot_allocation,
+    plot_annual_returns,
+    plot_drawdowns,
+    plot_equity,
+    plot_monthly_heatmap,
+    plot_rolling_returns,
+    strategy_colors,
+)
+from tactical.results import BacktestResult, ResultSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["tear_sheet", "html_report"]
+
+# ---------------------------------------------------------------- tables
+
+
+_PLAIN_WORDS = (
+    "sharpe", "sortino", "calmar", "ratio", "beta", "skew", "kurt", "corr", "r2", "r_squared",
+    "rebalanc", "count", "trades", "years", "days", "months", "periods", "n_", "ulcer",
+    "omega", "factor", "tail",
+)  # fmt: skip
+
+
+def _column_kind(column: str) -> str:
+    """``"plain"`` for ratios and counts, else ``"percent"`` (decimal returns and rates)."""
+    low = column.lower()
+    if "%" in low or "return" in low or "drawdown" in low:
+        return "percent"
+    return "plain" if any(w in low for w in _PLAIN_WORDS) else "percent"
+
+
+def _format_value(value: Any, kind: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.2%}" if kind == "percent" else f"{value:,.2f}"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def _format_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Display strings: returns and rates as percentages with two decimals, ratios plain.
+
+    A column is shown as a plain number when its name looks like a ratio or a
+    count (``sharpe``, ``beta``, ``rebalances``...); every other float column
+    is read as a decimal and shown as a percentage.
+    """
+    out = pd.DataFrame(index=[str(i) for i in table.index])
+    for col in table.columns:
+        kind = _column_kind(str(col))
+        out[str(col)] = [_format_value(v, kind) for v in table[col].tolist()]
+    return out
+
+
+def _summary_or_reason(
+    results: Results, table: pd.DataFrame | None
+) -> tuple[pd.DataFrame | None, str]:
+    """The metrics table to render, or ``(None, why not)``."""
+    if table is not None:
+        if not isinstance(table, pd.DataFrame):
+            raise TypeError(f"table must be a pandas DataFrame; got {type(table).__name__}")
+        return table, ""
+    try:
+        if isinstance(results, ResultSet):
+            return results.summary(), ""
+        from tactical.report import summary
+
+        return summary(_as_panel(results).returns), ""
+    except Exception as exc:  # the summary is optional here; say why it is missing
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+# ---------------------------------------------------------------- tear sheet
+
+
+def tear_sheet(
+    results: Results,
+    name: str | None = None,
+    *,
+    table: pd.DataFrame | None = None,
+    path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
+    log: bool = True,
+    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One-page summary: growth, drawdowns, one strategy's allocation, metrics table.
+
+    Parameters
+    ----------
+    results : ResultSet, BacktestResult, Series or DataFrame
+        Results, or daily simple returns (then there is no allocation panel).
+    name : str, optional
+        Strategy whose allocation is shown; default the first.
+    table : DataFrame, optional
+        Precomputed summary, rows = strategies, numeric columns (decimal
+        returns and rates are shown as percentages, ratios and counts plain).
+        When None, ``results.summary()`` is tried; if it fails the page says
+        so instead of showing the table.
+    path : str, Path or sequence of them, optional
+        Save the page: ``.png`` (150 dpi) or ``.pdf`` by suffix; a path
+        without suffix saves both ``<path>.png`` and ``<path>.pdf``.
+    log : bool, default True
+        Logarithmic value axis for the growth panel.
+    benchmarks : optional
+        As in :func:`plot_equity`.
+    title : str, optional
+        Page title; default ``"Backtest tear sheet"`` with the window.
+
+    Returns
+    -------
+    Figure
+        A US-letter portrait :class:`~matplotlib.figure.Figure` (not managed by
+        pyplot: it shows in Jupyter when it is a cell's result; nothing stays
+        open).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    panel = _as_panel(results)
+    has_weights = bool(panel.results)
+    if has_weights:
+        source = results if isinstance(results, (ResultSet, BacktestResult)) else None
+        focus = _pick_result(source, name)  # type: ignore[arg-type]
+    summary_table, reason = _summary_or_reason(results, table)
+
+    fig = Figure(figsize=(8.5, 11.0), layout="constrained")
+    heights = [3.2, 2.2, 2.0, 2.8] if has_weights else [3.4, 2.4, 2.8]
+    axes = fig.subplots(len(heights), 1, height_ratios=heights)
+    ax_growth, ax_dd = axes[0], axes[1]
+    ax_alloc = axes[2] if has_weights else None
+    ax_table = axes[-1]
+
+    plot_equity(results, ax=ax_growth, log=log, benchmarks=benchmarks, legend=False)
+    plot_drawdowns(results, ax=ax_dd, legend=False)
+    if ax_alloc is not None:
+        plot_allocation(results, ax=ax_alloc, name=focus.name)  # type: ignore[arg-type]
+    _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
+
+    handles = [h for h in ax_growth.get_lines() if not h.get_label().startswith("_")]
+    handles = [
+        Line2D([], [], color=h.get_color(), linestyle=h.get_linestyle(), linewidth=2)
+        for h in handles
+    ]
+    labels = [h.get_label() for h in ax_growth.get_lines() if not h.get_label().startswith("_")]
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncols=min(len(labels), 4),
+        frameon=False,
+        fontsize="small",
+    )
+    fig.suptitle(
+        title or f"Backtest tear sheet, {panel.window_text}", fontsize="large", fontweight="bold"
+    )
+    if path is not None:
+        _save_figure(fig, path)
+    return fig
+
+
+def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[str, str]) -> None:
+    """Metrics down the side, strategies across, on an axes with no frame."""
+
+    ax.set_axis_off()
+    if table is None:
+        ax.text(
+            0.5,
+            0.5,
+            "Metrics table unavailable:\n"
+            + textwrap.fill(reason, 90)
+            + "\nPass table=... (for example results.summary()).",
+            ha="center",
+            va="center",
+            fontsize="small",
+            color="#555555",
+            transform=ax.transAxes,
+        )
+        return
+    shown = _format_table(table).T
+    ax.set_title("Metrics", loc="left", fontsize="medium")
+    col_labels = [textwrap.fill(str(c), 14) for c in shown.columns]
+    tab = ax.table(
+        cellText=shown.to_numpy().tolist(),
+        rowLabels=list(shown.index),
+        colLabels=col_labels,
+        loc="upper center",
+        cellLoc="right",
+        rowLoc="left",
+        bbox=(0.2, 0.0, 0.8, 1.0),
+    )
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(7 if len(shown) > 10 else 8)
+    lines = max((lab.count("\n") + 1 for lab in col_labels), default=1)
+    for (row, col), cell in tab.get_celld().items():
+        cell.set_edgecolor("#dddddd")
+        cell.set_linewidth(0.5)
+        if row == 0:
+            cell.set_height(cell.get_height() * (1.0 + 0.6 * (lines - 1)))
+            key = str(shown.columns[col]) if col >= 0 else ""
+            cell.get_text().set_color(colors.get(key, "#222222"))
+            cell.get_text().set_fontweight("bold")
+            cell.set_text_props(ha="center")
+        elif row % 2 == 0:
+            cell.set_facecolor("#f5f5f5")
+
+
+def _save_figure(fig: Figure, path: str | PathLike[str] | Sequence[str | PathLike[str]]) -> None:
+    """Save by suffix: ``.png`` (150 dpi), ``.pdf``, or both when there is no suffix."""
+    paths = [path] if isinstance(path, (str, PathLike)) else list(path)
+    for p in paths:
+        p = Path(p)
+        suffix = p.suffix.lower()
+        if suffix == "":
+            targets = [p.with_suffix(".png"), p.with_suffix(".pdf")]
+        elif suffix in (".png", ".pdf"):
+            targets = [p]
+        else:
+            raise ConfigError(f"cannot save {p}: use a .png or .pdf suffix (or none for both)")
+        for t in targets:
+            fig.savefig(t, dpi=150 if t.suffix.lower() == ".png" else None)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+_CSS = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+       max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+h3 { font-size: 1.05em; margin-top: 1.5em; }
+p.meta, p.note { color: #666; font-size: 0.9em; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
+th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e5e5e5; }
+td { text-align: right; font-variant-numeric: tabular-nums; }
+th { text-align: left; background: #f5f5f5; }
+thead th { text-align: right; }
+thead th:first-child { text-align: left; }
+.swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.4em;
+          border-radius: 2px; vertical-align: baseline; }
+img { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; }
+.scroll { overflow-x: auto; }
+"""
+
+
+def html_report(
+    results: Results,
+    path: str | PathLike[str],
+    *,
+    table: pd.DataFrame | None = None,
+    title: str = "Backtest report",
+    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+) -> Path:
+    """Write a self-contained HTML report of the results and return its path.
+
+    The page holds the metrics table, the growth (log scale), drawdown,
+    rolling 12- and 36-month and calendar-year charts, a calendar-year returns
+    table, and for each strategy its allocation chart, monthly returns heatmap
+    and trading facts. Charts are PNG images embedded as base64 ``data:``
+    URIs; there are no scripts, fonts, stylesheets or images fetched from
+    anywhere, so the file works offline and can be e-mailed as is.
+
+    Parameters
+    ----------
+    results : ResultSet, BacktestResult, Series or DataFrame
+        Results, or daily simple returns (then there are no allocation
+        charts or trading facts).
+    path : str or Path
+        File to write (UTF-8). Its directory must exist.
+    table : DataFrame, optional
+        Precomputed summary, rows = strategies, numeric columns; decimal
+        returns and rates are shown as percentages with two decimals, ratios
+        and counts as plain numbers. When None, ``results.summary()`` is
+        tried and the page says why if it is unavailable.
+    title : str, default "Backtest report"
+        Page title and heading.
+    benchmarks : optional
+        As in :func:`tactical.plotting.plot_equity`.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    panel = _as_panel(results)
+    colors = strategy_colors(panel.names)
+    summary_table, reason = _summary_or_reason(results, table)
+    esc = html.escape
+    parts: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="meta">{len(panel.names)} strategies, {esc(panel.window_text)}. '
+        "Returns are time-weighted (cash flows excluded).</p>",
+        "<h2>Summary</h2>",
+    ]
+    if summary_table is not None:
+        parts.append(_table_html(_format_table(summary_table), colors, index_name="Strategy"))
+    else:
+        parts.append(
+            f'<p class="note">Metrics table unavailable ({esc(reason)}). '
+            "Pass <code>table=results.summary(...)</code> to include it.</p>"
+        )
+
+    parts.append("<h2>Growth</h2>")
+    parts.append(
+        _chart(
+            lambda ax: plot_equity(results, ax=ax, log=True, benchmarks=benchmarks),
+            "Growth of $10,000, log scale",
+        )
+    )
+    parts.append("<h2>Drawdowns</h2>")
+    parts.append(_chart(lambda ax: plot_drawdowns(results, ax=ax), "Drawdowns"))
+    parts.append("<h2>Rolling returns</h2>")
+    for months in (12, 36):
+        try:
+            img = _chart(
+                lambda ax, m=months: plot_rolling_returns(results, ax=ax, months=m),
+                f"Rolling {months}-month returns",
+            )
+        except ValueError as exc:  # window too short for this length
+            img = f'<p class="note">{esc(str(exc))}</p>'
+        parts.append(img)
+    parts.append("<h2>Calendar-year returns</h2>")
+    parts.append(_chart(lambda ax: plot_annual_returns(results, ax=ax), "Calendar-year returns"))
+    annual = _annual_returns(panel)
+    partial = _partial_years(panel)
+    annual.index = [f"{y}*" if y in partial else str(y) for y in annual.index]
+    parts.append(
+        _table_html(_format_table(annual.T.rename(columns=str)), colors, index_name="Strategy")
+    )
+    if partial:
+        parts.append('<p class="note">* partial year</p>')
+
+    parts.append("<h2>Strategies</h2>")
+    for name in panel.names:
+        parts.append(
+            f'<h3><span class="swatch" style="background:{colors[name]}"></span>{esc(name)}</h3>'
+        )
+        result = panel.results.get(name)
+        if result is not None:
+            parts.append(_facts_html(result))
+            source: Any = results if isinstance(results, ResultSet) else result
+            parts.append(
+                _chart(
+                    lambda ax, s=source, n=name: plot_allocation(s, ax=ax, name=n),
+                    f"Allocation of {name}",
+                    size=(10.0, 3.6),
+                )
+            )
+        n_years = len(annual)
+        parts.append(
+            _chart(
+                lambda ax, n=name: plot_monthly_heatmap(results, ax=ax, name=n),
+                f"Monthly returns of {name}",
+                size=(10.0, max(2.5, 0.3 * n_years + 1.2)),
+            )
+        )
+    parts.append(
+        '<p class="note">Generated by tactical. Past performance of a backtest '
+        "is not a forecast.</p></body></html>"
+    )
+
+    out = Path(path)
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return out
+
+
+def _chart(draw: Callable[[Axes], Any], alt: str, size: tuple[float, float] = (10.0, 4.6)) -> str:
+    """Draw on a fresh (non-pyplot) figure and return an ``<img>`` with a data URI."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    draw(fig.add_subplot())
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _table_html(shown: pd.DataFrame, colors: dict[str, str], index_name: str) -> str:
+    """An HTML table of display strings, with the strategy colour as a swatch."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(str(c))}</th>" for c in shown.columns)
+    rows = []
+    for idx, row in shown.iterrows():
+        key = str(idx)
+        swatch = (
+            f'<span class="swatch" style="background:{colors[key]}"></span>'
+            if key in colors
+            else ""
+        )
+        cells = "".join(f"<td>{esc(str(v))}</td>" for v in row.tolist())
+        rows.append(f"<tr><th>{swatch}{esc(key)}</th>{cells}</tr>")
+    return (
+        f'<div class="scroll"><table><thead><tr><th>{esc(index_name)}</th>{head}</tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _facts_html(result: BacktestResult) -> str:
+    """Final value, rebalances, turnover, costs and the configuration of one result."""
+    esc = html.escape
+    facts = [
+        ("Window", f"{result.start:%Y-%m-%d} to {result.end:%Y-%m-%d}"),
+        ("Final account value", f"${float(result.equity.iloc[-1]):,.2f}"),
+        ("Rebalances", f"{len(_rebalance_dates(result)):,}"),
+        ("Turnover (one-way, per year)", f"{result.annual_turnover:.2%}"),
+        ("Transaction costs", f"${result.total_costs:,.2f}"),
+    ]
+    facts += [(str(k), v if isinstance(v, str) else repr(v)) for k, v in result.config.items()]
+    rows = "".join(
+        f"<tr><th>{esc(k)}</th><td style='text-align:left'>{esc(v)}</td></tr>" for k, v in facts
+    )
+    return f"<table>{rows}</table>"
