@@ -1,0 +1,213 @@
+"""Rolling metrics: trailing-window returns, volatility, Sharpe ratio and beta.
+
+Same inputs and conventions as :mod:`tactical.metrics` (simple decimal
+returns, ``ddof=1``, ``periods_per_year`` inferred or given, ``risk_free`` an
+annual decimal rate or per-period returns). ``window`` counts periods of the
+input (e.g. ``window=12`` on monthly returns is a 12-month window). The
+result has the input's shape and index; the first ``window - 1`` rows are NaN
+because the window is not yet full.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tactical._metric_inputs import (
+    Rate,
+    Returns,
+    _as_input,
+    _benchmark_pair,
+    _Input,
+    _periods_per_year,
+    _rate_per_period,
+)
+from tactical.errors import MetricError
+
+__all__ = ["rolling_beta", "rolling_returns", "rolling_sharpe", "rolling_volatility"]
+
+
+def _check_window(window: int, inp: _Input, minimum: int) -> int:
+    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < minimum:
+        raise MetricError(
+            f"window must be an integer number of periods >= {minimum}, got {window!r}"
+        )
+    if window > inp.values.shape[0]:
+        raise MetricError(
+            f"window ({window}) is longer than the returns ({inp.values.shape[0]} periods)"
+        )
+    return int(window)
+
+
+def _frame(values: np.ndarray, inp: _Input) -> pd.DataFrame:
+    return pd.DataFrame(values, index=inp.index)
+
+
+def _unframe(
+    result: pd.DataFrame, inp: _Input, original: Returns
+) -> pd.Series | pd.DataFrame | np.ndarray:
+    values = result.to_numpy(dtype=np.float64)
+    if inp.kind == "series":
+        return pd.Series(values[:, 0], index=original.index, name=inp.name)
+    if inp.kind == "frame":
+        return pd.DataFrame(values, index=original.index, columns=inp.columns)
+    return values[:, 0] if inp.kind == "array1" else values
+
+
+def rolling_returns(
+    returns: Returns,
+    window: int,
+    *,
+    annualize: bool = False,
+    periods_per_year: float | None = None,
+) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Compounded return over each trailing window (e.g. 12 or 36 months).
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    window : int
+        Number of periods in each window.
+    annualize : bool
+        Return the annualised rate ``(1 + R) ** (periods_per_year / window) - 1``
+        instead of the window's total return ``R``.
+    periods_per_year : float, optional
+        Needed only with ``annualize=True``; inferred from the index when omitted.
+
+    Notes
+    -----
+    ``R_t = prod_{s=t-window+1..t}(1 + r_s) - 1``, computed as
+    ``expm1`` of a rolling sum of ``log1p(r)`` (relative error ~1e-15). A
+    period of -100 % makes every window containing it -100 %. Matches
+    empyrical ``roll_cagr`` (annualised) and quantstats' rolling compounded
+    returns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rolling_returns(np.array([0.1, 0.1, -0.5]), 2).round(12).tolist()
+    [nan, 0.21, -0.45]
+    """
+    inp = _as_input(returns)
+    window = _check_window(window, inp, 1)
+    with np.errstate(divide="ignore"):
+        logs = np.log1p(inp.values)
+    wiped = _frame((logs == -np.inf).astype(np.float64), inp).rolling(window).max()
+    total = np.expm1(_frame(np.where(np.isinf(logs), 0.0, logs), inp).rolling(window).sum())
+    total = total.where(wiped.to_numpy() != 1.0, -1.0).where(wiped.notna())
+    if annualize:
+        ppy = _periods_per_year(inp, periods_per_year)
+        total = (1.0 + total) ** (ppy / window) - 1.0
+    return _unframe(total, inp, returns)
+
+
+def rolling_volatility(
+    returns: Returns, window: int, periods_per_year: float | None = None
+) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Annualised standard deviation over each trailing window.
+
+    Notes
+    -----
+    ``std(r, ddof=1) * sqrt(periods_per_year)`` on each window; matches
+    empyrical ``roll_annual_volatility`` and quantstats ``rolling_volatility``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rolling_volatility(np.array([0.01, -0.01, 0.01]), 2, periods_per_year=1).round(6).tolist()
+    [nan, 0.014142, 0.014142]
+    """
+    inp = _as_input(returns)
+    window = _check_window(window, inp, 2)
+    ppy = _periods_per_year(inp, periods_per_year)
+    vol = _frame(inp.values, inp).rolling(window).std(ddof=1) * np.sqrt(ppy)
+    return _unframe(vol, inp, returns)
+
+
+def rolling_sharpe(
+    returns: Returns,
+    window: int,
+    risk_free: Rate = 0.0,
+    periods_per_year: float | None = None,
+) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Annualised Sharpe ratio over each trailing window.
+
+    Notes
+    -----
+    On each window of excess returns ``x = r - rf``:
+    ``mean(x) / std(x, ddof=1) * sqrt(periods_per_year)``, as
+    :func:`tactical.metrics.sharpe_ratio`. A window with zero variance gives
+    NaN. Matches empyrical ``roll_sharpe_ratio`` and quantstats
+    ``rolling_sharpe``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rolling_sharpe(np.array([0.03, 0.01, 0.03]), 2, periods_per_year=4).round(6).tolist()
+    [nan, 2.828427, 2.828427]
+    """
+    inp = _as_input(returns)
+    window = _check_window(window, inp, 2)
+    ppy = _periods_per_year(inp, periods_per_year)
+    excess = _frame(inp.values - _rate_per_period(risk_free, inp, ppy), inp)
+    roll = excess.rolling(window)
+    mean, std = roll.mean(), roll.std(ddof=1)
+    flat = std.to_numpy() <= 1e-12 * np.maximum(roll.max().abs(), roll.min().abs()).to_numpy()
+    sharpe = (mean / std * np.sqrt(ppy)).where(~flat)
+    return _unframe(sharpe, inp, returns)
+
+
+def rolling_beta(
+    returns: Returns,
+    benchmark: Returns,
+    window: int,
+    risk_free: Rate = 0.0,
+    periods_per_year: float | None = None,
+) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Beta against the benchmark over each trailing window.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    benchmark : Series or 1-D ndarray
+        Benchmark returns; only the dates both have are used.
+    window : int
+        Number of periods in each window, at least 2.
+    risk_free : float or Series
+        Annual decimal rate or per-period returns (a constant rate does not
+        change beta).
+    periods_per_year : float, optional
+        Used only to convert an annual ``risk_free``.
+
+    Notes
+    -----
+    ``cov(r - rf, b - rf) / var(b - rf)`` on each window, as
+    :func:`tactical.metrics.beta`; NaN where the benchmark is flat. Matches
+    empyrical ``roll_beta``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r, b = np.array([0.02, 0.0, 0.04]), np.array([0.01, 0.0, 0.02])
+    >>> rolling_beta(r, b, 2).round(12).tolist()
+    [nan, 2.0, 2.0]
+    """
+    inp, bench = _benchmark_pair(returns, benchmark, "rolling_beta")
+    window = _check_window(window, inp, 2)
+    y, x = inp.values, bench
+    if not (isinstance(risk_free, int | float) and float(risk_free) == 0.0):
+        rf = _rate_per_period(risk_free, inp, _periods_per_year(inp, periods_per_year))
+        y, x = y - rf, x - rf
+    yf = _frame(y, inp)
+    xs = pd.Series(x[:, 0], index=yf.index)
+    cov = yf.rolling(window).cov(xs)
+    var = xs.rolling(window).var()
+    flat = var.to_numpy() <= 1e-24 * (xs * xs).rolling(window).mean().to_numpy()
+    result = cov.div(var, axis=0).where(~flat[:, None] | np.zeros(yf.shape, bool))
+    if inp.index is None or inp.kind not in ("series", "frame"):
+        return _unframe(result, inp, returns)
+    if inp.kind == "series":
+        return pd.Series(result.to_numpy()[:, 0], index=inp.index, name=inp.name)
+    return pd.DataFrame(result.to_numpy(), index=inp.index, columns=inp.columns)
