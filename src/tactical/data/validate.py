@@ -86,9 +86,7 @@ def validate_prices(prices: pd.DataFrame, *, allow_weekends: bool = False) -> pd
     if (steps <= 0).any():
         dups = idx[idx.duplicated()]
         if len(dups):
-            raise DataError(
-                f"duplicate dates in prices: {_fmt(dups.unique())}; drop or merge them"
-            )
+            raise DataError(f"duplicate dates in prices: {_fmt(dups.unique())}; drop or merge them")
         pos = int(np.argmax(steps < 0))
         raise DataError(
             f"prices' dates are not sorted: {idx[pos].date()} comes before {idx[pos + 1].date()}; "

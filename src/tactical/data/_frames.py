@@ -1,0 +1,90 @@
+"""Small helpers shared by the data modules (dates, messages, frame assembly).
+
+Private: nothing here is part of the public API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tactical.errors import DataError
+
+__all__: list[str] = []
+
+
+def fmt_dates(dates: Iterable[pd.Timestamp], limit: int = 3) -> str:
+    """``"2024-01-02, 2024-01-03 and 4 more"``."""
+    dates = list(dates)
+    shown = ", ".join(str(pd.Timestamp(d).date()) for d in dates[:limit])
+    return shown + (f" and {len(dates) - limit} more" if len(dates) > limit else "")
+
+
+def to_timestamp(value: object, name: str) -> pd.Timestamp | None:
+    """Parse a ``start``/``end`` argument into a tz-naive midnight Timestamp (None stays None)."""
+    if value is None:
+        return None
+    try:
+        ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'") from exc
+    if ts is pd.NaT:
+        raise DataError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'")
+    if ts.tz is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize()
+
+
+def check_range(start: object, end: object) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Parse ``start`` and ``end`` (inclusive) and check ``start <= end``."""
+    s, e = to_timestamp(start, "start"), to_timestamp(end, "end")
+    if s is not None and e is not None and s > e:
+        raise DataError(f"start {s.date()} is after end {e.date()}; swap them or widen the range")
+    return s, e
+
+
+def normalize_tickers(tickers: str | Sequence[str]) -> list[str]:
+    """One ticker or a sequence of them as a list of unique non-empty strings."""
+    if isinstance(tickers, str):
+        tickers = [tickers]
+    out = [str(t).strip() for t in tickers]
+    if not out:
+        raise DataError("no tickers given; pass e.g. ['SPY', 'AGG']")
+    empty = [t for t in out if not t]
+    if empty:
+        raise DataError(f"empty ticker name in {list(tickers)!r}")
+    dups = sorted({t for t in out if out.count(t) > 1})
+    if dups:
+        raise DataError(f"tickers listed twice: {dups}; list each once")
+    return out
+
+
+def clip(frame: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None):
+    """Rows of ``frame`` with ``start <= date <= end`` (inclusive; None is open)."""
+    mask = np.ones(len(frame), dtype=bool)
+    if start is not None:
+        mask &= frame.index >= start
+    if end is not None:
+        mask &= frame.index <= end
+    return frame.loc[mask]
+
+
+def combine(series: dict[str, pd.Series]) -> pd.DataFrame:
+    """Outer-join per-ticker price Series (each NaN-free) into one float64 prices frame."""
+    frame = pd.concat(series, axis=1, sort=True) if series else pd.DataFrame()
+    frame = frame.astype(np.float64)
+    frame.index = pd.DatetimeIndex(frame.index, name="date")
+    frame.columns = pd.Index([str(c) for c in frame.columns])
+    return frame
+
+
+def series_bounds(frame: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+    """First and last non-NaN date of each column (columns with no data are left out)."""
+    out = {}
+    for c in frame.columns:
+        col = frame[c].dropna()
+        if len(col):
+            out[str(c)] = (col.index[0], col.index[-1])
+    return out

@@ -1,0 +1,306 @@
+"""Prices from CSV files: a folder of one file per ticker, a Yahoo export, a wide file.
+
+Three layouts are recognised, by their column names (case, spaces and hyphens
+ignored: ``Adj Close`` = ``adj_close``):
+
+* **per-ticker OHLC** (``date,open,high,low,close,adj_close,volume``, the
+  layout of the shared data folder) and the **classic Yahoo export**
+  (``Date,Open,High,Low,Close,Adj Close,Volume``): the ticker is the file name
+  (``SPY.csv`` -> ``SPY``) and the price is ``adj_close`` (dividend-adjusted,
+  the total-return series). A file with ``close`` but no ``adj_close`` is
+  refused unless ``column="close"`` is passed, because Yahoo's ``Close`` is
+  not adjusted for dividends.
+* **wide**: a date column plus one column per ticker (``date,SPY,AGG``). A
+  per-ticker file with a single value column (``Date,VBMFX``) is the wide
+  layout with one ticker. Wide values are taken to be total-return closes.
+
+The date column is the one named ``date``, ``datetime``, ``timestamp``,
+``time``, ``time_period`` or ``observation_date``. Blank cells and the strings
+``null``, ``NaN``, ``NA``, ``N/A``, ``#N/A`` and ``.`` are missing values;
+missing values before a fund's first price or after its last are dropped, but
+inside its history they are an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tactical.data._frames import check_range, clip, combine, fmt_dates, normalize_tickers
+from tactical.errors import DataError, DataGapError, NoDataError
+
+__all__ = ["CsvSource", "read_price_file"]
+
+_DATE_NAMES = ("date", "datetime", "timestamp", "time", "time_period", "observation_date")
+_OHLC_NAMES = {"open", "high", "low", "close", "volume"}
+_BLANKS = {"", "null", "nan", "na", "n/a", "#n/a", ".", "none"}
+_SUFFIXES = (".csv", ".csv.gz", ".txt")
+
+
+def _norm(name: object) -> str:
+    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in _SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
+
+
+def _parse_dates(raw: pd.Series, path: Path) -> pd.DatetimeIndex:
+    text = raw.str.strip()
+    try:
+        dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    except (ValueError, TypeError):
+        dates = None
+    if dates is None or dates.isna().any():
+        try:
+            dates = pd.to_datetime(text, errors="coerce", format="mixed")
+        except (ValueError, TypeError):
+            dates = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(repr(text.iloc[i]) for i in rows[:3])
+        raise DataError(
+            f"{path}: {bad.sum()} unreadable date(s) in column {raw.name!r} "
+            f"(rows {', '.join(str(i + 2) for i in rows[:3])}: {shown}); use YYYY-MM-DD"
+        )
+    index = pd.DatetimeIndex(dates)
+    if index.tz is not None:
+        index = index.tz_localize(None)
+    return index.normalize()
+
+
+def _parse_values(raw: pd.Series, dates: pd.DatetimeIndex, path: Path, ticker: str) -> pd.Series:
+    text = raw.astype(str).str.strip()
+    blank = text.str.lower().isin(_BLANKS).to_numpy()
+    values = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.isnan(values) & ~blank
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(repr(text.iloc[i]) for i in rows[:3])
+        raise DataError(
+            f"{path}: non-numeric value(s) {shown} for {ticker} (column {raw.name!r}) on "
+            f"{fmt_dates(dates[rows])}; fix or blank those cells"
+        )
+    return pd.Series(values, index=dates, name=ticker)
+
+
+def _clean_series(series: pd.Series, path: Path, ticker: str) -> pd.Series:
+    """Sorted, checked, NaN-free series (leading/trailing blanks dropped)."""
+    values = series.to_numpy()
+    present = ~np.isnan(values)
+    if not present.any():
+        raise NoDataError(f"{path}: no prices for {ticker} (column is empty)")
+    first, last = np.flatnonzero(present)[[0, -1]]
+    inside = series.iloc[first : last + 1]
+    holes = inside.index[inside.isna().to_numpy()]
+    if len(holes):
+        raise DataGapError(
+            f"{path}: {len(holes)} missing price(s) for {ticker} inside its history, on "
+            f"{fmt_dates(holes)}; fill them from another source or cut the file after them"
+        )
+    nonpos = inside.index[(inside <= 0).to_numpy()]
+    if len(nonpos):
+        raise DataError(
+            f"{path}: non-positive price(s) for {ticker} on {fmt_dates(nonpos)} "
+            f"(first value {inside.loc[nonpos[0]]}); prices must be > 0"
+        )
+    if np.isinf(inside.to_numpy()).any():
+        where = inside.index[np.isinf(inside.to_numpy())]
+        raise DataError(f"{path}: infinite price(s) for {ticker} on {fmt_dates(where)}")
+    return inside.astype(np.float64)
+
+
+def read_price_file(path: str | os.PathLike[str], *, column: str | None = None) -> pd.DataFrame:
+    """Read one CSV price file in any of the recognised layouts.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (``.csv``, or ``.csv.gz`` read transparently).
+    column : str, optional
+        Price column to read from a per-ticker file (``"close"`` for price
+        only). Default: ``adj_close`` for OHLC files; every column for wide files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Shape ``(n_dates, n_tickers)``, ``DatetimeIndex`` named ``date``,
+        float64, sorted, NaN only before a fund's first price or after its
+        last (funds in a wide file can start and end on different dates).
+
+    Raises
+    ------
+    DataError
+        No date or price column, unreadable dates, non-numeric cells, duplicate
+        or weekend dates, non-positive prices; the message names the file,
+        ticker and dates.
+    DataGapError
+        A blank cell inside a fund's history.
+    NoDataError
+        Missing or empty file, or an empty price column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise NoDataError(f"price file {path} does not exist")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError as exc:
+        raise NoDataError(f"{path} is empty") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path} is not a readable CSV file: {exc}") from exc
+    names = {_norm(c): c for c in raw.columns}
+    date_key = next((n for n in _DATE_NAMES if n in names), None)
+    if date_key is None:
+        raise DataError(
+            f"{path}: no date column; columns are {list(raw.columns)}; expected one named "
+            "'date' or 'Date'"
+        )
+    if raw.empty:
+        raise NoDataError(f"{path} has a header but no rows")
+    dates = _parse_dates(raw[names[date_key]], path)
+    stem = _stem(path)
+    if column is not None:
+        if _norm(column) not in names:
+            raise DataError(f"{path}: no column {column!r}; columns are {list(raw.columns)}")
+        value_cols = {stem: names[_norm(column)]}
+    elif "adj_close" in names:
+        value_cols = {stem: names["adj_close"]}
+    elif _OHLC_NAMES & set(names):
+        raise DataError(
+            f"{path}: no 'adj_close' (Adj Close) column, so no dividend-adjusted price; "
+            f"columns are {list(raw.columns)}. Pass column='close' to accept a price-only "
+            "series (it understates total return), or export adjusted closes"
+        )
+    else:
+        value_cols = {str(c).strip(): c for c in raw.columns if c != names[date_key]}
+        if not value_cols:
+            raise DataError(f"{path}: a date column but no price column; add one per ticker")
+    dups = dates[dates.duplicated()]
+    if len(dups):
+        raise DataError(f"{path}: duplicate dates {fmt_dates(dups.unique())}; keep one row each")
+    weekend = dates[dates.day_of_week >= 5]
+    if len(weekend):
+        raise DataError(
+            f"{path}: weekend dates {fmt_dates(weekend)}; markets are closed then "
+            "(is the date column shifted or in another time zone?)"
+        )
+    series = {}
+    for ticker, col in value_cols.items():
+        parsed = _parse_values(raw[col], dates, path, ticker).sort_index()
+        series[ticker] = _clean_series(parsed, path, ticker)
+    return combine(series)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvSource:
+    """Prices from a folder of per-ticker CSV files or from one CSV file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A folder holding ``<TICKER>.csv`` (or ``.csv.gz``) files, matched
+        exactly first and then ignoring case; or one file (per-ticker or wide).
+    column : str, optional
+        Price column of per-ticker files; default ``adj_close`` (total return).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "prices.csv").write_text("date,A,B\\n2024-01-02,1.0,\\n2024-01-03,1.1,5.0\\n")
+    >>> CsvSource(folder / "prices.csv").fetch(["B"])["B"].tolist()
+    [5.0]
+    """
+
+    path: str | os.PathLike[str]
+    column: str | None = None
+
+    @property
+    def name(self) -> str:
+        return "csv"
+
+    @property
+    def adjustment(self) -> str:
+        if self.column is None or _norm(self.column) == "adj_close":
+            return "total_return"
+        return "price" if _norm(self.column) == "close" else "unspecified"
+
+    def available(self) -> list[str]:
+        """Tickers this source can provide (file stems of a folder, columns of a file)."""
+        path = Path(self.path)
+        if path.is_dir():
+            return sorted(_stem(p) for p in path.iterdir() if p.name.lower().endswith(_SUFFIXES))
+        return list(read_price_file(path, column=self.column).columns)
+
+    def _file_for(self, folder: Path, ticker: str) -> Path:
+        for suffix in _SUFFIXES:
+            candidate = folder / f"{ticker}{suffix}"
+            if candidate.is_file():
+                return candidate
+        for p in folder.iterdir():
+            if p.is_file() and _stem(p).lower() == ticker.lower():
+                return p
+        known = self.available()
+        raise NoDataError(
+            f"unknown ticker {ticker!r}: no file {ticker}.csv in {folder} "
+            f"(it has {len(known)}: {', '.join(known[:12])}{'...' if len(known) > 12 else ''})"
+        )
+
+    def fetch(
+        self,
+        tickers: Sequence[str],
+        start: pd.Timestamp | None = None,
+        end: pd.Timestamp | None = None,
+    ) -> pd.DataFrame:
+        """Read ``tickers`` and cut to ``start..end`` (inclusive); see :class:`PriceSource`."""
+        tickers = normalize_tickers(tickers)
+        start, end = check_range(start, end)
+        path = Path(self.path)
+        if not path.exists():
+            raise NoDataError(f"price path {path} does not exist")
+        out: dict[str, pd.Series] = {}
+        if path.is_dir():
+            for t in tickers:
+                file = self._file_for(path, t)
+                frame = read_price_file(file, column=self.column)
+                if t in frame.columns:
+                    col = frame[t]
+                elif frame.shape[1] == 1:
+                    col = frame.iloc[:, 0]
+                else:
+                    raise NoDataError(f"{file}: no column {t!r} (it has {list(frame.columns)})")
+                out[t] = _cut(col.dropna(), start, end, t, file)
+        else:
+            frame = read_price_file(path, column=self.column)
+            missing = [t for t in tickers if t not in frame.columns]
+            if missing:
+                raise NoDataError(
+                    f"unknown ticker(s) {missing} in {path}; it has {list(frame.columns)}"
+                )
+            for t in tickers:
+                out[t] = _cut(frame[t].dropna(), start, end, t, path)
+        return combine(out)[tickers]
+
+
+def _cut(
+    col: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None, ticker: str, file: Path
+) -> pd.Series:
+    cut = clip(col.to_frame(), start, end).iloc[:, 0]
+    if cut.empty:
+        raise NoDataError(
+            f"{file}: no prices for {ticker} between "
+            f"{start.date() if start is not None else 'the first date'} and "
+            f"{end.date() if end is not None else 'the last date'}; the file covers "
+            f"{col.index[0].date()} to {col.index[-1].date()}"
+        )
+    return cut.rename(ticker)
