@@ -168,8 +168,8 @@ class Conventions:
             f"alpha: Jensen, annualised arithmetically ({alpha})"
             if self.alpha == "arithmetic"
             else f"alpha: Jensen, annualised geometrically ({alpha})",
-            f"CAGR years: {years}; Sortino target: {target}; "
-            f"VaR/CVaR: historical {self.confidence:.0%}",
+            f"Sortino target: {target}; VaR/CVaR: historical {self.confidence:.0%}",
+            f"CAGR years: {years}",
         ]
 
 

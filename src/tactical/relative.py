@@ -204,7 +204,7 @@ def treynor_ratio(
     risk_free: Rate = 0.0,
     periods_per_year: float | None = None,
     *,
-    min_beta: float = 0.05,
+    min_beta: float = 0.1,
 ) -> float | pd.Series | np.ndarray:
     """Treynor ratio: annualised mean excess return per unit of beta.
 
