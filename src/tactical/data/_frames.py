@@ -75,7 +75,7 @@ def combine(series: dict[str, pd.Series]) -> pd.DataFrame:
     """Outer-join per-ticker price Series (each NaN-free) into one float64 prices frame."""
     frame = pd.concat(series, axis=1, sort=True) if series else pd.DataFrame()
     frame = frame.astype(np.float64)
-    frame.index = pd.DatetimeIndex(frame.index, name="date")
+    frame.index = pd.DatetimeIndex(frame.index.to_numpy(), name="date")  # no freq: same from disk
     frame.columns = pd.Index([str(c) for c in frame.columns])
     return frame
 

@@ -23,6 +23,7 @@ inside its history they are an error.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -228,6 +229,12 @@ class CsvSource:
     @property
     def name(self) -> str:
         return "csv"
+
+    @property
+    def cache_namespace(self) -> str:
+        """``csv-<hash of the absolute path>``: two folders never share cache entries."""
+        digest = hashlib.sha1(str(Path(self.path).resolve()).encode()).hexdigest()[:12]
+        return f"csv-{digest}"
 
     @property
     def adjustment(self) -> str:

@@ -1,0 +1,183 @@
+"""CsvSource and read_price_file: real shared data and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tactical.data import CsvSource, load_prices, read_price_file
+from tactical.errors import AlignmentWarning, DataError, DataGapError, NoDataError
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "prices").is_dir(), reason="shared real-data folder ../shared/data is absent"
+)
+
+
+def _cagr(series: pd.Series) -> float:
+    years = (series.index[-1] - series.index[0]).days / 365.25
+    return float((series.iloc[-1] / series.iloc[0]) ** (1 / years) - 1)
+
+
+@needs_shared
+def test_spy_total_return_and_price_only_cagr_match_known_values():
+    total = load_prices("SPY", "2000-01-03", "2024-12-31", source=SHARED / "prices")
+    price = load_prices(
+        "SPY", "2000-01-03", "2024-12-31", source=CsvSource(SHARED / "prices", column="close")
+    )
+    assert total.index[0] == pd.Timestamp("2000-01-03")
+    assert total.index[-1] == pd.Timestamp("2024-12-31")
+    assert _cagr(total["SPY"]) == pytest.approx(0.0766, abs=0.0005)
+    assert _cagr(price["SPY"]) == pytest.approx(0.0573, abs=0.0005)
+
+
+@needs_shared
+def test_common_alignment_warns_naming_the_fund_that_sets_the_start():
+    with pytest.warns(AlignmentWarning, match=r"AGG sets the start.*2003-09-29"):
+        prices = load_prices(["SPY", "AGG"], "2000-01-01", "2024-12-31", source=SHARED / "prices")
+    assert prices.index[0] == pd.Timestamp("2003-09-29")
+    assert list(prices.columns) == ["SPY", "AGG"]
+    assert prices.notna().all().all()
+    assert prices.dtypes.eq(np.float64).all() and prices.index.name == "date"
+
+
+@needs_shared
+def test_own_alignment_keeps_each_fund_from_its_first_price():
+    prices = load_prices(
+        ["SPY", "AGG"], "2000-01-03", "2024-12-31", source=SHARED / "prices", align="own"
+    )
+    assert prices.index[0] == pd.Timestamp("2000-01-03")
+    assert prices["AGG"].first_valid_index() == pd.Timestamp("2003-09-29")
+    assert prices["AGG"].loc[:"2003-09-26"].isna().all()
+
+
+@needs_shared
+def test_fund_ending_early_sets_the_end_with_a_warning():
+    with pytest.warns(AlignmentWarning, match=r"VFINX ends on 2020-12-24"):
+        prices = load_prices(["SPY", "VFINX"], "2019-01-01", source=SHARED / "prices")
+    assert prices.index[-1] == pd.Timestamp("2020-12-24")
+
+
+@needs_shared
+def test_adj_close_only_file_and_classic_layout_are_read():
+    vbmfx = read_price_file(SHARED / "prices" / "VBMFX.csv")  # close column empty
+    assert list(vbmfx.columns) == ["VBMFX"]
+    assert vbmfx.index[0] == pd.Timestamp("1986-12-11")
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_classic_yahoo_export_uses_adj_close(tmp_path):
+    path = _write(
+        tmp_path,
+        "ABC.csv",
+        "Date,Open,High,Low,Close,Adj Close,Volume\n"
+        "2024-01-02,10,11,9,10,5.0,100\n2024-01-03,10,11,9,11,5.5,100\n",
+    )
+    frame = read_price_file(path)
+    assert frame["ABC"].tolist() == [5.0, 5.5]
+
+
+def test_wide_file_with_young_fund_and_unsorted_rows(tmp_path):
+    path = _write(
+        tmp_path,
+        "wide.csv",
+        "date,A,B\n2024-01-04,1.2,3.0\n2024-01-02,1.0,\n2024-01-03,1.1,2.0\n",
+    )
+    frame = read_price_file(path)
+    assert frame.index.is_monotonic_increasing
+    assert frame["A"].tolist() == [1.0, 1.1, 1.2]
+    assert np.isnan(frame["B"].iloc[0]) and frame["B"].iloc[1:].tolist() == [2.0, 3.0]
+
+
+def test_ohlc_file_without_adj_close_is_refused_unless_close_is_asked(tmp_path):
+    path = _write(tmp_path, "X.csv", "date,open,close\n2024-01-02,1,1\n")
+    with pytest.raises(DataError, match=r"X\.csv.*no 'adj_close'.*column='close'"):
+        read_price_file(path)
+    assert read_price_file(path, column="close")["X"].tolist() == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "pattern"),
+    [
+        ("when,adj_close\n2024-01-02,1\n", DataError, r"bad\.csv: no date column"),
+        ("date\n2024-01-02\n", DataError, r"bad\.csv: a date column but no price column"),
+        (
+            "date,adj_close\n2024-01-02,1\n2024-01-03,abc\n",
+            DataError,
+            r"bad\.csv: non-numeric value\(s\) 'abc' for bad .*2024-01-03",
+        ),
+        (
+            "date,adj_close\n2024-01-02,1\n2024-01-02,2\n",
+            DataError,
+            r"bad\.csv: duplicate dates 2024-01-02",
+        ),
+        (
+            "date,adj_close\n2024-01-02,1\n2024-01-03,-2\n",
+            DataError,
+            r"bad\.csv: non-positive price\(s\) for bad on 2024-01-03",
+        ),
+        (
+            "date,adj_close\n2024-01-02,1\n2024-01-03,\n2024-01-04,1.1\n",
+            DataGapError,
+            r"bad\.csv: 1 missing price\(s\) for bad inside its history, on 2024-01-03",
+        ),
+        ("date,adj_close\n2024-01-06,1\n", DataError, r"bad\.csv: weekend dates 2024-01-06"),
+        ("date,adj_close\nyesterday,1\n", DataError, r"bad\.csv: 1 unreadable date"),
+        ("date,adj_close\n2024-01-02,\n", NoDataError, r"bad\.csv: no prices for bad"),
+        ("", NoDataError, r"bad\.csv is empty"),
+    ],
+    ids=[
+        "no-date",
+        "no-price",
+        "non-numeric",
+        "duplicate",
+        "negative",
+        "hole",
+        "weekend",
+        "bad-date",
+        "empty-column",
+        "empty-file",
+    ],
+)
+def test_bad_csv_input_gives_a_clear_error_naming_file_ticker_and_dates(
+    tmp_path, text, error, pattern
+):
+    path = _write(tmp_path, "bad.csv", text)
+    with pytest.raises(error, match=pattern):
+        read_price_file(path)
+
+
+def test_unknown_ticker_in_folder_is_named_with_what_exists(tmp_path):
+    _write(tmp_path, "SPY.csv", "date,adj_close\n2024-01-02,1\n")
+    with pytest.raises(NoDataError, match=r"unknown ticker 'XYZ'.*SPY"):
+        CsvSource(tmp_path).fetch(["XYZ"])
+
+
+def test_folder_lookup_ignores_case_and_reads_gzip(tmp_path):
+    import gzip
+
+    (tmp_path / "agg.csv.gz").write_bytes(gzip.compress(b"date,adj_close\n2024-01-02,7\n"))
+    assert CsvSource(tmp_path).fetch(["AGG"])["AGG"].tolist() == [7.0]
+
+
+def test_range_outside_the_file_names_file_and_its_dates(tmp_path):
+    _write(tmp_path, "A.csv", "date,adj_close\n2024-01-02,1\n2024-01-03,1.1\n")
+    with pytest.raises(
+        NoDataError, match=r"A\.csv: no prices for A between 2025-01-01.*2024-01-02"
+    ):
+        CsvSource(tmp_path).fetch(["A"], pd.Timestamp("2025-01-01"))
+
+
+def test_input_file_is_not_modified(tmp_path):
+    text = "date,adj_close\n2024-01-03,1.1\n2024-01-02,1\n"
+    path = _write(tmp_path, "A.csv", text)
+    CsvSource(tmp_path).fetch(["A"])
+    assert path.read_text() == text
