@@ -89,7 +89,9 @@ def _cash_level(cash_returns: pd.Series | float | None, index: pd.DatetimeIndex)
             "convert an annual rate with tactical.data.cash_returns or (1 + rate) ** (1 / 252) - 1"
         )
     if not isinstance(cash_returns, pd.Series):
-        raise ConfigError(f"cash_returns must be a pandas Series, got {type(cash_returns).__name__}")
+        raise ConfigError(
+            f"cash_returns must be a pandas Series, got {type(cash_returns).__name__}"
+        )
     r = pd.to_numeric(cash_returns, errors="coerce")
     r.index = pd.DatetimeIndex(r.index)
     if r.index.has_duplicates:
@@ -183,10 +185,11 @@ def _window(
                 "(tactical.data.splice)"
             )
         if priced <= s < feasible:
+            first_ok = idx[feasible].date() if feasible < len(idx) else "beyond the data"
             raise InsufficientHistoryError(
                 f"{strategy.allocator!r} needs {strategy.min_history} bars of history but only "
                 f"{s - priced + 1} exist up to {idx[s].date()}; the first feasible start is "
-                f"{idx[min(feasible, len(idx) - 1)].date() if feasible < len(idx) else 'beyond the data'}"
+                f"{first_ok}"
             )
     if s >= len(idx) or e - s < 1:
         a = idx[s].date() if s < len(idx) else "after the data"
@@ -301,7 +304,10 @@ class _Run:
             vec = self._static
         else:
             history = History(
-                self.market.values, self.market.index, self.market.columns, self.s + t + 1,
+                self.market.values,
+                self.market.index,
+                self.market.columns,
+                self.s + t + 1,
                 self.signals,
             )
             vec = self._vector(alloc(history), t)
@@ -459,7 +465,7 @@ class _Run:
         rule = self.strategy.rebalance
         threshold = rule if isinstance(rule, Threshold) else None
         every_bar = threshold is not None and threshold.check == "bar"
-        n, lag = self.n, self.lag
+        n = self.n
         di = fi = 0
         last = -1
         while True:
@@ -572,7 +578,9 @@ def _run(
         tgt[:, tkeep], index=index[run.dec_pos], columns=[cols[i] for i in tkeep]
     )
     tpos = np.asarray(run.trade_pos, dtype=np.int64)
-    trades = pd.DataFrame(np.asarray(run.trade_vec).reshape(-1, run.k), index=index[tpos], columns=cols)
+    trades = pd.DataFrame(
+        np.asarray(run.trade_vec).reshape(-1, run.k), index=index[tpos], columns=cols
+    )
     cost = pd.Series(np.asarray(run.trade_cost, dtype=float), index=index[tpos], name="cost")
     if len(tpos) and (np.diff(tpos) == 0).any():
         trades = trades.groupby(level=0).sum()
@@ -667,7 +675,8 @@ def backtest(
     >>> from tactical.strategies import FixedWeights, Strategy
     >>> idx = pd.bdate_range("2024-01-01", periods=3)
     >>> px = pd.DataFrame({"A": [100.0, 110.0, 121.0], "B": [100.0, 100.0, 100.0]}, index=idx)
-    >>> r = backtest(px, Strategy(FixedWeights({"A": 0.5, "B": 0.5}), schedule="D"), execution_lag=0)
+    >>> half = Strategy(FixedWeights({"A": 0.5, "B": 0.5}), schedule="D")
+    >>> r = backtest(px, half, execution_lag=0)
     >>> r.equity.round(2).tolist()
     [10000.0, 10500.0, 11025.0]
     """

@@ -40,9 +40,7 @@ def periodic_cashflows(
     return pd.Series(float(amount), index=dates, name="cashflow")
 
 
-def flow_positions(
-    cashflows: pd.Series, index: pd.DatetimeIndex
-) -> tuple[np.ndarray, np.ndarray]:
+def flow_positions(cashflows: pd.Series, index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """Map dated amounts to positions in ``index`` (same-day flows summed).
 
     Raises
@@ -52,7 +50,9 @@ def flow_positions(
         backtest window, naming the dates.
     """
     if not isinstance(cashflows, pd.Series):
-        raise ConfigError(f"cashflows must be a pandas Series of amounts, got {type(cashflows).__name__}")
+        raise ConfigError(
+            f"cashflows must be a pandas Series of amounts, got {type(cashflows).__name__}"
+        )
     if len(cashflows) == 0:
         return np.empty(0, dtype=np.int64), np.empty(0)
     try:

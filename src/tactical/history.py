@@ -142,7 +142,9 @@ class History:
         """
         return float(self.trailing_returns((ticker,), lookback, skip)[0])
 
-    def trailing_returns(self, tickers: tuple[str, ...], lookback: int, skip: int = 0) -> np.ndarray:
+    def trailing_returns(
+        self, tickers: tuple[str, ...], lookback: int, skip: int = 0
+    ) -> np.ndarray:
         """Vector of :meth:`trailing_return` for several tickers.
 
         Raises

@@ -101,9 +101,7 @@ def check_weights(weights: Mapping[str, float], where: str = "") -> dict[str, fl
     total = sum(out.values())
     if abs(total - 1.0) > 1e-9:
         parts = ", ".join(f"{t} {v:.2f}" for t, v in out.items())
-        fix = (
-            f"add CASH {1 - total:.2f}" if total < 1 else "scale them down so they sum to 1"
-        )
+        fix = f"add CASH {1 - total:.2f}" if total < 1 else "scale them down so they sum to 1"
         raise WeightsError(f"weights sum to {total:.6g}{at} ({parts}); {fix}")
     return out
 

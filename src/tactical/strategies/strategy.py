@@ -1,4 +1,4 @@
-"""A strategy = allocator (what to hold) + schedule (when to decide) + rebalance rule (when to trade)."""
+"""A strategy: allocator (what to hold) + schedule (when to decide) + rule (when to trade)."""
 
 from __future__ import annotations
 
@@ -54,15 +54,15 @@ class Strategy:
     def __post_init__(self) -> None:
         if not callable(self.allocator):
             raise ConfigError(
-                f"allocator must be callable (history -> weights), got {type(self.allocator).__name__}"
+                "allocator must be callable (history -> weights), "
+                f"got {type(self.allocator).__name__}"
             )
         spec = normalize_schedule(self.schedule)
         if isinstance(spec, str):
             object.__setattr__(self, "schedule", spec)
         if not isinstance(self.rebalance, Never | OnSchedule | Threshold):
             raise ConfigError(
-                "rebalance must be Never(), OnSchedule() or Threshold(...), "
-                f"got {self.rebalance!r}"
+                f"rebalance must be Never(), OnSchedule() or Threshold(...), got {self.rebalance!r}"
             )
         if isinstance(self.offset, bool) or not isinstance(self.offset, int):
             raise ConfigError(f"offset must be a whole number of trading days, got {self.offset!r}")

@@ -1,0 +1,299 @@
+"""Engine behaviour: windows and warm-up, identities, bad input, no mutation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tactical as tc
+from tactical.errors import (
+    ConfigError,
+    DataError,
+    DataGapError,
+    InsufficientHistoryError,
+    NoDataError,
+    WeightsError,
+)
+from tactical.strategies import (
+    DualMomentum,
+    FixedWeights,
+    RelativeMomentum,
+    Strategy,
+    Threshold,
+    TrendFilter,
+    buy_and_hold,
+)
+from tactical.testing import random_prices
+
+MIX = FixedWeights({"A": 0.6, "B": 0.4})
+
+
+@pytest.fixture
+def px() -> pd.DataFrame:
+    return random_prices(600, ("A", "B", "C"), volatility=0.015, seed=11)
+
+
+# ---------------------------------------------------------------- identities
+def test_one_fund_at_100_percent_equals_its_total_return(px):
+    r = tc.backtest(px, buy_and_hold("A"), execution_lag=0)
+    expected = 10_000 * px["A"] / px["A"].iloc[0]
+    assert np.allclose(r.equity.to_numpy(), expected.to_numpy(), rtol=1e-13)
+    monthly = tc.backtest(px, Strategy(FixedWeights({"A": 1.0}), schedule="ME"), execution_lag=0)
+    assert np.allclose(monthly.equity.to_numpy(), expected.to_numpy(), rtol=1e-13)
+
+
+def test_buy_and_hold_equals_the_weighted_price_relatives(px):
+    r = tc.backtest(px, buy_and_hold({"A": 0.2, "B": 0.3, "C": 0.5}), execution_lag=0)
+    rel = px / px.iloc[0]
+    expected = 10_000 * (0.2 * rel["A"] + 0.3 * rel["B"] + 0.5 * rel["C"])
+    assert np.allclose(r.equity.to_numpy(), expected.to_numpy(), rtol=1e-13)
+
+
+def test_zero_band_equals_rebalancing_every_bar(px):
+    every = tc.backtest(px, Strategy(MIX, schedule="D"), execution_lag=0)
+    zero = tc.backtest(px, Strategy(MIX, rebalance=Threshold(abs_band=0.0)), execution_lag=0)
+    assert np.allclose(zero.equity.to_numpy(), every.equity.to_numpy(), rtol=1e-12)
+    # with a lag, checks pause while a trade is pending: a breach at t trades at t+1,
+    # drift is zero right after that trade, so the next breach is t+2 -> every other bar
+    lagged = tc.backtest(px, Strategy(MIX, rebalance=Threshold(rel_band=0.0)), execution_lag=1)
+    steps = np.diff(px.index.get_indexer(lagged.trades.index))
+    assert set(steps.tolist()) == {2}
+
+
+def test_infinite_band_equals_buy_and_hold(px):
+    hold = tc.backtest(px, Strategy(MIX, rebalance=tc.Never()))
+    wide = tc.backtest(px, Strategy(MIX, rebalance=Threshold(abs_band=float("inf"))))
+    assert np.array_equal(hold.equity.to_numpy(), wide.equity.to_numpy())
+    assert wide.n_rebalances == 0
+
+
+def test_lag_shifts_every_trade_by_exactly_k_bars(px):
+    positions = {}
+    for lag in (0, 1, 3):
+        r = tc.backtest(
+            px, Strategy(RelativeMomentum(("A", "B", "C"), lookback=40)), execution_lag=lag
+        )
+        positions[lag] = px.index.get_indexer(r.trades.index)
+        decided = px.index.get_indexer(r.targets.index)
+        live = decided + lag < px.index.get_loc(r.end) + 1
+        assert np.array_equal(positions[lag], decided[live] + lag)
+    n = len(positions[3])
+    assert np.array_equal(positions[3], positions[0][:n] + 3)
+
+
+def test_a_costless_rebalance_conserves_value(px):
+    r = tc.backtest(px, Strategy(MIX, schedule="ME"), execution_lag=1)
+    # the holdings of the day before, valued at the trade day's prices, equal the
+    # value after the trade: a costless rebalance neither creates nor destroys value
+    rel = (px / px.shift(1)).reindex(columns=r.weights.columns).fillna(1.0)  # CASH earns 0
+    held = (r.weights.shift(1) * r.equity.shift(1).to_numpy()[:, None] * rel).sum(axis=1)
+    days = r.trades.index[1:]
+    assert len(days) > 20
+    assert np.allclose(held.loc[days].to_numpy(), r.equity.loc[days].to_numpy(), rtol=1e-12)
+    assert (r.trades.sum(axis=1).abs() < 1e-9).all()
+    assert r.total_costs == 0
+
+
+def test_contributions_leave_time_weighted_returns_unchanged(px):
+    flows = tc.periodic_cashflows(px.index, 500.0, "ME")
+    plain = tc.backtest(px, Strategy(MIX, schedule="D"), execution_lag=0)
+    paid = tc.backtest(px, Strategy(MIX, schedule="D"), execution_lag=0, cashflows=flows)
+    assert np.allclose(paid.returns.to_numpy(), plain.returns.to_numpy(), rtol=0, atol=1e-14)
+    # each deposit grows by the time-weighted index from its date on
+    growth = plain.equity / plain.equity.iloc[0]
+    grown = 10_000 * growth.iloc[-1] + sum(
+        500.0 * growth.iloc[-1] / growth.loc[d] for d in flows.index
+    )
+    assert paid.equity.iloc[-1] == pytest.approx(grown, rel=1e-12)
+    # the growth index strips flows out
+    assert np.allclose(paid.growth().to_numpy(), (plain.equity / 10_000).to_numpy(), rtol=1e-12)
+
+
+def test_loop_and_vectorised_paths_agree(px):
+    from tactical.backtest import _market, _run
+
+    market = _market(px, None)
+    kwargs = dict(start=None, end=None, initial=10_000.0, cashflows=None, signals=None)
+    for strat in (
+        Strategy(MIX, schedule="ME"),
+        Strategy(TrendFilter(("A", "B"), safe="C", lookback=30)),
+        buy_and_hold({"A": 0.5, "C": 0.5}),
+    ):
+        for lag in (0, 2):
+            for costs in (None, tc.ProportionalCost(bps=25, per_ticker={"C": 80})):
+                fast = _run(strat, market, name="x", costs=costs, execution_lag=lag, **kwargs)
+                slow = _run(
+                    strat,
+                    market,
+                    name="x",
+                    costs=costs,
+                    execution_lag=lag,
+                    _force_loop=True,
+                    **kwargs,
+                )
+                assert np.allclose(fast.equity, slow.equity, rtol=1e-12)
+                assert np.allclose(fast.trades, slow.trades, rtol=1e-9, atol=1e-9)
+                assert fast.n_rebalances == slow.n_rebalances
+                assert fast.turnover == pytest.approx(slow.turnover, rel=1e-12)
+
+
+# ---------------------------------------------------------------- windows
+def test_default_start_waits_for_the_warm_up(px):
+    r = tc.backtest(px, Strategy(RelativeMomentum(("A", "B"), lookback=100, skip=20)))
+    assert r.start == px.index[120]  # needs 121 rows: lookback + skip + 1
+    assert tc.feasible_start(px, Strategy(TrendFilter(("A",), lookback=50))) == px.index[49]
+
+
+def test_explicit_start_inside_the_warm_up_is_a_clear_error(px):
+    with pytest.raises(InsufficientHistoryError, match="needs 101 bars.*first feasible start"):
+        tc.backtest(px, Strategy(RelativeMomentum(("A", "B"), lookback=100)), start=px.index[50])
+
+
+def test_young_fund_sets_the_start_and_an_earlier_start_names_it():
+    px = random_prices(300, ("OLD", "NEW"), seed=2)
+    px.loc[px.index[:100], "NEW"] = np.nan
+    r = tc.backtest(px, buy_and_hold({"OLD": 0.5, "NEW": 0.5}))
+    assert r.start == px.index[100]
+    with pytest.raises(NoDataError, match="NEW has no price before"):
+        tc.backtest(px, buy_and_hold({"OLD": 0.5, "NEW": 0.5}), start=px.index[10])
+    # a strategy that does not hold NEW is not held back by it
+    assert tc.backtest(px, buy_and_hold("OLD")).start == px.index[0]
+
+
+def test_backtest_many_uses_one_common_window(px):
+    runs = tc.backtest_many(
+        px,
+        {
+            "mix": Strategy(MIX),
+            "mom": Strategy(RelativeMomentum(("A", "B", "C"), lookback=252)),
+            **{k: v for k, v in tc.standard_benchmarks("A", "B").items()},
+        },
+    )
+    assert {r.start for r in runs.values()} == {px.index[252]}
+    assert runs.names == ["mix", "mom", "A", "B", "60/40"]
+    assert runs.returns.shape == (len(px) - 253, 5)
+    assert runs.window == (px.index[252], px.index[-1])
+
+
+def test_end_and_start_cut_the_window(px):
+    r = tc.backtest(px, Strategy(MIX), start="2000-03-01", end="2000-06-30")
+    assert r.start == pd.Timestamp("2000-03-01") and r.end == pd.Timestamp("2000-06-30")
+
+
+# ---------------------------------------------------------------- bad input
+def test_empty_or_reversed_windows_are_errors(px):
+    with pytest.raises(ConfigError, match="after end"):
+        tc.backtest(px, Strategy(MIX), start="2001-01-01", end="2000-01-01")
+    with pytest.raises(NoDataError, match="empty backtest window"):
+        tc.backtest(px, Strategy(MIX), start="2030-01-01")
+    with pytest.raises(NoDataError, match="empty backtest window"):
+        tc.backtest(px, Strategy(MIX), start=px.index[5], end=px.index[5])
+
+
+def test_missing_ticker_is_named(px):
+    with pytest.raises(NoDataError, match=r"no prices for \['SPY'\]"):
+        tc.backtest(px, buy_and_hold({"A": 0.5, "SPY": 0.5}))
+
+
+def test_user_allocator_errors_name_the_date(px):
+    def drifting(history):
+        return {"A": 0.5, "B": 0.45}
+
+    with pytest.raises(WeightsError, match=r"sum to 0.95 on 2000-\d\d-\d\d.*add CASH 0.05"):
+        tc.backtest(px, Strategy(drifting))
+
+    def unknown(history):
+        return {"ZZZ": 1.0}
+
+    with pytest.raises(WeightsError, match="names 'ZZZ'"):
+        tc.backtest(px, Strategy(unknown))
+
+    def negative(history):
+        return {"A": 1.5, "B": -0.5}
+
+    with pytest.raises(WeightsError, match="negative"):
+        tc.backtest(px, Strategy(negative))
+
+
+@pytest.mark.parametrize(
+    "mutate, error, message",
+    [
+        (lambda f: f.iloc[::-1], DataError, "not sorted"),
+        (lambda f: pd.concat([f, f.iloc[[3]]]).sort_index(), DataError, "duplicate dates"),
+        (
+            lambda f: f.assign(A=f["A"].where(f.index != f.index[50])),
+            DataGapError,
+            "A has 1 missing",
+        ),
+        (lambda f: f.assign(B=-f["B"]), DataError, "non-positive"),
+        (lambda f: f.assign(C="x"), DataError, "non-numeric"),
+        (lambda f: f.reset_index(drop=True), DataError, "DatetimeIndex"),
+        (lambda f: f.tz_localize("UTC"), DataError, "tz-aware"),
+        (lambda f: f.iloc[:0], NoDataError, "empty"),
+        (lambda f: f.rename(columns={"C": "CASH"}), DataError, "cash account"),
+        (lambda f: f.set_axis(pd.date_range("2000-01-01", periods=len(f))), DataError, "weekend"),
+    ],
+)
+def test_bad_prices_get_specific_errors(px, mutate, error, message):
+    with pytest.raises(error, match=message):
+        tc.backtest(mutate(px), Strategy(FixedWeights({"A": 0.5, "B": 0.5})))
+
+
+def test_bad_cash_returns_are_errors(px):
+    percent = pd.Series(4.5, index=px.index)
+    with pytest.raises(DataError, match="look like percent"):
+        tc.backtest(px, Strategy(MIX), cash_returns=percent)
+    holey = pd.Series(0.0001, index=px.index).drop(px.index[100])
+    with pytest.raises(DataGapError, match="missing on 1 price date"):
+        tc.backtest(px, Strategy(MIX), cash_returns=holey)
+    with pytest.raises(ConfigError, match="Series"):
+        tc.backtest(px, Strategy(MIX), cash_returns=0.02)
+
+
+def test_bad_options_are_errors(px):
+    with pytest.raises(ConfigError, match="initial"):
+        tc.backtest(px, Strategy(MIX), initial=0)
+    with pytest.raises(ConfigError, match="execution_lag"):
+        tc.backtest(px, Strategy(MIX), execution_lag=-1)
+    with pytest.raises(ConfigError, match="expected a Strategy"):
+        tc.backtest(px, MIX)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="outside the backtest window"):
+        tc.backtest(
+            px, Strategy(MIX), cashflows=pd.Series([1.0], index=[pd.Timestamp("1990-01-01")])
+        )
+    with pytest.raises(ConfigError, match="unknown backtest option"):
+        tc.backtest_many(px, {"m": Strategy(MIX)}, commission=3)
+
+
+def test_inputs_are_never_mutated(px):
+    before = px.copy()
+    flows = tc.periodic_cashflows(px.index, 100.0)
+    flows_before = flows.copy()
+    cash = pd.Series(0.0001, index=px.index)
+    tc.backtest(
+        px,
+        Strategy(
+            DualMomentum(("A", "B"), safe="C", lookback=20), rebalance=Threshold(abs_band=0.1)
+        ),
+        cashflows=flows,
+        cash_returns=cash,
+        costs=tc.ProportionalCost(5),
+    )
+    pd.testing.assert_frame_equal(px, before)
+    pd.testing.assert_series_equal(flows, flows_before)
+    assert (cash == 0.0001).all()
+
+
+# ---------------------------------------------------------------- real data
+def test_real_sixty_forty_monthly_matches_the_published_figure(shared_prices):
+    # shared/data/README: 60/40 SPY/AGG rebalanced monthly, 2003-09-29 -> 2024-12-31: 7.80%/yr
+    px = shared_prices("SPY", "AGG").loc[:"2024-12-31"]
+    r = tc.backtest(
+        px, Strategy(FixedWeights({"SPY": 0.6, "AGG": 0.4}), schedule="ME"), execution_lag=0
+    )
+    cagr = (r.equity.iloc[-1] / r.equity.iloc[0]) ** (1 / r.years) - 1
+    assert cagr == pytest.approx(0.0780, abs=0.0005)
+    spy = tc.backtest(px, buy_and_hold("SPY"), execution_lag=0)
+    spy_cagr = (spy.equity.iloc[-1] / spy.equity.iloc[0]) ** (1 / spy.years) - 1
+    assert spy_cagr == pytest.approx(0.1069, abs=0.0005)
