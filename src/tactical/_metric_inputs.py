@@ -35,7 +35,7 @@ _FREQUENCIES: tuple[tuple[str, int, float, float], ...] = (
     ("quarterly", 4, 80, 100),
     ("yearly", 1, 350, 380),
 )
-_MEDIAN_BANDS = {"daily": (0.5, 1.6), "weekly": (5, 9), "monthly": (26, 35)}
+_MEDIAN_BANDS = {"daily": (0.5, 2.5), "weekly": (5, 9), "monthly": (26, 35)}
 _MEDIAN_BANDS |= {"quarterly": (85, 95), "yearly": (360, 370)}
 _PPY_BY_NAME = {name: ppy for name, ppy, _, _ in _FREQUENCIES}
 
