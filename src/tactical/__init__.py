@@ -6,10 +6,26 @@
 
 from __future__ import annotations
 
+from tactical import errors, metrics
 from tactical.backtest import backtest, backtest_many, feasible_start
 from tactical.cashflows import periodic_cashflows
+from tactical.conventions import Conventions
 from tactical.costs import FixedCost, ProportionalCost
+from tactical.data import (
+    CachedSource,
+    CsvSource,
+    FrameSource,
+    YahooSource,
+    cash_returns,
+    load_prices,
+    load_rates,
+    load_sample,
+    load_sample_rates,
+    sample_info,
+    splice,
+)
 from tactical.history import History
+from tactical.report import format_summary, summary
 from tactical.results import BacktestResult, ResultSet, xirr
 from tactical.strategies import (
     DualMomentum,
@@ -28,6 +44,22 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BacktestResult",
+    "CachedSource",
+    "Conventions",
+    "CsvSource",
+    "FrameSource",
+    "YahooSource",
+    "cash_returns",
+    "errors",
+    "format_summary",
+    "load_prices",
+    "load_rates",
+    "load_sample",
+    "load_sample_rates",
+    "metrics",
+    "sample_info",
+    "splice",
+    "summary",
     "DualMomentum",
     "FixedCost",
     "FixedWeights",
