@@ -151,3 +151,25 @@ def test_sample_tracks_the_real_fund_month_by_month(ours, fund, minimum):
     both = pd.concat([_monthly(sample), _monthly(real)], axis=1, join="inner").dropna()
     assert len(both) > 120
     assert both.corr().iloc[0, 1] > minimum
+
+
+def test_pyproject_ships_the_sample_files_as_package_data():
+    """setuptools skips files of a subpackage listed under a parent package's key.
+
+    The files live in the package ``tactical.data``, so its own key must match them
+    (``"tactical.data" = ["sample/*.csv.gz"]``); ``tactical = ["data/sample/*"]`` builds a
+    wheel without them (checked with ``pip wheel``), and load_sample() then fails.
+    """
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    package_data = config["tool"]["setuptools"]["package-data"]
+    patterns = package_data.get("tactical.data", [])
+    sample = ROOT / "src" / "tactical" / "data" / "sample"
+    for file in sorted(sample.glob("*.csv.gz")):
+        relative = file.relative_to(sample.parent).as_posix()
+        assert any(fnmatch.fnmatch(relative, p) for p in patterns), (
+            f"{relative} is not package data of tactical.data in pyproject.toml; add "
+            '"tactical.data" = ["sample/*.csv.gz"] under [tool.setuptools.package-data]'
+        )
