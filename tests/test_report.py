@@ -1,0 +1,251 @@
+"""Summary table: agrees with the metric functions, states its window and conventions."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tactical
+from tactical import metrics as m
+from tactical.errors import FrequencyError, MetricError, MetricWarning
+from tactical.report import (
+    COLUMNS,
+    format_summary,
+    summary,
+    to_html,
+    to_markdown,
+    to_text,
+    with_standard_benchmarks,
+)
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def read_prices(*tickers: str) -> pd.DataFrame:
+    folder = DATA / "prices"
+    if not folder.is_dir():
+        pytest.skip(f"real data folder {folder} is absent")
+    return pd.DataFrame(
+        {
+            t: pd.read_csv(folder / f"{t}.csv", index_col="date", parse_dates=True)["adj_close"]
+            for t in tickers
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def prices() -> pd.DataFrame:
+    return read_prices("SPY", "AGG", "EFA").loc["2004-01-01":"2024-12-31"].dropna()
+
+
+@pytest.fixture(scope="module")
+def daily(prices) -> pd.DataFrame:
+    r = prices.pct_change().iloc[1:]
+    r["60/40 daily"] = 0.6 * r["SPY"] + 0.4 * r["AGG"]
+    return r[["SPY", "EFA", "60/40 daily"]]
+
+
+@pytest.fixture(scope="module")
+def window(prices):
+    return prices.index[0], prices.index[-1]
+
+
+def test_columns_agree_with_the_metric_functions(daily, window):
+    table = summary(daily, benchmark="SPY", risk_free=0.02, window=window)
+    mon = m.period_returns(daily, "monthly")
+    b = mon["SPY"]
+    start = window[0]
+    expected = {
+        "total_return": m.total_return(daily),
+        "cagr": m.cagr(daily, start=start),
+        "volatility": m.annual_volatility(mon),
+        "sharpe": m.sharpe_ratio(mon, 0.02),
+        "sortino": m.sortino_ratio(mon, 0.02),
+        "max_drawdown": m.max_drawdown(daily),
+        "calmar": m.cagr(daily, start=start) / m.max_drawdown(daily).abs(),
+        "ulcer_index": m.ulcer_index(daily),
+        "best_month": m.best_month(daily),
+        "worst_month": m.worst_month(daily),
+        "best_year": m.best_year(daily),
+        "worst_year": m.worst_year(daily),
+        "positive_periods": m.positive_periods(mon),
+        "var": m.value_at_risk(mon),
+        "cvar": m.conditional_value_at_risk(mon),
+        "skew": m.skew(mon),
+        "kurtosis": m.kurtosis(mon),
+        "alpha": m.alpha(mon, b, 0.02),
+        "beta": m.beta(mon, b, 0.02),
+        "treynor": m.treynor_ratio(mon, b, 0.02),
+        "correlation": m.correlation(mon, b),
+        "up_capture": m.up_capture(mon, b),
+        "down_capture": m.down_capture(mon, b),
+        "tracking_error": m.tracking_error(mon, b),
+    }
+    for column, values in expected.items():
+        np.testing.assert_allclose(table[column], values, rtol=1e-12, atol=1e-15, err_msg=column)
+    ir = m.information_ratio(mon[["EFA", "60/40 daily"]], b)
+    np.testing.assert_allclose(
+        table.loc[["EFA", "60/40 daily"], "information_ratio"], ir, rtol=1e-12
+    )
+    assert np.isnan(table.loc["SPY", "information_ratio"])  # the benchmark's own row
+    assert set(table.columns) <= set(COLUMNS)
+    assert table.dtypes.map(pd.api.types.is_float_dtype).all()
+
+
+def test_drawdown_length_in_days(daily, window):
+    table = summary(daily[["SPY"]], window=window)
+    info = m.max_drawdown_info(daily["SPY"], start=window[0])
+    assert table.loc["SPY", "max_drawdown_days"] == (info.recovery - info.peak).days
+
+
+@pytest.mark.parametrize(
+    ("preset", "frequency", "ppy"), [("daily", "daily", 252), ("calendar_year", "yearly", 1)]
+)
+def test_presets_change_the_return_frequency(daily, window, preset, frequency, ppy):
+    table = summary(daily, conventions=preset, window=window)
+    agg = m.period_returns(daily, frequency)
+    np.testing.assert_allclose(
+        table["volatility"], m.annual_volatility(agg, periods_per_year=ppy), rtol=1e-12
+    )
+
+
+def test_month_end_drawdowns_are_shallower(daily, window):
+    daily_dd = summary(daily, window=window)["max_drawdown"]
+    month_end = summary(daily, conventions="month_end", window=window)["max_drawdown"]
+    np.testing.assert_allclose(month_end, m.max_drawdown(m.period_returns(daily, "monthly")))
+    assert (month_end >= daily_dd).all()
+
+
+def test_empyrical_preset_reproduces_empyrical_conventions(daily):
+    table = summary(daily, benchmark="SPY", conventions="empyrical")
+    np.testing.assert_allclose(table["cagr"], m.cagr(daily), rtol=1e-12)
+    np.testing.assert_allclose(
+        table["alpha"], m.alpha(daily, daily["SPY"], annualization="geometric"), rtol=1e-12
+    )
+    assert "252 per year" in " ".join(table.attrs["notes"])
+
+
+def test_risk_free_series_is_compounded_to_the_period(daily, window):
+    rate = m.per_period_rate(0.03, 252)
+    rf = pd.Series(rate, index=daily.index, name="cash")
+    table = summary(daily, risk_free=rf, risk_free_label="flat 3% cash", window=window)
+    mon = m.period_returns(daily, "monthly")
+    rf_monthly = m.period_returns(rf, "monthly")
+    np.testing.assert_allclose(table["sharpe"], m.sharpe_ratio(mon, rf_monthly), rtol=1e-12)
+    assert any("flat 3% cash (per-period returns)" in line for line in table.attrs["notes"])
+
+
+def test_real_tbill_cash_rate_series(daily, prices, window):
+    data = pytest.importorskip("tactical.data")
+    if not hasattr(data, "cash_returns") or not (DATA / "rates" / "DTB3.csv").exists():
+        pytest.skip("tactical.data.cash_returns or DTB3 not available")
+    quotes = pd.read_csv(DATA / "rates" / "DTB3.csv", index_col="date", parse_dates=True)["value"]
+    cash = data.cash_returns(quotes, prices.index).loc[daily.index]  # first date: NaN
+    table = summary(daily, risk_free=cash, risk_free_label="DTB3", window=window)
+    zero = summary(daily, window=window)
+    assert (table["sharpe"] < zero["sharpe"]).all()  # cash earned about 1.5 %/yr
+
+
+def test_window_and_conventions_are_stated(daily, window):
+    table = summary(daily, benchmark="SPY", window=window)
+    assert table.attrs["window"] == window
+    text = to_text(table)
+    assert text.splitlines()[0] == "Window: 2004-01-02 to 2024-12-31 (21.00 years)"
+    for needle in ("Benchmark: SPY", "conventions: monthly", "monthly (12/yr", "daily closes"):
+        assert needle in text
+    no_window = to_text(summary(daily))
+    assert "start date not given" in no_window and "window start not given" in no_window
+
+
+def test_formatters_render_percentages_with_two_decimals(daily, window):
+    table = summary(daily, benchmark="SPY", window=window)
+    cagr = f"{table.loc['SPY', 'cagr']:.2%}"
+    md = to_markdown(table)
+    assert f"| SPY | {cagr} |" in md and "|---|---:|" in md
+    html = to_html(table.rename(index={"EFA": "<EFA & co>"}))
+    assert "&lt;EFA &amp; co&gt;" in html and "<caption>Window: 2004-01-02" in html
+    assert f'<td style="text-align:right">{cagr}</td>' in html
+    everything = format_summary(table, columns="all")
+    assert "Information ratio" in everything and "n/a" in everything
+    with pytest.raises(MetricError, match="no column"):
+        format_summary(table, columns=["nope"])
+
+
+def test_different_windows_are_never_compared_silently(daily):
+    short = daily.copy()
+    short.loc[:"2005-12-31", "EFA"] = np.nan
+    with pytest.raises(MetricError, match=r"different windows .*'EFA': 2006-01-03"):
+        summary(short)
+    table = summary(short, align="common")
+    assert table.attrs["window"][0] == pd.Timestamp("2006-01-03")
+
+
+def test_benchmark_must_cover_the_window(daily):
+    bench = daily["SPY"].loc["2005":]
+    with pytest.raises(MetricError, match="benchmark has no return on .* first 2004-01-05"):
+        summary(daily[["EFA"]], benchmark=bench)
+
+
+def test_bad_inputs_have_specific_messages(daily, prices):
+    with pytest.raises(MetricError, match="divide by 100"):
+        summary(daily, risk_free=4.5)
+    with pytest.raises(MetricError, match="look like prices"):
+        summary(prices)
+    mon = m.period_returns(daily, "monthly")
+    with pytest.raises(FrequencyError, match="needs returns at least that frequent"):
+        summary(mon, conventions="daily")
+    with pytest.raises(FrequencyError, match="drawdown='daily'"):
+        summary(mon)
+    assert summary(mon, conventions="month_end").shape[0] == 3
+    holed = daily.copy()
+    holed.iloc[100, 1] = np.nan
+    with pytest.raises(MetricError, match="NaN"):
+        summary(holed)
+
+
+def test_bond_fund_against_stocks_has_no_treynor(prices):
+    r = prices[["SPY", "AGG"]].pct_change().iloc[1:]
+    with pytest.warns(MetricWarning, match=r"treynor is NaN for \['AGG'\]"):
+        table = summary(r, benchmark="SPY")
+    assert np.isnan(table.loc["AGG", "treynor"]) and abs(table.loc["AGG", "beta"]) < 0.1
+
+
+def test_input_is_not_mutated(daily):
+    before = daily.copy()
+    summary(daily, benchmark="SPY", risk_free=0.01)
+    pd.testing.assert_frame_equal(daily, before)
+
+
+def test_series_input_gives_one_row(daily):
+    table = summary(daily["EFA"])
+    assert list(table.index) == ["EFA"]
+
+
+# --------------------------------------------------------------------------- engine
+def test_result_set_summary_with_standard_benchmarks(prices):
+    """Integration: the engine's ResultSet feeds the table with its window."""
+    if not hasattr(tactical, "backtest_many") or not hasattr(tactical, "standard_benchmarks"):
+        pytest.skip("engine not available")
+    px = prices.loc["2015-01-01":"2019-12-31", ["SPY", "AGG"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MetricWarning)
+        runs = tactical.backtest_many(px, tactical.standard_benchmarks(), execution_lag=0)
+        table = runs.summary(benchmark="SPY")
+    assert table.attrs["window"] == runs.window
+    spy = runs["SPY"].returns
+    assert table.loc["SPY", "cagr"] == pytest.approx(m.cagr(spy, start=runs.window[0]), rel=1e-12)
+    assert table.loc["SPY", "cagr"] == pytest.approx(
+        (px["SPY"].iloc[-1] / px["SPY"].iloc[0]) ** (365.25 / (px.index[-1] - px.index[0]).days)
+        - 1,
+        rel=1e-9,
+    )
+    strategies = runs.returns[["60/40"]].rename(columns={"60/40": "mine"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MetricWarning)
+        combined = with_standard_benchmarks(strategies, px, window=runs.window, execution_lag=0)
+    assert list(combined.columns) == ["mine", "SPY", "AGG", "60/40"]
+    np.testing.assert_allclose(combined["mine"], combined["60/40"], rtol=1e-12)
