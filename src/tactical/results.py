@@ -250,14 +250,17 @@ class ResultSet(Mapping[str, BacktestResult]):
         """One row per strategy, one numeric column per metric.
 
         ``benchmark`` names a strategy in this set (e.g. ``"SPY"`` from
-        ``buy_and_hold("SPY")``) or gives a daily returns Series. Other keyword
-        arguments go to :func:`tactical.report.summary`.
+        ``buy_and_hold("SPY")``) or gives a daily returns Series. The table
+        states :attr:`window` (its start is the close before the first
+        return, so CAGR uses calendar years). Other keyword arguments
+        (``conventions``, ``risk_free``...) go to :func:`tactical.report.summary`.
         """
         from tactical.report import summary
 
-        bench = self[benchmark].returns if isinstance(benchmark, str) else benchmark
-        table = summary(self.returns, benchmark=bench, **kwargs)
-        return table
+        if isinstance(benchmark, str):
+            self[benchmark]  # a clear KeyError naming the strategies
+        kwargs.setdefault("window", self.window)
+        return summary(self.returns, benchmark=benchmark, **kwargs)
 
     def plot_equity(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Growth chart; see :func:`tactical.plotting.plot_equity`."""
