@@ -47,6 +47,7 @@ def simulate(
     equity = np.empty(len(dates))
     holdings = np.empty((len(dates), len(tickers)))
     trade_rows, trade_dates, target_rows, target_dates = [], [], [], []
+    one_way = 0.0
     for t, date in enumerate(dates):
         value = initial if t == 0 else float(shares @ px[t])
         if t == 0 or (rebalance and month_end.iloc[t] and t < len(dates) - 1):
@@ -57,6 +58,8 @@ def simulate(
             if t == 0 or np.abs(delta).sum() > 1e-9 * value:
                 trade_rows.append(np.where(np.abs(delta) > 1e-9, delta, 0.0))
                 trade_dates.append(date)
+                if t > 0:
+                    one_way += np.abs(delta).sum() / (2 * value)
             target_rows.append(w)
             target_dates.append(date)
             shares = new
@@ -65,7 +68,6 @@ def simulate(
     eq = pd.Series(equity, index=dates, name=name)
     weights = pd.DataFrame(holdings / equity[:, None], index=dates, columns=tickers)
     trades = pd.DataFrame(trade_rows, index=pd.DatetimeIndex(trade_dates), columns=tickers)
-    one_way = sum(np.abs(row).sum() / 2 for row in trade_rows[1:])
     return BacktestResult(
         name=name,
         equity=eq,
@@ -75,7 +77,7 @@ def simulate(
         trades=trades,
         costs=pd.Series(0.0, index=trades.index),
         cashflows=pd.Series(dtype=float),
-        turnover=float(one_way / initial),
+        turnover=float(one_way),
         n_rebalances=len(trades) - 1,
         config={"strategy": name, "schedule": "ME" if rebalance else "never"},
     )
@@ -245,8 +247,18 @@ def test_plot_drawdowns_values_labels_and_marks(results):
     assert "%" in ax.get_ylabel()
     ax.figure.canvas.draw()
     assert all(t.get_text().endswith("%") for t in ax.get_yticklabels() if t.get_text())
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    worst = _percent_text((g / g.cummax() - 1).min())
+    assert f"STK (max {worst})" in legend
     ax0 = plotting.plot_drawdowns(results, ax=_axes(), mark_worst=0)
     assert len(ax0.collections) == 0
+    one = plotting.plot_drawdowns(results["STK"], ax=_axes(), mark_worst=2)
+    assert len(one.collections) == 2  # the underwater fill and the marks
+    assert len(one.texts) == 2  # each marked trough states its depth
+
+
+def _percent_text(x: float) -> str:
+    return f"{x * 100:.1f}%".replace("-", "\N{MINUS SIGN}")
 
 
 def test_worst_drawdown_episodes_are_separate():
@@ -325,7 +337,7 @@ def test_plot_monthly_heatmap_grid_and_values(results):
     r = results["STK"].returns
     jan = (1 + r[(r.index.year == 2015) & (r.index.month == 1)]).prod() - 1
     texts = [t.get_text() for t in ax.texts]
-    assert f"{jan * 100:.1f}" == texts[0]
+    assert texts[0].replace("\N{MINUS SIGN}", "-") == f"{jan * 100:.1f}"
     assert [t.get_text() for t in ax.get_xticklabels()][-1] == "Year"
     assert "(%)" in ax.get_title(loc="left")
 
@@ -458,3 +470,12 @@ def test_real_data_charts_render(tmp_path):
     fig = plotting.tear_sheet(res, "Trend", table=table_for(res), path=tmp_path / "real.png")
     assert fig.axes[0].get_lines()
     assert (tmp_path / "real.png").stat().st_size > 10_000
+
+
+def test_importing_plotting_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, tactical.plotting, tactical.sheets; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

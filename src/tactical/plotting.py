@@ -300,11 +300,24 @@ def _money(x: float, _pos: Any = None) -> str:
     return f"${x:.2g}"
 
 
-def _percent_axis(ax: Axes, which: str = "y", decimals: int | None = None) -> None:
-    from matplotlib.ticker import PercentFormatter
+def _percent(value: float, decimals: int = 0) -> str:
+    """``-12%`` with a true minus sign; never ``-0%``."""
+    text = f"{value * 100:.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", "\N{MINUS SIGN}") + "%"
 
-    axis = ax.yaxis if which == "y" else ax.xaxis
-    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
+
+def _percent_axis(ax: Axes) -> None:
+    """Decimal values shown as percent ticks, decimals by the visible span."""
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x: float, _pos: Any = None) -> str:
+        lo, hi = ax.yaxis.get_view_interval()
+        span = abs(hi - lo)
+        return _percent(x, 0 if span >= 0.05 else 1 if span >= 0.005 else 2)
+
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
 
 
 def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
@@ -501,15 +514,26 @@ def plot_drawdowns(
     dd = _drawdowns(panel.growth)
     ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
     labelled = len(panel.names) <= 3  # depth labels stay readable for a few strategies
+    single = len(panel.names) == 1
     for name in panel.names:
         ax.plot(
             dd.index,
             dd[name].to_numpy(),
             color=colors[name],
             label=name,
-            linewidth=_LINE_WIDTH * 0.85,
+            linewidth=_LINE_WIDTH * (0.85 if single else 0.7),
             zorder=3,
         )
+        if single:
+            ax.fill_between(
+                dd.index,
+                dd[name].to_numpy(),
+                0.0,
+                color=colors[name],
+                alpha=0.2,
+                linewidth=0,
+                zorder=2,
+            )
         worst = _worst_episodes(dd[name], mark_worst)
         if not worst:
             continue
@@ -521,7 +545,7 @@ def plot_drawdowns(
         if labelled:
             for d, v in worst:
                 ax.annotate(
-                    f"{v:.0%}",
+                    _percent(v),
                     (d, v),
                     xytext=(0, -9),
                     textcoords="offset points",
@@ -539,7 +563,20 @@ def plot_drawdowns(
     what = f", worst {mark_worst} marked" if mark_worst > 0 else ""
     ax.set_title(title or f"Drawdowns{what}, {panel.window_text}", loc="left")
     if legend:
-        _legend(ax)
+        # the legend states each strategy's maximum drawdown
+        handles = [ln for ln in ax.get_lines() if ln.get_label() in colors]
+        texts = [
+            f"{h.get_label()} (max {_percent(float(dd[h.get_label()].min()), 1)})" for h in handles
+        ]
+        ax.legend(
+            handles,
+            texts,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+            frameon=False,
+            fontsize="small",
+        )
     return ax
 
 
@@ -646,9 +683,8 @@ def plot_annual_returns(
     """
     panel = _as_panel(results)
     annual = _annual_returns(panel)
-    ax = _new_axes(
-        ax, figsize=(max(8.0, 0.45 * len(annual) * max(1, len(panel.names)) ** 0.5 + 3.0), 5.0)
-    )
+    width_in = 3.0 + 0.12 * len(annual) * (len(panel.names) + 1)
+    ax = _new_axes(ax, figsize=(min(14.0, max(8.0, width_in)), 5.0))
     colors = strategy_colors(panel.names)
     n = len(panel.names)
     x = np.arange(len(annual))
@@ -667,7 +703,7 @@ def plot_annual_returns(
     ax.grid(False, axis="x")
     partial = _partial_years(panel)
     labels = [f"{y}*" if y in partial else str(y) for y in annual.index]
-    ax.set_xticks(x, labels, rotation=90 if len(annual) > 12 else 0, fontsize="small")
+    ax.set_xticks(x, labels, rotation=90 if len(annual) > 24 else 0, fontsize="small")
     ax.set_xlim(-0.6, len(annual) - 0.4)
     _percent_axis(ax)
     ax.set_ylabel("Return (%)")
@@ -758,7 +794,10 @@ def plot_allocation(
         handles, labels = ax.get_legend_handles_labels()
         # stack order: the top area first, the rebalance marker last
         areas = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab in held][::-1]
-        other = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab not in held]
+        from matplotlib.lines import Line2D
+
+        tick = Line2D([], [], color="#222222", marker="|", linestyle="none", markersize=8)
+        other = [(tick, lab) for lab in labels if lab not in held]  # drawn as a vertical tick
         pairs = areas + other
         ax.legend(
             [h for h, _ in pairs],
@@ -849,7 +888,7 @@ def plot_monthly_heatmap(
                 ax.text(
                     j,
                     i,
-                    f"{v * 100:.1f}",
+                    _percent(v, 1)[:-1],
                     ha="center",
                     va="center",
                     fontsize=size,
@@ -859,12 +898,16 @@ def plot_monthly_heatmap(
     ax.axvline(11.5, color="white", linewidth=4)
     ax.set_xticks(range(13), [*_MONTHS, "Year"], fontsize="small")
     ax.xaxis.tick_top()
-    ax.set_yticks(range(n_years), [str(y) for y in table.index], fontsize="small")
+    partial = _partial_years(panel)
+    years = [f"{y}*" if y in partial else str(y) for y in table.index]
+    ax.set_yticks(range(n_years), years, fontsize="small")
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    window = f"{returns.index[0]:%Y-%m-%d} to {returns.index[-1]:%Y-%m-%d}"
-    ax.set_title(title or f"Monthly returns (%): {col}, {window}", loc="left")
+    note = " (* partial year)" if partial else ""
+    ax.set_title(
+        title or f"Monthly returns (%): {col}, {panel.window_text}{note}", loc="left", pad=14
+    )
     return ax
 
 

@@ -14,7 +14,7 @@ import html
 import io
 import math
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,14 +51,28 @@ __all__ = ["tear_sheet", "html_report"]
 
 _PLAIN_WORDS = (
     "sharpe", "sortino", "calmar", "ratio", "beta", "skew", "kurt", "corr", "r2", "r_squared",
-    "rebalanc", "count", "trades", "years", "days", "months", "periods", "n_", "ulcer",
     "omega", "factor", "tail",
 )  # fmt: skip
+_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number")
 
 
-def _column_kind(column: str) -> str:
-    """``"plain"`` for ratios and counts, else ``"percent"`` (decimal returns and rates)."""
+def _known_columns() -> dict[str, tuple[str, bool]]:
+    """``column -> (label, is percent)`` from :mod:`tactical.report`, if it offers them."""
+    try:
+        from tactical.report import COLUMNS
+    except ImportError:
+        return {}
+    return dict(COLUMNS) if isinstance(COLUMNS, Mapping) else {}
+
+
+def _column_kind(column: str, known: Mapping[str, tuple[str, bool]]) -> str:
+    """``"percent"`` (decimal returns and rates), ``"plain"`` (ratios) or ``"count"``."""
     low = column.lower()
+    is_count = low.startswith("n_") or any(w in low for w in _COUNT_WORDS)
+    if column in known:
+        return "percent" if known[column][1] else "count" if is_count else "plain"
+    if is_count:
+        return "count"
     if "%" in low or "return" in low or "drawdown" in low:
         return "percent"
     return "plain" if any(w in low for w in _PLAIN_WORDS) else "percent"
@@ -66,30 +80,62 @@ def _column_kind(column: str) -> str:
 
 def _format_value(value: Any, kind: str) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
+        return "n/a"
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
+        if kind == "count":
+            return f"{value:,.0f}"
         return f"{value:.2%}" if kind == "percent" else f"{value:,.2f}"
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m-%d}"
     return str(value)
 
 
-def _format_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Display strings: returns and rates as percentages with two decimals, ratios plain.
+def _format_table(table: pd.DataFrame, columns: str = "all") -> pd.DataFrame:
+    """Display strings, rows = strategies, columns = display labels.
 
-    A column is shown as a plain number when its name looks like a ratio or a
-    count (``sharpe``, ``beta``, ``rebalances``...); every other float column
-    is read as a decimal and shown as a percentage.
+    Columns of a :func:`tactical.report.summary` table take their label and
+    percent flag from ``tactical.report.COLUMNS``; other columns are read by
+    name: ratios (``sharpe``, ``beta``...) plain with two decimals, counts
+    (``rebalances``, ``..._days``) whole, everything else as a decimal shown
+    as a percentage with two decimals. ``columns="seed"`` keeps only
+    ``tactical.report.SEED_COLUMNS`` when the table has any of them.
     """
+    known = _known_columns()
+    cols = list(table.columns)
+    if columns == "seed":
+        try:
+            from tactical.report import SEED_COLUMNS
+        except ImportError:
+            SEED_COLUMNS = ()  # noqa: N806
+        seed = [c for c in SEED_COLUMNS if c in cols]
+        cols = seed or cols
     out = pd.DataFrame(index=[str(i) for i in table.index])
-    for col in table.columns:
-        kind = _column_kind(str(col))
-        out[str(col)] = [_format_value(v, kind) for v in table[col].tolist()]
+    for col in cols:
+        label = known[col][0] if col in known else str(col)
+        kind = _column_kind(str(col), known)
+        out[label] = [_format_value(v, kind) for v in table[col].tolist()]
     return out
+
+
+def _table_notes(table: pd.DataFrame) -> list[str]:
+    """Lines stating what a summary table was computed over (from ``table.attrs``)."""
+    attrs = table.attrs
+    lines = []
+    if "window" in attrs:
+        try:
+            start, end = (pd.Timestamp(d) for d in attrs["window"])
+            lines.append(f"Metrics window: {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+        except (TypeError, ValueError):
+            pass
+    if attrs.get("benchmark"):
+        lines.append(f"Benchmark: {attrs['benchmark']}")
+    notes = attrs.get("notes", [])
+    lines += [str(n) for n in ([notes] if isinstance(notes, str) else notes)]
+    return lines
 
 
 def _summary_or_reason(
@@ -154,7 +200,6 @@ def tear_sheet(
         open).
     """
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
 
     panel = _as_panel(results)
     has_weights = bool(panel.results)
@@ -164,32 +209,21 @@ def tear_sheet(
     summary_table, reason = _summary_or_reason(results, table)
 
     fig = Figure(figsize=(8.5, 11.0), layout="constrained")
-    heights = [3.2, 2.2, 2.0, 2.8] if has_weights else [3.4, 2.4, 2.8]
+    table_height = 3.2 if summary_table is not None else 0.8
+    heights = [3.2, 2.2, 2.0, table_height] if has_weights else [3.4, 2.4, table_height]
     axes = fig.subplots(len(heights), 1, height_ratios=heights)
     ax_growth, ax_dd = axes[0], axes[1]
     ax_alloc = axes[2] if has_weights else None
     ax_table = axes[-1]
 
-    plot_equity(results, ax=ax_growth, log=log, benchmarks=benchmarks, legend=False)
-    plot_drawdowns(results, ax=ax_dd, legend=False)
-    if ax_alloc is not None:
-        plot_allocation(results, ax=ax_alloc, name=focus.name)  # type: ignore[arg-type]
-    _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
-
-    handles = [h for h in ax_growth.get_lines() if not h.get_label().startswith("_")]
-    handles = [
-        Line2D([], [], color=h.get_color(), linestyle=h.get_linestyle(), linewidth=2)
-        for h in handles
-    ]
-    labels = [h.get_label() for h in ax_growth.get_lines() if not h.get_label().startswith("_")]
-    fig.legend(
-        handles,
-        labels,
-        loc="outside upper center",
-        ncols=min(len(labels), 4),
-        frameon=False,
-        fontsize="small",
+    scale = " (log scale)" if log else ""
+    plot_equity(
+        results, ax=ax_growth, log=log, benchmarks=benchmarks, title=f"Growth of $10,000{scale}"
     )
+    plot_drawdowns(results, ax=ax_dd, title="Drawdowns from peak, worst 3 marked")
+    if ax_alloc is not None:
+        plot_allocation(results, ax=ax_alloc, name=focus.name, title=f"Allocation: {focus.name}")  # type: ignore[arg-type]
+    _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
     fig.suptitle(
         title or f"Backtest tear sheet, {panel.window_text}", fontsize="large", fontweight="bold"
     )
@@ -199,8 +233,7 @@ def tear_sheet(
 
 
 def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[str, str]) -> None:
-    """Metrics down the side, strategies across, on an axes with no frame."""
-
+    """Metrics down the side and strategies across (or the other way for many strategies)."""
     ax.set_axis_off()
     if table is None:
         ax.text(
@@ -216,20 +249,25 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
             transform=ax.transAxes,
         )
         return
-    shown = _format_table(table).T
+    formatted = _format_table(table, columns="seed")
+    across = len(formatted) <= 7  # strategies as columns when they fit the page width
+    shown = formatted.T if across else formatted
+    notes = textwrap.wrap("; ".join(_table_notes(table)), 135)
+    ax_height = _height_inches(ax)
+    notes_height = min(0.45, (len(notes) * 0.11 + 0.08) / ax_height) if notes else 0.0
     ax.set_title("Metrics", loc="left", fontsize="medium")
-    col_labels = [textwrap.fill(str(c), 14) for c in shown.columns]
+    col_labels = [textwrap.fill(str(c), 10) for c in shown.columns]
     tab = ax.table(
         cellText=shown.to_numpy().tolist(),
-        rowLabels=list(shown.index),
+        rowLabels=[textwrap.shorten(str(r), 24) for r in shown.index],
         colLabels=col_labels,
         loc="upper center",
         cellLoc="right",
         rowLoc="left",
-        bbox=(0.2, 0.0, 0.8, 1.0),
+        bbox=(0.2, notes_height, 0.8, 1.0 - notes_height),
     )
     tab.auto_set_font_size(False)
-    tab.set_fontsize(7 if len(shown) > 10 else 8)
+    tab.set_fontsize(7 if len(shown) > 10 or len(shown.columns) > 7 else 8)
     lines = max((lab.count("\n") + 1 for lab in col_labels), default=1)
     for (row, col), cell in tab.get_celld().items():
         cell.set_edgecolor("#dddddd")
@@ -240,8 +278,32 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
             cell.get_text().set_color(colors.get(key, "#222222"))
             cell.get_text().set_fontweight("bold")
             cell.set_text_props(ha="center")
-        elif row % 2 == 0:
+        elif col == -1 and not across:
+            cell.get_text().set_color(colors.get(str(shown.index[row - 1]), "#222222"))
+        if row > 0 and row % 2 == 0:
             cell.set_facecolor("#f5f5f5")
+    if notes:
+        ax.text(
+            0.0,
+            0.0,
+            "\n".join(notes),
+            ha="left",
+            va="bottom",
+            fontsize=6.5,
+            color="#555555",
+            transform=ax.transAxes,
+        )
+
+
+def _height_inches(ax: Axes) -> float:
+    """Approximate height of a gridspec axes in inches (before layout runs), 85% of its share."""
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return 2.5
+    grid = spec.get_gridspec()
+    ratios = grid.get_height_ratios() or [1.0] * grid.nrows
+    share = sum(ratios[r] for r in spec.rowspan) / sum(ratios)
+    return 0.85 * share * ax.get_figure().get_figheight()
 
 
 def _save_figure(fig: Figure, path: str | PathLike[str] | Sequence[str | PathLike[str]]) -> None:
@@ -338,6 +400,7 @@ def html_report(
     ]
     if summary_table is not None:
         parts.append(_table_html(_format_table(summary_table), colors, index_name="Strategy"))
+        parts += [f'<p class="note">{esc(n)}</p>' for n in _table_notes(summary_table)]
     else:
         parts.append(
             f'<p class="note">Metrics table unavailable ({esc(reason)}). '
