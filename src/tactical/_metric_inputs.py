@@ -93,7 +93,10 @@ def _check_values(inp: _Input, what: str) -> None:
     n = a.shape[0]
     if n >= 2:
         # prices: every value positive and a typical one above +50 % per period
-        looks = (a > 0).all(axis=0) & (np.median(a, axis=0) > 0.5)
+        positive = (a > 0).all(axis=0)
+        looks = positive.copy()
+        if positive.any():
+            looks[positive] = np.median(a[:, positive], axis=0) > 0.5
         if looks.any():
             col = int(np.argmax(looks))
             label = f" (column {inp.labels[col]!r})" if inp.kind in ("frame", "array2") else ""

@@ -255,11 +255,11 @@ def summary(
 
     # drawdowns
     dd_starts = _starts(inp.index, conv.drawdown, ppy_in)
-    w, _, dd = _drawdowns(_compound(a, dd_starts))
+    w, peak, dd = _drawdowns(_compound(a, dd_starts))
     dd_dates = inp.index[_ends(dd_starts, n)]
     mdd = dd.min(axis=0)
     out["max_drawdown"] = mdd
-    out["max_drawdown_days"] = _drawdown_days(w, dd, dd_dates, start)
+    out["max_drawdown_days"] = _drawdown_days(w, peak, dd, dd_dates, start)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["calmar"] = np.where(mdd == 0, np.nan, out["cagr"] / np.abs(mdd))
     _warn(mdd == 0, inp, "calmar", "there was no drawdown")
@@ -272,10 +272,10 @@ def summary(
     yearly = _compound(a, _period_starts(inp.index, "yearly"))
     out["best_year"], out["worst_year"] = yearly.max(axis=0), yearly.min(axis=0)
     out["positive_periods"] = np.mean(r > 0, axis=0)
-    var = np.percentile(r, 100 * (1 - conv.confidence), axis=0)
+    var = _quantile(r, 1 - conv.confidence)
     tail = r <= var
     out["var"] = var
-    out["cvar"] = np.sum(np.where(tail, r, 0.0), axis=0) / tail.sum(axis=0)
+    out["cvar"] = np.einsum("ij,ij->j", tail, r) / tail.sum(axis=0)
     out["skew"], out["kurtosis"] = _skew_kurtosis(r, inp)
 
     if bench_name is not None:
@@ -298,11 +298,15 @@ def summary(
 def _align_windows(frame: pd.DataFrame, align: str) -> pd.DataFrame:
     if align not in ("raise", "common"):
         raise MetricError(f"align must be 'raise' or 'common', got {align!r}")
-    firsts = {c: frame[c].first_valid_index() for c in frame.columns}
-    if any(f is None for f in firsts.values()):
-        empty = [c for c, f in firsts.items() if f is None]
+    valid = frame.notna().to_numpy()
+    if not valid.any(axis=0).all():
+        empty = [c for c, v in zip(frame.columns, valid.any(axis=0), strict=True) if not v]
         raise MetricError(f"no returns at all for {empty}")
-    lasts = {c: frame[c].last_valid_index() for c in frame.columns}
+    n = len(frame)
+    first_pos = np.argmax(valid, axis=0)
+    last_pos = n - 1 - np.argmax(valid[::-1], axis=0)
+    firsts = dict(zip(frame.columns, frame.index[first_pos], strict=True))
+    lasts = dict(zip(frame.columns, frame.index[last_pos], strict=True))
     if len(set(firsts.values())) > 1 or len(set(lasts.values())) > 1:
         if align == "raise":
             spans = ", ".join(
@@ -394,13 +398,17 @@ def _risk_free(
 
 
 def _drawdown_days(
-    w: np.ndarray, dd: np.ndarray, dates: pd.DatetimeIndex, start: pd.Timestamp | None
+    w: np.ndarray,
+    peak: np.ndarray,
+    dd: np.ndarray,
+    dates: pd.DatetimeIndex,
+    start: pd.Timestamp | None,
 ) -> np.ndarray:
     n1 = w.shape[0]
     cols = np.arange(w.shape[1])
     pos = np.arange(n1)[:, None]
     trough = np.argmin(dd, axis=0)
-    peak_value = np.maximum.accumulate(w, axis=0)[trough, cols]
+    peak_value = peak[trough, cols]
     peak_pos = np.where((w == peak_value) & (pos <= trough), pos, -1).max(axis=0)
     back = (w >= peak_value) & (pos > trough)
     end_pos = np.where(back.any(axis=0), np.argmax(back, axis=0), n1 - 1)
@@ -412,10 +420,13 @@ def _drawdown_days(
 
 def _skew_kurtosis(r: np.ndarray, inp: _Input) -> tuple[np.ndarray, np.ndarray]:
     n = r.shape[0]
-    d = r - r.mean(axis=0)
+    mean = r.mean(axis=0)
+    d = r - mean
     d2 = d * d
-    m2, m3, m4 = d2.mean(axis=0), (d2 * d).mean(axis=0), (d2 * d2).mean(axis=0)
-    flat = m2 <= 1e-24 * np.maximum(np.mean(r * r, axis=0), 1e-300)
+    m2 = d2.mean(axis=0)
+    m3 = np.einsum("ij,ij->j", d2, d) / n
+    m4 = np.einsum("ij,ij->j", d2, d2) / n
+    flat = m2 <= 1e-24 * np.maximum(m2 + mean * mean, 1e-300)
     nan = np.full(r.shape[1], np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         skew = m3 / m2**1.5 * np.sqrt(n * (n - 1.0)) / (n - 2.0) if n >= 3 else nan
@@ -423,6 +434,16 @@ def _skew_kurtosis(r: np.ndarray, inp: _Input) -> tuple[np.ndarray, np.ndarray]:
         kurt = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)) if n >= 4 else nan
     _warn(flat, inp, "skew and kurtosis", "returns are constant")
     return np.where(flat, np.nan, skew), np.where(flat, np.nan, kurt)
+
+
+def _quantile(r: np.ndarray, q: float) -> np.ndarray:
+    """``numpy.percentile(r, 100 q, axis=0)`` (linear) with one partial sort."""
+    n = r.shape[0]
+    pos = (n - 1) * q
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, n - 1)
+    part = np.partition(r, [lo, hi], axis=0)
+    return part[lo] + (pos - lo) * (part[hi] - part[lo])
 
 
 def _relative(
@@ -455,11 +476,15 @@ def _relative(
         base = np.prod(1.0 + b[mask], axis=0) ** (ppy / k) - 1.0
         out[key] = s / base
     active = r - b
-    out["tracking_error"] = active.std(axis=0, ddof=1) * np.sqrt(ppy)
-    ir, flat_ir = _sharpe_core(active, ppy)
+    sd = active.std(axis=0, ddof=1)
+    out["tracking_error"] = sd * np.sqrt(ppy)
     identical = np.all(active == 0, axis=0)  # the benchmark's own row: NaN, no warning
+    flat_ir = sd <= 1e-12 * np.abs(active).max(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["information_ratio"] = np.where(
+            flat_ir, np.nan, active.mean(axis=0) / sd * np.sqrt(ppy)
+        )
     _warn(flat_ir & ~identical, inp, "information_ratio", "the active return is constant")
-    out["information_ratio"] = ir
     return out
 
 
