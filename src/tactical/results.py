@@ -165,8 +165,9 @@ def xirr(amounts: list[float] | np.ndarray, dates: list[pd.Timestamp] | pd.Datet
     Examples
     --------
     >>> import pandas as pd
+    >>> # 366 days (2020 is a leap year): 1.1 ** (365 / 366) - 1
     >>> round(xirr([-100.0, 110.0], [pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01")]), 4)
-    0.0999
+    0.0997
     """
     from scipy.optimize import brentq
 
