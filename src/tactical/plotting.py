@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tactical._chartdata import (
+    Results,
+    _annual_returns,
+    _as_panel,
+    _drawdowns,
+    _monthly_table,
+    _partial_years,
+    _period_returns,
+    _pick_result,
+    _rebalance_dates,
+    _rolling_returns,
+    _worst_episodes,
+)
 from tactical._typing import CASH
 from tactical.errors import ConfigError
 from tactical.results import BacktestResult, ResultSet
@@ -61,7 +73,6 @@ __all__ = [
     "html_report",
 ]
 
-Results = ResultSet | BacktestResult | pd.DataFrame | pd.Series
 
 # tab10 without its grey (grey is kept for benchmarks), then the light tab20 shades.
 _STRATEGY_PALETTE = (
@@ -131,148 +142,6 @@ def _holding_colors(holdings: Sequence[str]) -> dict[str, str]:
             colors[h] = _HOLDING_PALETTE[i % len(_HOLDING_PALETTE)]
             i += 1
     return colors
-
-
-# ---------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True, slots=True)
-class _Panel:
-    """Results normalised for plotting: daily returns and growth of 1, one column each."""
-
-    names: list[str]
-    returns: pd.DataFrame
-    growth: pd.DataFrame  # growth of 1, first row = start (value 1)
-    results: dict[str, BacktestResult]  # empty for plain returns
-
-    @property
-    def start(self) -> pd.Timestamp:
-        return self.growth.index[0]
-
-    @property
-    def end(self) -> pd.Timestamp:
-        return self.growth.index[-1]
-
-    @property
-    def window_text(self) -> str:
-        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
-
-
-def _as_panel(results: Results) -> _Panel:
-    """Normalise any accepted input to a :class:`_Panel` without mutating it."""
-    if isinstance(results, BacktestResult):
-        results = ResultSet({results.name: results})
-    if isinstance(results, ResultSet):
-        return _Panel(
-            names=results.names,
-            returns=results.returns,
-            growth=results.growth(1.0),
-            results=dict(results.items()),
-        )
-    if isinstance(results, pd.Series):
-        results = results.to_frame(name=results.name if results.name is not None else "returns")
-    if isinstance(results, pd.DataFrame):
-        if not isinstance(results.index, pd.DatetimeIndex):
-            raise ConfigError(
-                "plain returns need a DatetimeIndex; got "
-                f"{type(results.index).__name__}. Pass daily returns indexed by date."
-            )
-        if results.empty:
-            raise ConfigError("the returns to plot are empty")
-        returns = results.astype(float).sort_index()
-        returns.columns = [str(c) for c in returns.columns]
-        start = returns.index[0] - pd.offsets.BDay(1)
-        growth = (1.0 + returns.fillna(0.0)).cumprod()
-        growth = growth.where(returns.notna().cummax())  # NaN before a column's first return
-        first = pd.DataFrame(
-            1.0, index=pd.DatetimeIndex([start], name=returns.index.name), columns=returns.columns
-        )
-        growth = pd.concat([first, growth])
-        return _Panel(list(returns.columns), returns, growth, {})
-    raise TypeError(
-        "expected a ResultSet, a BacktestResult, or daily returns as a pandas Series/DataFrame; "
-        f"got {type(results).__name__}"
-    )
-
-
-def _pick_result(results: ResultSet | BacktestResult, name: str | None) -> BacktestResult:
-    """The result named ``name`` (default: the first one)."""
-    if isinstance(results, BacktestResult):
-        if name is not None and name != results.name:
-            raise ConfigError(f"name={name!r} does not match the result {results.name!r}")
-        return results
-    if isinstance(results, ResultSet):
-        return results[name] if name is not None else next(iter(results.values()))
-    raise TypeError(
-        f"expected a BacktestResult or a ResultSet (with name=...); got {type(results).__name__}"
-    )
-
-
-# ---------------------------------------------------------------- computations
-
-
-def _drawdowns(growth: pd.DataFrame) -> pd.DataFrame:
-    """Drawdown from the running peak, decimal (``-0.2`` = 20% below the peak)."""
-    return growth / growth.cummax() - 1.0
-
-
-def _worst_episodes(dd: pd.Series, n: int) -> list[tuple[pd.Timestamp, float]]:
-    """``(trough date, depth)`` of the ``n`` deepest separate drawdown episodes."""
-    dd = dd.dropna()
-    under = dd < 0
-    if n <= 0 or not under.any():
-        return []
-    episode = (under & ~under.shift(1, fill_value=False)).cumsum()[under]
-    troughs = dd[under].groupby(episode).idxmin()
-    depths = dd[troughs.to_numpy()]
-    worst = depths.sort_values(kind="stable").iloc[:n]
-    return [(pd.Timestamp(d), float(v)) for d, v in worst.items()]
-
-
-def _month_end_values(growth: pd.DataFrame) -> pd.DataFrame:
-    """Growth at the start date and at each month's last available date."""
-    last = growth.groupby(growth.index.to_period("M")).tail(1)
-    return pd.concat([growth.iloc[:1], last]) if last.index[0] != growth.index[0] else last
-
-
-def _rolling_returns(growth: pd.DataFrame, months: int, annualize: bool) -> pd.DataFrame:
-    """Trailing ``months``-month compounded return at each month end, decimal."""
-    m = _month_end_values(growth)
-    out = m / m.shift(months) - 1.0
-    if annualize:
-        out = (1.0 + out) ** (12.0 / months) - 1.0
-    return out.iloc[months:]
-
-
-def _period_returns(returns: pd.DataFrame, keys: list[Any]) -> pd.DataFrame:
-    """Compound daily returns within groups; all-NaN groups stay NaN."""
-    grouped = (1.0 + returns).groupby(keys)
-    out = grouped.prod(min_count=1) - 1.0
-    return out
-
-
-def _annual_returns(panel: _Panel) -> pd.DataFrame:
-    """Calendar-year returns, decimal, one row per year (index: int year)."""
-    r = panel.returns
-    return _period_returns(r, [r.index.year])
-
-
-def _partial_years(panel: _Panel) -> set[int]:
-    """Years the window covers only partly (start after Jan 7 or end before Dec 24)."""
-    partial = set()
-    if (panel.start.month, panel.start.day) > (1, 7):
-        partial.add(panel.start.year)
-    if (panel.end.month, panel.end.day) < (12, 24):
-        partial.add(panel.end.year)
-    return partial
-
-
-def _monthly_table(returns: pd.Series) -> pd.DataFrame:
-    """Monthly returns, decimal: years by months (1..12)."""
-    r = returns.to_frame("r")
-    monthly = _period_returns(r, [r.index.year, r.index.month])["r"]
-    table = monthly.unstack()
-    return table.reindex(columns=range(1, 13))
 
 
 # ---------------------------------------------------------------- drawing helpers
@@ -490,7 +359,8 @@ def plot_drawdowns(
         Axes to draw on; a new figure is opened when None.
     mark_worst : int, default 3
         Mark the trough of each strategy's ``mark_worst`` deepest separate
-        drawdowns with a dot and its depth; 0 marks none.
+        drawdowns with a dot (and, for a single strategy, its depth); 0 marks
+        none. The legend states each strategy's maximum drawdown.
     legend : bool, default True
         Draw a legend outside the plot, on the right.
     title : str, optional
@@ -513,7 +383,8 @@ def plot_drawdowns(
     colors = strategy_colors(panel.names)
     dd = _drawdowns(panel.growth)
     ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
-    labelled = len(panel.names) <= 3  # depth labels stay readable for a few strategies
+    # one strategy: depth labels at the troughs; several: the legend states each maximum
+    # (labels of several strategies collide in shared crashes such as 2008, 2020, 2022)
     single = len(panel.names) == 1
     for name in panel.names:
         ax.plot(
@@ -542,7 +413,7 @@ def plot_drawdowns(
         ax.scatter(
             dates, depths, s=22, color=colors[name], edgecolor="white", linewidth=0.6, zorder=4
         )
-        if labelled:
+        if single:
             for d, v in worst:
                 ax.annotate(
                     _percent(v),
@@ -553,6 +424,7 @@ def plot_drawdowns(
                     va="top",
                     fontsize="x-small",
                     color=colors[name],
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
                 )
     _style(ax)
     _date_axis(ax, panel.start, panel.end)
@@ -615,8 +487,9 @@ def plot_rolling_returns(
     Notes
     -----
     ``R_m = G_m / G_{m - months} - 1`` on month-end values of the
-    time-weighted growth ``G``; the start value counts as the first month end,
-    the last available date of the final month as the last.
+    time-weighted growth ``G``; a start in the first half of a month counts
+    as the previous month end (else the first month end leads), and the last
+    available date of the final month counts as its month end.
     """
     if months < 1:
         raise ConfigError(f"months must be at least 1; got {months}")
@@ -639,6 +512,20 @@ def plot_rolling_returns(
             label=name,
             linewidth=_LINE_WIDTH * 0.85,
             zorder=3,
+        )
+    first = rolling.index[0]
+    if (first - panel.start).days > 0.1 * (panel.end - panel.start).days:
+        # say why the left part is empty (the x-axis spans the whole window, like the others)
+        ax.text(
+            panel.start + (first - panel.start) / 2,
+            0.5,
+            f"first {months}-month\nwindow ends\n{first:%Y-%m}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="center",
+            fontsize="small",
+            color="#888888",
+            fontstyle="italic",
         )
     _style(ax)
     _date_axis(ax, panel.start, panel.end)
@@ -809,16 +696,6 @@ def plot_allocation(
             fontsize="small",
         )
     return ax
-
-
-def _rebalance_dates(result: BacktestResult) -> pd.DatetimeIndex:
-    """Execution dates after the initial investment with any nonzero trade."""
-    trades = result.trades
-    if len(trades) <= 1:
-        return pd.DatetimeIndex([])
-    later = trades.iloc[1:]
-    traded = (later.fillna(0.0).abs() > 0).any(axis=1)
-    return pd.DatetimeIndex(later.index[traded.to_numpy()])
 
 
 def plot_monthly_heatmap(

@@ -22,14 +22,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tactical.errors import ConfigError
-from tactical.plotting import (
+from tactical._chartdata import (
     Results,
     _annual_returns,
     _as_panel,
     _partial_years,
     _pick_result,
     _rebalance_dates,
+)
+from tactical.errors import ConfigError
+from tactical.plotting import (
     plot_allocation,
     plot_annual_returns,
     plot_drawdowns,
