@@ -402,7 +402,8 @@ def html_report(
     ]
     if summary_table is not None:
         parts.append(_table_html(_format_table(summary_table), colors, index_name="Strategy"))
-        parts += [f'<p class="note">{esc(n)}</p>' for n in _table_notes(summary_table)]
+        notes = "<br>".join(esc(n) for n in _table_notes(summary_table))
+        parts.append(f'<p class="note">{notes}</p>' if notes else "")
     else:
         parts.append(
             f'<p class="note">Metrics table unavailable ({esc(reason)}). '
