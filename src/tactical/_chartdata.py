@@ -8,14 +8,14 @@ growth; the public metric functions live in :mod:`tactical.metrics`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
 from tactical.errors import ConfigError
 from tactical.results import BacktestResult, ResultSet
 
-Results = ResultSet | BacktestResult | pd.DataFrame | pd.Series
+Results: TypeAlias = ResultSet | BacktestResult | pd.DataFrame | pd.Series
 """What a chart accepts: results, one result, or daily simple returns."""
 
 

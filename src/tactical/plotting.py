@@ -327,7 +327,9 @@ def plot_equity(
         ax.set_yscale("log")
         lo, hi = np.nanmin(growth.to_numpy()), np.nanmax(growth.to_numpy())
         decades = math.log10(hi / lo) if lo > 0 else 2.0
-        subs = (1.0, 2.0, 5.0) if decades > 1.2 else (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+        subs: tuple[float, ...] = (
+            (1.0, 2.0, 5.0) if decades > 1.2 else (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+        )
         if decades < 0.4:
             subs = tuple(float(s) for s in np.arange(1.0, 10.0, 0.5))
         ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=subs))

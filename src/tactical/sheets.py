@@ -236,6 +236,8 @@ def tear_sheet(
 
 def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[str, str]) -> None:
     """Metrics down the side and strategies across (or the other way for many strategies)."""
+    from matplotlib.transforms import Bbox
+
     ax.set_axis_off()
     if table is None:
         ax.text(
@@ -266,7 +268,7 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
         loc="upper center",
         cellLoc="right",
         rowLoc="left",
-        bbox=(0.2, notes_height, 0.8, 1.0 - notes_height),
+        bbox=Bbox.from_bounds(0.2, notes_height, 0.8, 1.0 - notes_height),
     )
     tab.auto_set_font_size(False)
     tab.set_fontsize(7 if len(shown) > 10 or len(shown.columns) > 7 else 8)
@@ -299,13 +301,18 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
 
 def _height_inches(ax: Axes) -> float:
     """Approximate height of a gridspec axes in inches (before layout runs), 85% of its share."""
+    from matplotlib.figure import Figure
+
     spec = ax.get_subplotspec()
     if spec is None:
         return 2.5
     grid = spec.get_gridspec()
-    ratios = grid.get_height_ratios() or [1.0] * grid.nrows
+    given = grid.get_height_ratios()
+    ratios = np.ravel(np.asarray(given if given is not None else [1.0] * grid.nrows, dtype=float))
     share = sum(ratios[r] for r in spec.rowspan) / sum(ratios)
-    return 0.85 * share * ax.get_figure().get_figheight()
+    fig = ax.get_figure(root=True)
+    height = float(fig.get_figheight()) if isinstance(fig, Figure) else 11.0
+    return 0.85 * share * height
 
 
 def _save_figure(fig: Figure, path: str | PathLike[str] | Sequence[str | PathLike[str]]) -> None:
@@ -413,24 +420,22 @@ def html_report(
     parts.append("<h2>Growth</h2>")
     parts.append(
         _chart(
-            lambda ax: plot_equity(results, ax=ax, log=True, benchmarks=benchmarks),
-            "Growth of $10,000, log scale",
+            "Growth of $10,000, log scale", plot_equity, results, log=True, benchmarks=benchmarks
         )
     )
     parts.append("<h2>Drawdowns</h2>")
-    parts.append(_chart(lambda ax: plot_drawdowns(results, ax=ax), "Drawdowns"))
+    parts.append(_chart("Drawdowns", plot_drawdowns, results))
     parts.append("<h2>Rolling returns</h2>")
     for months in (12, 36):
         try:
             img = _chart(
-                lambda ax, m=months: plot_rolling_returns(results, ax=ax, months=m),
-                f"Rolling {months}-month returns",
+                f"Rolling {months}-month returns", plot_rolling_returns, results, months=months
             )
         except ValueError as exc:  # window too short for this length
             img = f'<p class="note">{esc(str(exc))}</p>'
         parts.append(img)
     parts.append("<h2>Calendar-year returns</h2>")
-    parts.append(_chart(lambda ax: plot_annual_returns(results, ax=ax), "Calendar-year returns"))
+    parts.append(_chart("Calendar-year returns", plot_annual_returns, results))
     annual = _annual_returns(panel)
     partial = _partial_years(panel)
     annual.index = [f"{y}*" if y in partial else str(y) for y in annual.index]
@@ -451,16 +456,16 @@ def html_report(
             source: Any = results if isinstance(results, ResultSet) else result
             parts.append(
                 _chart(
-                    lambda ax, s=source, n=name: plot_allocation(s, ax=ax, name=n),
-                    f"Allocation of {name}",
-                    size=(10.0, 3.6),
+                    f"Allocation of {name}", plot_allocation, source, name=name, size=(10.0, 3.6)
                 )
             )
         n_years = len(annual)
         parts.append(
             _chart(
-                lambda ax, n=name: plot_monthly_heatmap(results, ax=ax, name=n),
                 f"Monthly returns of {name}",
+                plot_monthly_heatmap,
+                results,
+                name=name,
                 size=(10.0, max(2.5, 0.3 * n_years + 1.2)),
             )
         )
@@ -474,12 +479,18 @@ def html_report(
     return out
 
 
-def _chart(draw: Callable[[Axes], Any], alt: str, size: tuple[float, float] = (10.0, 4.6)) -> str:
-    """Draw on a fresh (non-pyplot) figure and return an ``<img>`` with a data URI."""
+def _chart(
+    alt: str,
+    draw: Callable[..., Any],
+    *args: Any,
+    size: tuple[float, float] = (10.0, 4.6),
+    **kwargs: Any,
+) -> str:
+    """``draw(*args, ax=..., **kwargs)`` on a fresh non-pyplot figure, as an ``<img>`` data URI."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=size, layout="constrained")
-    draw(fig.add_subplot())
+    draw(*args, ax=fig.add_subplot(), **kwargs)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
