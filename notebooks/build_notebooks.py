@@ -1,0 +1,428 @@
+"""Generate the example notebooks from the cell sources below (run from anywhere).
+
+    python notebooks/build_notebooks.py
+
+The ``.ipynb`` files are written without outputs so that they review as code;
+the test suite (``tests/test_notebooks.py``) executes them on the bundled
+sample (``TACTICAL_DATA=sample``) and, when ``../shared/data`` exists, on the
+real daily data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+# Shared first code cell: pick the data and say which.
+DATA_CELL = """\
+import os
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import tactical as tc
+from tactical.errors import MetricWarning
+
+warnings.simplefilter("ignore", MetricWarning)  # e.g. Treynor undefined for a bond fund
+pd.set_option("display.width", 140)
+
+# TACTICAL_DATA: "sample" forces the bundled data, "real" requires ../shared/data,
+# a folder path points at another copy of it; unset = real data when present.
+choice = os.environ.get("TACTICAL_DATA", "auto")
+candidates = [Path(choice)] if choice not in ("auto", "sample", "real") else [
+    Path("../shared/data"),
+    Path("../../shared/data"),
+]
+SHARED = next((p for p in candidates if (p / "prices").is_dir()), None)
+if choice == "real" and SHARED is None:
+    raise FileNotFoundError("TACTICAL_DATA=real but no shared/data folder was found")
+REAL = choice != "sample" and SHARED is not None
+print("data:", f"real daily CSV files in {SHARED}" if REAL else "bundled monthly sample")
+"""
+
+
+def _md(text: str):
+    return new_markdown_cell(text.strip("\n"))
+
+
+def _code(text: str):
+    return new_code_cell(text.strip("\n"))
+
+
+# ------------------------------------------------------------------ 1. quickstart
+QUICKSTART = [
+    _md("""
+# Quickstart: 60/40, rebalancing and a momentum rotation
+
+Load prices, describe a few strategies, run them on one common window, and
+compare them with stocks, bonds and a 60/40 mix: a table and four charts.
+
+The notebook uses the real daily data in `../shared/data` when it is there
+(Yahoo total-return closes read with `tc.CsvSource`, FRED DTB3 T-bill rates),
+otherwise the bundled monthly sample (`tc.load_sample()`, 1990-2017, no network).
+It prints which one it used.
+"""),
+    _code(DATA_CELL),
+    _md("""
+## Data
+
+On daily data lookbacks are in trading days (252 = one year, 210 = ten months)
+and trades execute on the next close (`execution_lag=1`, how a 401(k) plan
+executes an exchange). On the monthly sample lookbacks are in months, and
+`execution_lag=0` trades at the deciding month-end close: that approximates
+next-day execution, optimistically (a lag of 1 would mean one month later).
+"""),
+    _code("""
+if REAL:
+    source = tc.CsvSource(SHARED / "prices")
+    prices = tc.load_prices(["SPY", "AGG", "EFA"], source=source)
+    quotes = tc.load_rates("DTB3", path=SHARED / "rates")
+    cash = tc.cash_returns(quotes, prices.index)  # per-day decimal returns of T-bills
+    STOCKS, BONDS, OTHER = "SPY", "AGG", "EFA"
+    YEAR, TREND, LAG, CONVENTIONS = 252, 210, 1, "monthly"
+else:
+    prices = tc.load_sample(["US_STOCKS", "TSY_10Y", "TSY_LONG"])
+    cash = tc.load_sample_rates(prices)  # monthly T-bill returns (Fama-French RF)
+    STOCKS, BONDS, OTHER = "US_STOCKS", "TSY_10Y", "TSY_LONG"
+    YEAR, TREND, LAG, CONVENTIONS = 12, 10, 0, "month_end"
+print(prices.index[0].date(), "to", prices.index[-1].date(), prices.shape)
+prices.tail(3)
+"""),
+    _md("""
+## Strategies
+
+One allocator, three rebalance rules: static 60/40 (`Never`), calendar
+(`OnSchedule` on quarter ends) and a 5/25 band (`Threshold`). The rotation
+is dual momentum: each month hold the fund with the best 12-month return if
+it beat T-bills, else bonds. `standard_benchmarks` adds stocks and bonds bought
+and held and a monthly-rebalanced 60/40.
+"""),
+    _code("""
+from tactical.strategies import DualMomentum, FixedWeights, Never, Strategy, Threshold
+
+mix = FixedWeights({STOCKS: 0.6, BONDS: 0.4})
+strategies = {
+    "60/40 static": Strategy(mix, rebalance=Never()),
+    "60/40 quarterly": Strategy(mix, schedule="QE"),
+    "60/40 5/25 band": Strategy(mix, rebalance=Threshold(abs_band=0.05, rel_band=0.25)),
+    "Dual momentum": Strategy(DualMomentum((STOCKS, OTHER), safe=BONDS, lookback=YEAR)),
+    **tc.standard_benchmarks(STOCKS, BONDS),
+}
+runs = tc.backtest_many(prices, strategies, cash_returns=cash, execution_lag=LAG)
+runs
+"""),
+    _md("## The table (window and conventions printed with it)"),
+    _code("""
+table = runs.summary(
+    benchmark=STOCKS,
+    conventions=CONVENTIONS,
+    risk_free=cash.reindex(runs.returns.index),
+    risk_free_label="T-bills",
+    window=runs.window,
+)
+print(tc.format_summary(table))
+"""),
+    _code("""
+turnover = pd.DataFrame(
+    {
+        "rebalances": {n: r.n_rebalances for n, r in runs.items()},
+        "turnover/yr": {n: round(r.annual_turnover, 3) for n, r in runs.items()},
+    }
+)
+turnover
+"""),
+    _md("## Charts"),
+    _code("""
+ax = runs.plot_equity(log=True)
+"""),
+    _code("""
+ax = runs.plot_drawdowns()
+"""),
+    _code("""
+ax = runs.plot_annual_returns()
+"""),
+    _code("""
+ax = runs.plot_allocation("Dual momentum")
+"""),
+]
+
+# ------------------------------------------------------------------ 2. rebalancing study
+REBALANCING = [
+    _md("""
+# Rebalancing study: how often, and how wide?
+
+A 60/40 stock/bond mix rebalanced on calendar schedules (monthly to yearly)
+and with tolerance bands (absolute bands from 1 to 20 points, and the 5/25
+rule), compared on return, risk, number of trades and turnover. Buy and hold
+(never rebalance) and rebalancing at every bar bound the range.
+"""),
+    _code(DATA_CELL),
+    _code("""
+if REAL:
+    prices = tc.load_prices(["SPY", "AGG"], source=tc.CsvSource(SHARED / "prices"))
+    STOCKS, BONDS, LAG, CONVENTIONS = "SPY", "AGG", 1, "monthly"
+    calendars = {"daily": "D", "weekly": "W", "monthly": "ME", "quarterly": "QE",
+                 "semi-annual": "SE", "annual": "YE"}
+else:
+    prices = tc.load_sample(["US_STOCKS", "TSY_10Y"])
+    STOCKS, BONDS, LAG, CONVENTIONS = "US_STOCKS", "TSY_10Y", 0, "month_end"
+    calendars = {"monthly": "ME", "quarterly": "QE", "semi-annual": "SE", "annual": "YE"}
+print(prices.index[0].date(), "to", prices.index[-1].date(), f"execution_lag={LAG}")
+"""),
+    _code("""
+from tactical.strategies import FixedWeights, Never, Strategy, Threshold
+
+mix = FixedWeights({STOCKS: 0.6, BONDS: 0.4})
+strategies = {"never (buy & hold)": Strategy(mix, rebalance=Never())}
+for label, alias in calendars.items():
+    strategies[f"calendar {label}"] = Strategy(mix, schedule=alias)
+for band in (0.01, 0.025, 0.05, 0.10, 0.20):
+    strategies[f"band {band:.1%}"] = Strategy(mix, rebalance=Threshold(abs_band=band))
+strategies["band 5/25"] = Strategy(mix, rebalance=Threshold(abs_band=0.05, rel_band=0.25))
+strategies["band 5% on quarter ends"] = Strategy(
+    mix, schedule="QE", rebalance=Threshold(abs_band=0.05, check="schedule")
+)
+runs = tc.backtest_many(prices, strategies, execution_lag=LAG, costs=tc.ProportionalCost(bps=5))
+print(len(runs), "variants,", runs.window[0].date(), "to", runs.window[1].date())
+"""),
+    _md("""
+## Return, risk, trades and turnover
+
+Costs are 5 bps of traded value; Sharpe uses a 0% risk-free rate here (the
+ranking, not the level, is the point). Turnover is one-way per year
+(`sum |trade| / (2 * value)` per rebalance, divided by years).
+"""),
+    _code("""
+table = runs.summary(conventions=CONVENTIONS, window=runs.window)
+study = table[["cagr", "volatility", "max_drawdown", "sharpe"]].copy()
+study["rebalances"] = [runs[n].n_rebalances for n in study.index]
+study["turnover/yr"] = [runs[n].annual_turnover for n in study.index]
+study["costs $"] = [runs[n].total_costs for n in study.index]
+formats = {"cagr": "{:.2%}", "volatility": "{:.2%}", "max_drawdown": "{:.2%}",
+           "sharpe": "{:.2f}", "rebalances": "{:d}", "turnover/yr": "{:.1%}", "costs $": "{:,.0f}"}
+study.apply(lambda column: column.map(formats[column.name].format))
+"""),
+    _code("""
+print(tc.format_summary(table, columns=["cagr", "volatility", "max_drawdown", "sharpe"]))
+"""),
+    _md("""
+## Trades against risk
+
+Each point is one variant: how many times it traded against the volatility
+and return it delivered. Past a few trades a year the extra trading buys
+almost nothing.
+"""),
+    _code("""
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+for ax, column, label in ((axes[0], "volatility", "Volatility"), (axes[1], "cagr", "CAGR")):
+    ax.scatter(study["rebalances"], study[column] * 100)
+    for name, row in study.iterrows():
+        ax.annotate(name, (row["rebalances"], row[column] * 100), fontsize=7,
+                    xytext=(3, 3), textcoords="offset points")
+    ax.set_xscale("symlog")
+    ax.set_xlabel("number of rebalances")
+    ax.set_ylabel(f"{label} (%)")
+    ax.grid(alpha=0.3)
+fig.suptitle("60/40: rebalances against risk and return")
+plt.show()
+"""),
+    _code("""
+picked = ["never (buy & hold)", "calendar monthly", "calendar annual", "band 5/25"]
+sub = tc.ResultSet({name: runs[name] for name in picked})
+ax = sub.plot_drawdowns()
+"""),
+    _code("""
+ax = sub.plot_allocation("never (buy & hold)")
+"""),
+]
+
+# ------------------------------------------------------------------ 3. 401(k) tactical model
+TACTICAL = [
+    _md("""
+# A 401(k)-style tactical model
+
+A typical plan menu: US stocks, international stocks, small caps, a bond fund
+and cash (a stable-value or money-market fund). Each month the model ranks the
+three stock funds by 12-month total return and holds the best two, equal
+weights. A winner keeps its half only if it passes **both** tests:
+
+* momentum: its 12-month return beats cash (T-bills) over the same window;
+* trend: its price is above its 10-month simple moving average.
+
+A winner that fails moves to bonds, or to cash if bonds themselves are below
+their own moving average. The model is written as a custom allocator (a
+frozen dataclass that reads only the `History` it is given), then compared with
+the benchmarks, with execution one day later, and with costs.
+"""),
+    _code(DATA_CELL),
+    _code("""
+if REAL:
+    menu = {"US": "SPY", "international": "EFA", "small caps": "IWM", "bonds": "AGG"}
+    prices = tc.load_prices(list(menu.values()), source=tc.CsvSource(SHARED / "prices"))
+    quotes = tc.load_rates("DTB3", path=SHARED / "rates")
+    cash = tc.cash_returns(quotes, prices.index)
+    YEAR, TREND, BAR = 252, 210, "daily"
+else:
+    # The sample has one stock fund: long Treasuries stand in as the second risky
+    # sleeve and there is no third, so the model holds the better of the two.
+    menu = {"US": "US_STOCKS", "long bonds": "TSY_LONG", "bonds": "TSY_10Y"}
+    prices = tc.load_sample(list(menu.values()))
+    cash = tc.load_sample_rates(prices)
+    YEAR, TREND, BAR = 12, 10, "monthly"
+RISKY = tuple(t for k, t in menu.items() if k != "bonds")
+BONDS = menu["bonds"]
+print("menu:", menu, "| cash = T-bills |", prices.index[0].date(), "to", prices.index[-1].date())
+"""),
+    _md("## The allocator"),
+    _code("""
+from dataclasses import dataclass
+
+from tactical import History
+
+
+@dataclass(frozen=True, slots=True)
+class TrendMomentumRotation:
+    risky: tuple[str, ...]
+    bonds: str
+    top_n: int = 2
+    lookback: int = 252      # momentum window, bars
+    trend: int = 210         # moving-average window, bars
+
+    @property
+    def tickers(self):       # funds read or held: lets the engine find the start
+        return (*self.risky, self.bonds)
+
+    @property
+    def min_history(self):   # rows needed at the first decision (warm-up)
+        return max(self.lookback + 1, self.trend)
+
+    def _in_trend(self, history: History, ticker: str) -> bool:
+        return history.price(ticker)[-1] > history.moving_average(ticker, self.trend)
+
+    def __call__(self, history: History) -> dict[str, float]:
+        scores = history.trailing_returns(self.risky, self.lookback)
+        hurdle = history.trailing_return("CASH", self.lookback)
+        n = min(self.top_n, len(self.risky))
+        winners = [self.risky[i] for i in scores.argsort()[::-1][:n]]
+        safe = self.bonds if self._in_trend(history, self.bonds) else "CASH"
+        weights: dict[str, float] = {}
+        for ticker in winners:
+            ok = history.trailing_return(ticker, self.lookback) > hurdle
+            name = ticker if ok and self._in_trend(history, ticker) else safe
+            weights[name] = weights.get(name, 0.0) + 1.0 / n
+        return weights
+
+
+model = TrendMomentumRotation(RISKY, BONDS, lookback=YEAR, trend=TREND)
+model
+"""),
+    _md("""
+`tactical.testing.check_causal` scrambles the future after a cut date and
+checks that the decisions up to it do not move: the allocator cannot look
+ahead.
+"""),
+    _code("""
+from tactical.testing import check_causal
+from tactical.strategies import Strategy
+
+pairs = check_causal(Strategy(model), prices, cash_returns=cash)
+print(f"no look-ahead ({pairs} decisions compared): decisions before each cut")
+print("are unchanged when the future is scrambled")
+"""),
+    _md("""
+## Model against the benchmarks, with execution lag and costs
+
+On daily data the base case trades on the next close (`execution_lag=1`, a
+401(k) exchange) without costs; the variants trade on the same close
+(optimistic) and pay 10 bps. On the monthly sample the base case trades at
+the deciding month-end close (`execution_lag=0`, which approximates next-day
+execution optimistically) and the lag variant trades one *month* later,
+a pessimistic bound.
+"""),
+    _code("""
+from tactical.strategies import FixedWeights
+
+base_lag = 1 if REAL else 0
+other_lag = 0 if REAL else 1
+label = "same close" if REAL else "one month later"
+stocks = RISKY[0]
+strategies = {
+    "Tactical": Strategy(model),
+    f"Tactical, {label}": Strategy(model, execution_lag=other_lag),
+    **tc.standard_benchmarks(stocks, BONDS),
+    "Equal-weight menu": Strategy(FixedWeights({t: 1 / len(menu) for t in menu.values()})),
+}
+runs = tc.backtest_many(prices, strategies, cash_returns=cash, execution_lag=base_lag)
+with_costs = tc.backtest(
+    prices, Strategy(model), start=runs.window[0], cash_returns=cash,
+    execution_lag=base_lag, costs=tc.ProportionalCost(bps=10), name="Tactical, 10 bps",
+)
+runs = tc.ResultSet({**runs, "Tactical, 10 bps": with_costs})
+table = runs.summary(
+    benchmark=stocks,
+    conventions="monthly" if REAL else "month_end",
+    risk_free=cash.reindex(runs.returns.index),
+    risk_free_label="T-bills",
+    window=runs.window,
+)
+print(tc.format_summary(table))
+"""),
+    _code("""
+facts = pd.DataFrame({
+    "switches": {n: r.n_rebalances for n, r in runs.items()},
+    "turnover/yr": {n: f"{r.annual_turnover:.0%}" for n, r in runs.items()},
+    "costs $": {n: round(r.total_costs) for n, r in runs.items()},
+})
+facts
+"""),
+    _code("""
+ax = runs.plot_equity(log=True)
+"""),
+    _code("""
+ax = runs.plot_drawdowns()
+"""),
+    _code("""
+ax = runs.plot_allocation("Tactical")
+"""),
+    _code("""
+last = runs["Tactical"].targets.tail(6)
+print(f"last six decisions (target weights, one per month end, {BAR} bars):")
+last
+"""),
+]
+
+
+def build() -> list[Path]:
+    """Write the three notebooks next to this script; return their paths."""
+    books = {
+        "01_quickstart.ipynb": QUICKSTART,
+        "02_rebalancing_study.ipynb": REBALANCING,
+        "03_401k_tactical_model.ipynb": TACTICAL,
+    }
+    written = []
+    for name, cells in books.items():
+        nb = new_notebook(cells=cells)
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nb.metadata["language_info"] = {"name": "python"}
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"
+        nbformat.validate(nb)
+        path = HERE / name
+        nbformat.write(nb, path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in build():
+        print("wrote", p.name)
