@@ -115,6 +115,10 @@ def _assert_close(a: pd.Series | pd.DataFrame, b: pd.Series | pd.DataFrame, rtol
 @PROPERTY
 @given(data=st.data(), prices=price_paths())
 def test_zero_band_equals_rebalancing_every_bar(data, prices):
+    """At lag 0. With a lag k >= 1 a band rule does not check drift while a trade is
+    pending and checks the execution bar after trading, so a zero band trades every
+    k + 1 bars, while ``schedule="D"`` trades every bar (to the previous bar's target).
+    """
     mix = data.draw(mixes(list(prices.columns)))
     costs = data.draw(costs_st)
     band = tc.backtest(
