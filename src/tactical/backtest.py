@@ -280,6 +280,8 @@ class _Run:
         self.turnover = 0.0
         self.n_rebalances = 0
         self._static: np.ndarray | None = None
+        self._decided: tuple[np.ndarray, np.ndarray] | None = None
+        self._traded: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # -- allocator -----------------------------------------------------------
     def _vector(self, weights: Mapping[str, float], t: int) -> np.ndarray:
@@ -414,14 +416,20 @@ class _Run:
         (solved for all ``j`` together). It gives the same numbers as
         :meth:`run`, which the tests check.
         """
-        for t in decisions:
-            self.decide(int(t))
-        ex = np.asarray(self.dec_pos, dtype=np.int64) + self.lag
+        first = self.decide(int(decisions[0]))
+        if self._static is not None:  # the same target every time: ask once
+            decided = np.broadcast_to(first, (len(decisions), self.k))
+        else:
+            for t in decisions[1:]:
+                self.decide(int(t))
+            decided = np.asarray(self.dec_targets)
+        self._decided = (np.asarray(decisions, dtype=np.int64), decided)
+        ex = self._decided[0] + self.lag
         live = ex < self.n
         if not live.any():
             return
         ex = ex[live]
-        targets = np.asarray(self.dec_targets)[live]
+        targets = decided[live]
         px = self.px[ex]
         v0 = float(self.shares[-1] * px[0, -1])
         w_pre = np.empty_like(targets)
@@ -454,11 +462,30 @@ class _Run:
         self.turnover = float((moved[real] / (2.0 * pre[1:][real])).sum())
         self.invested = True
         self.shares = shares[-1].copy()
-        self.rec_pos.extend(ex.tolist())
-        self.rec_shares.extend(shares)
-        self.trade_pos.extend(ex.tolist())
-        self.trade_vec.extend(trades)
-        self.trade_cost.extend((pre - post).tolist())
+        self._traded = (ex, shares, trades, pre - post)
+
+    def records(self) -> tuple[np.ndarray, ...]:
+        """Arrays of what happened: decisions, targets, share records, trades, costs.
+
+        Share records ``(positions, shares)`` start with the initial cash at
+        bar 0; positions are non-decreasing (the last record of a bar wins).
+        """
+        if self._decided is not None:
+            dec_pos, dec_targets = self._decided
+        else:
+            dec_pos = np.asarray(self.dec_pos, dtype=np.int64)
+            dec_targets = np.asarray(self.dec_targets).reshape(-1, self.k)
+        if self._traded is not None:
+            tpos, shares, trades, costs = self._traded
+            rec_pos = np.concatenate(([0], tpos))
+            rec_shares = np.vstack((self.rec_shares[0], shares))
+        else:
+            tpos = np.asarray(self.trade_pos, dtype=np.int64)
+            trades = np.asarray(self.trade_vec).reshape(-1, self.k)
+            costs = np.asarray(self.trade_cost, dtype=float)
+            rec_pos = np.asarray(self.rec_pos, dtype=np.int64)
+            rec_shares = np.asarray(self.rec_shares)
+        return dec_pos, dec_targets, rec_pos, rec_shares, tpos, trades, costs
 
     # -- the loop --------------------------------------------------------------
     def run(self, decisions: np.ndarray, fpos: np.ndarray, famt: np.ndarray) -> None:
@@ -559,30 +586,26 @@ def _run(
         run.run(decisions, fpos, famt)
 
     # -- assemble: forward-fill share counts over bars, values in one step -----
-    rec_pos = np.asarray(run.rec_pos)
-    seg = np.searchsorted(rec_pos, np.arange(run.n), side="right") - 1
-    shares = np.asarray(run.rec_shares)[seg]
-    values = shares * run.px
+    dec_pos, tgt, rec_pos, rec_shares, tpos, trade_vec, trade_cost = run.records()
+    counts = np.diff(np.append(rec_pos, run.n))  # bars each record holds (0: superseded)
+    values = np.repeat(rec_shares, counts, axis=0) * run.px
     equity = values.sum(axis=1)
-    flows = np.zeros(run.n)
-    flows[fpos] = famt
-    twr = (equity[1:] - flows[1:]) / equity[:-1] - 1.0
+    twr = equity[1:] / equity[:-1] - 1.0
+    if len(fpos):
+        flows = np.zeros(run.n)
+        flows[fpos] = famt
+        twr = (equity[1:] - flows[1:]) / equity[:-1] - 1.0
 
     cols = list(holdings)
-    keep = [i for i, t in enumerate(cols) if t != CASH or values[:, i].any()]
-    kept = [cols[i] for i in keep]
-    weights = pd.DataFrame(values[:, keep] / equity[:, None], index=index, columns=kept)
-    tgt = np.asarray(run.dec_targets)
-    tkeep = [i for i, t in enumerate(cols) if t != CASH or tgt[:, i].any()]
-    targets = pd.DataFrame(
-        tgt[:, tkeep], index=index[run.dec_pos], columns=[cols[i] for i in tkeep]
-    )
-    tpos = np.asarray(run.trade_pos, dtype=np.int64)
-    trades = pd.DataFrame(
-        np.asarray(run.trade_vec).reshape(-1, run.k), index=index[tpos], columns=cols
-    )
-    cost = pd.Series(np.asarray(run.trade_cost, dtype=float), index=index[tpos], name="cost")
-    if len(tpos) and (np.diff(tpos) == 0).any():
+    cash_col = run.k - 1
+    keep = cols if values[:, cash_col].any() else cols[:-1]
+    weights = pd.DataFrame(values[:, : len(keep)] / equity[:, None], index=index, columns=keep)
+    tkeep = cols if tgt[:, cash_col].any() else cols[:-1]
+    targets = pd.DataFrame(tgt[:, : len(tkeep)], index=index[dec_pos], columns=tkeep)
+    trade_index = index[tpos]
+    trades = pd.DataFrame(trade_vec, index=trade_index, columns=cols)
+    cost = pd.Series(trade_cost, index=trade_index, name="cost")
+    if len(tpos) > 1 and (np.diff(tpos) == 0).any():
         trades = trades.groupby(level=0).sum()
         cost = cost.groupby(level=0).sum()
     trades.index.name = cost.index.name = "date"
