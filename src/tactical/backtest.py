@@ -77,6 +77,7 @@ class _Market:
     values: np.ndarray  # (n_dates, n_columns), read-only
     first_valid: np.ndarray  # first row with a price, per column
     cash_label: str
+    positions: dict[str, int]  # column -> position
 
 
 def _cash_level(cash_returns: pd.Series | float | None, index: pd.DatetimeIndex) -> np.ndarray:
@@ -133,7 +134,9 @@ def _market(prices: pd.DataFrame, cash_returns: pd.Series | None) -> _Market:
     values.flags.writeable = False
     first_valid = np.argmax(~np.isnan(values), axis=0)
     label = "0%" if cash_returns is None else str(getattr(cash_returns, "name", None) or "series")
-    return _Market(frame.index, (*map(str, frame.columns), CASH), values, first_valid, label)
+    columns = (*map(str, frame.columns), CASH)
+    positions = {c: i for i, c in enumerate(columns)}
+    return _Market(frame.index, columns, values, first_valid, label, positions)
 
 
 def _universe(strategy: Strategy, market: _Market) -> tuple[str, ...]:
@@ -285,20 +288,29 @@ class _Run:
 
     # -- allocator -----------------------------------------------------------
     def _vector(self, weights: Mapping[str, float], t: int) -> np.ndarray:
-        date = self.market.index[self.s + t].date()
-        checked = check_weights(weights, where=str(date))
+        """Target weights as a vector over the holdings; invalid weights raise, naming the date."""
         vec = np.zeros(self.k)
-        for ticker, w in checked.items():
-            i = self.pos.get(ticker)
-            if i is None:
-                raise WeightsError(
-                    f"target on {date} names {ticker!r}, which is not among the strategy's "
-                    f"holdings {list(self.holdings)}; declare it in the allocator or add its prices"
-                )
-            if w > 0 and np.isnan(self.px[t, i]):  # pragma: no cover - window check prevents it
-                raise WeightsError(f"target on {date} holds {ticker} but it has no price then")
-            vec[i] = w
-        return vec
+        pos = self.pos
+        total = 0.0
+        try:  # fast path: the usual, valid target
+            for ticker, w in weights.items():
+                value = float(w)
+                if not 0.0 <= value < np.inf:
+                    break
+                vec[pos[ticker]] = value
+                total += value
+            else:
+                if abs(total - 1.0) <= 1e-9 and len(weights) > 0:
+                    return vec
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+        date = self.market.index[self.s + t].date()
+        checked = check_weights(weights, where=str(date))  # raises with the details
+        unknown = [ticker for ticker in checked if ticker not in pos]
+        raise WeightsError(
+            f"target on {date} names {unknown[0]!r}, which is not among the strategy's "
+            f"holdings {list(self.holdings)}; declare it in the allocator or add its prices"
+        )
 
     def decide(self, t: int) -> np.ndarray:
         alloc = self.strategy.allocator
@@ -311,6 +323,7 @@ class _Run:
                 self.market.columns,
                 self.s + t + 1,
                 self.signals,
+                self.market.positions,
             )
             vec = self._vector(alloc(history), t)
             if getattr(alloc, "static", False):
@@ -567,7 +580,11 @@ def _run(
     holdings = _universe(strategy, market)
     s, e = _window(strategy, market, holdings, start, end)
     index = market.index[s : e + 1]
-    if isinstance(strategy.rebalance, Never):
+    rule = strategy.rebalance
+    static = bool(getattr(strategy.allocator, "static", False))
+    if isinstance(rule, Never) or (isinstance(rule, Threshold) and rule.check == "bar" and static):
+        # buy and hold decides once; so does a band checked every bar around a target
+        # that never changes (schedule dates would only repeat it)
         decisions = np.zeros(1, dtype=np.int64)
     else:
         sched = decision_positions(market.index, strategy.schedule, strategy.offset)

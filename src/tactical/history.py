@@ -39,6 +39,8 @@ class History:
     signals : mapping of str to DataFrame, optional
         Extra date-indexed data (e.g. valuations); each is cut at the decision
         date too.
+    positions : mapping of str to int, optional
+        ``columns``' positions, when the caller already has them (speed only).
 
     Examples
     --------
@@ -60,6 +62,7 @@ class History:
         columns: tuple[str, ...],
         end: int,
         signals: Mapping[str, pd.DataFrame] | None = None,
+        positions: Mapping[str, int] | None = None,
     ) -> None:
         if not 1 <= end <= len(index):
             raise ConfigError(f"history end {end} outside 1..{len(index)}")
@@ -70,7 +73,7 @@ class History:
         self._values = view
         self._index = index
         self._columns = columns
-        self._pos = {c: i for i, c in enumerate(columns)}
+        self._pos = positions if positions is not None else {c: i for i, c in enumerate(columns)}
         self._end = end
         self._signals = signals or {}
 

@@ -21,7 +21,11 @@ under three rules:
     schedule dates (the hybrid calendar-plus-band method). A zero band equals
     rebalancing every checked bar; an infinite band equals buy and hold.
     Weights are compared with a tolerance of 1e-12 so rounding never triggers
-    a trade.
+    a trade. While a trade is pending (``execution_lag`` > 0) drift is not
+    checked again, so with lag ``k`` a zero band trades every ``k + 1`` bars.
+    A static allocator (:class:`FixedWeights`) under ``check="bar"`` is asked
+    once: its target never changes, so schedule dates add nothing and
+    ``result.targets`` has a single row.
 """
 
 from __future__ import annotations
