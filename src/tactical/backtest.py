@@ -284,6 +284,7 @@ class _Run:
         self.n_rebalances = 0
         self._static: np.ndarray | None = None
         self._decided: tuple[np.ndarray, np.ndarray] | None = None
+        self._columns_cache: dict[tuple[str, ...], np.ndarray] = {}
         self._traded: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # -- allocator -----------------------------------------------------------
@@ -324,6 +325,7 @@ class _Run:
                 self.s + t + 1,
                 self.signals,
                 self.market.positions,
+                self._columns_cache,
             )
             vec = self._vector(alloc(history), t)
             if getattr(alloc, "static", False):

@@ -41,6 +41,9 @@ class History:
         date too.
     positions : mapping of str to int, optional
         ``columns``' positions, when the caller already has them (speed only).
+    cache : dict, optional
+        Column-index arrays by ticker tuple, shared across the histories of
+        one backtest (speed only; holds no prices).
 
     Examples
     --------
@@ -53,7 +56,7 @@ class History:
     2.0
     """
 
-    __slots__ = ("_values", "_index", "_columns", "_pos", "_end", "_signals")
+    __slots__ = ("_values", "_index", "_columns", "_pos", "_end", "_signals", "_cache")
 
     def __init__(
         self,
@@ -63,6 +66,7 @@ class History:
         end: int,
         signals: Mapping[str, pd.DataFrame] | None = None,
         positions: Mapping[str, int] | None = None,
+        cache: dict[tuple[str, ...], np.ndarray] | None = None,
     ) -> None:
         if not 1 <= end <= len(index):
             raise ConfigError(f"history end {end} outside 1..{len(index)}")
@@ -76,6 +80,7 @@ class History:
         self._pos = positions if positions is not None else {c: i for i, c in enumerate(columns)}
         self._end = end
         self._signals = signals or {}
+        self._cache = {} if cache is None else cache
 
     # -- basic views -------------------------------------------------------
     @property
@@ -156,11 +161,15 @@ class History:
             If fewer than ``lookback + skip + 1`` rows are visible, or a ticker
             has no price at either end of the window (it did not exist yet).
         """
-        self._require(lookback + skip + 1, f"a {lookback}-bar return skipping {skip}")
-        cols = [self._col(t) for t in tickers]
-        last = self._values[self._end - 1 - skip, cols]
-        first = self._values[self._end - 1 - skip - lookback, cols]
-        out = last / first - 1.0
+        first_row = self._end - 1 - skip - lookback
+        if first_row < 0:
+            self._require(lookback + skip + 1, f"a {lookback}-bar return skipping {skip}")
+        key = tickers if isinstance(tickers, tuple) else tuple(tickers)
+        cols = self._cache.get(key)
+        if cols is None:
+            cols = self._cache[key] = np.array([self._col(t) for t in key], dtype=np.intp)
+        values = self._values
+        out = values[first_row + lookback, cols] / values[first_row, cols] - 1.0
         if np.isnan(out).any():
             bad = [t for t, v in zip(tickers, out, strict=True) if np.isnan(v)]
             raise InsufficientHistoryError(
