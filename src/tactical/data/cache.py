@@ -25,7 +25,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import check_range, clip, combine, normalize_tickers
+from tactical.data._frames import check_range, clip, combine, fmt_dates, normalize_tickers
 from tactical.data.sources import PriceSource
 from tactical.errors import CacheError, NoDataError, SourceError, StaleCacheWarning
 
@@ -112,13 +112,20 @@ class CachedSource:
     returns after it are used (Yahoo's backward adjustment changes levels
     between downloads, not returns; the overlap also replaces a partial last bar).
     A ``start`` earlier than the one first downloaded triggers a full download.
+    A future ``end`` counts as today.
 
     *Safety.* Data and metadata are written atomically (temporary file in
     the same folder, then :func:`os.replace`); the metadata, written last,
     records the rows and dates the data file must have, so a half-finished
     update is detected. A failed, empty, shorter or non-overlapping refresh
     never overwrites or deletes the cache: the cached prices are returned
-    with a :class:`StaleCacheWarning` saying how old they are. With nothing
+    with a :class:`StaleCacheWarning` saying how old they are. Nor does a
+    download that would lose cached dates: a tail refresh lacking a cached
+    date after the chaining date (a Yahoo glitch, a NaN row dropped), or a
+    full download that starts after the cached first date or lacks a cached
+    date. Such a download is not merged into the cache (mixing two vintages
+    around a hole is not trusted); the cache is kept as it is, with the
+    warning, and the download is tried again on the next call. With nothing
     cached, the source's error propagates. A corrupt or missing metadata
     file makes the entry unusable: it is downloaded again, and if that fails
     a :class:`CacheError` names the file to delete.
@@ -190,7 +197,8 @@ class CachedSource:
         requested = entry.meta.get("requested_start")
         if requested is not None and (start is None or start < pd.Timestamp(requested)):
             return self._refetch_all(ticker, entry, start, now)
-        want_end = end if end is not None else now.normalize()
+        # A future end cannot be served by anyone: cap it at today, so a fresh cache is used.
+        want_end = now.normalize() if end is None else min(end, now.normalize())
         if want_end <= entry.last or want_end <= entry.fetched_at.normalize():
             return entry.prices
         return self._refresh_tail(ticker, entry, now)
@@ -211,12 +219,30 @@ class CachedSource:
             fresh = self._download(ticker, start, None)
         except (SourceError, NoDataError) as exc:
             return self._stale(ticker, entry, now, f"the download failed: {exc}")
+        cached = entry.prices
         if fresh.index[-1] < entry.last:
             return self._stale(
                 ticker,
                 entry,
                 now,
                 f"the download ends on {fresh.index[-1].date()}, before the cache",
+            )
+        if fresh.index[0] > cached.index[0]:
+            return self._stale(
+                ticker,
+                entry,
+                now,
+                f"the download from {fresh.index[0].date()} starts after the cache "
+                f"({cached.index[0].date()}) and would lose older history",
+            )
+        lost = cached.index.difference(fresh.index)
+        if len(lost):
+            return self._stale(
+                ticker,
+                entry,
+                now,
+                f"the download lacks cached date(s) {fmt_dates(lost)} (delete "
+                f"{self.paths(ticker)[0]} and its .json to accept it)",
             )
         self._write(ticker, fresh, start, now)
         return fresh
@@ -242,6 +268,15 @@ class CachedSource:
                 ticker, entry, now, "the refresh shares no date with the cache to chain returns"
             )
         anchor = overlap[0]
+        lost = cached.index[cached.index > anchor].difference(new.index)
+        if len(lost):
+            return self._stale(
+                ticker,
+                entry,
+                now,
+                f"the refresh lacks cached date(s) {fmt_dates(lost)} (delete "
+                f"{self.paths(ticker)[0]} and its .json to accept it)",
+            )
         scaled = new[new.index > anchor] * (cached[anchor] / new[anchor])
         merged = pd.concat([cached[cached.index <= anchor], scaled])
         requested = entry.meta.get("requested_start")

@@ -14,8 +14,16 @@ ignored: ``Adj Close`` = ``adj_close``):
   per-ticker file with a single value column (``Date,VBMFX``) is the wide
   layout with one ticker. Wide values are taken to be total-return closes.
 
+A ticker may be named like an OHLC field when it is the only such column,
+is written in upper case and sits beside another ticker (``date,SPY,LOW``)
+or is the file's name (``LOW.csv`` holding ``Date,LOW``).
+
 The date column is the one named ``date``, ``datetime``, ``timestamp``,
-``time``, ``time_period`` or ``observation_date``. Blank cells and the strings
+``time``, ``time_period`` or ``observation_date``. One format is inferred for
+the whole column: ISO 8601 (``2024-01-02``, with or without a time and UTC
+offset), else US ``01/02/2024`` or day-first ``02/01/2024`` and a few others,
+each tried strictly on every row; a column both month-first and day-first
+read, with different dates, is refused as ambiguous. Blank cells and the strings
 ``null``, ``NaN``, ``NA``, ``N/A``, ``#N/A`` and ``.`` are missing values;
 missing values before a fund's first price or after its last are dropped, but
 inside its history they are an error.
@@ -25,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,25 +64,86 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
-def _parse_dates(raw: pd.Series, path: Path) -> pd.DatetimeIndex:
-    text = raw.str.strip()
+_TZ_SUFFIX = re.compile(r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+"""A time of day followed by a UTC offset; the offset is dropped (the local date is the bar's)."""
+
+_DATE_FORMATS: tuple[tuple[str, ...], ...] = (
+    ("%m/%d/%Y", "%d/%m/%Y"),
+    ("%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S"),
+    ("%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"),
+    ("%m/%d/%y", "%d/%m/%y"),
+    ("%m-%d-%Y", "%d-%m-%Y"),
+    ("%d.%m.%Y",),
+    ("%Y/%m/%d",),
+    ("%Y/%m/%d %H:%M:%S",),
+    ("%d-%b-%Y",),
+    ("%d %b %Y",),
+    ("%b %d, %Y",),
+    ("%b %d %Y",),
+)
+"""Non-ISO date formats tried, strictly, on a whole column when ISO 8601 fails.
+
+Each group holds the readings of one shape (US month-first, then day-first);
+a column both readings parse, with different dates, is ambiguous."""
+
+
+def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
+    """``text`` parsed with one format; unparseable cells are NaT."""
     try:
-        dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    except (ValueError, TypeError):
-        dates = None
-    if dates is None or dates.isna().any():
-        try:
-            dates = pd.to_datetime(text, errors="coerce", format="mixed")
-        except (ValueError, TypeError):
-            dates = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
-    bad = dates.isna().to_numpy()
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        shown = ", ".join(repr(text.iloc[i]) for i in rows[:3])
-        raise DataError(
-            f"{path}: {bad.sum()} unreadable date(s) in column {raw.name!r} "
-            f"(rows {', '.join(str(i + 2) for i in rows[:3])}: {shown}); use YYYY-MM-DD"
-        )
+        return pd.to_datetime(text, errors="coerce", format=fmt)
+    except (ValueError, TypeError):  # e.g. offsets left on date-only cells
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+
+
+def _parse_dates(raw: pd.Series, path: Path) -> pd.DatetimeIndex:
+    """Parse the date column with ONE format for every row.
+
+    ISO 8601 (``2024-01-02``, ``2024-01-02 00:00:00``, with or without a UTC
+    offset, which is dropped) is tried first, then each format of
+    ``_DATE_FORMATS`` strictly. Parsing cell by cell would read ``05/02/2024``
+    as 2 May and ``13/02/2024`` as 13 February in the same file.
+
+    Raises
+    ------
+    DataError
+        No format reads every row (the rows the closest one fails on are
+        shown), or both the month-first and the day-first reading read every
+        row and disagree (ambiguous: convert the file to ISO dates).
+    """
+    text = raw.astype(str).str.strip().str.replace(_TZ_SUFFIX, r"\1", regex=True)
+    dates = _to_datetime(text, "ISO8601")
+    if dates.isna().any():
+        best = dates
+        chosen: tuple[str, pd.Series] | None = None
+        for group in _DATE_FORMATS:
+            full = []
+            for fmt in group:
+                parsed = _to_datetime(text, fmt)
+                if parsed.isna().sum() < best.isna().sum():
+                    best = parsed
+                if not parsed.isna().any():
+                    full.append((fmt, parsed))
+            if len(full) > 1 and not full[0][1].equals(full[1][1]):
+                differ = np.flatnonzero((full[0][1] != full[1][1]).to_numpy())
+                i = int(differ[0])
+                raise DataError(
+                    f"{path}: ambiguous dates in column {raw.name!r}: every row reads as "
+                    f"{full[0][0]} and as {full[1][0]} ({text.iloc[i]!r} on row {i + 2} is "
+                    f"{full[0][1].iloc[i].date()} or {full[1][1].iloc[i].date()}); "
+                    "convert the dates to YYYY-MM-DD"
+                )
+            if full:
+                chosen = full[0]
+                break
+        if chosen is None:
+            rows = np.flatnonzero(best.isna().to_numpy())
+            shown = ", ".join(repr(text.iloc[i]) for i in rows[:3])
+            raise DataError(
+                f"{path}: {len(rows)} unreadable date(s) in column {raw.name!r} "
+                f"(rows {', '.join(str(i + 2) for i in rows[:3])}: {shown}); every row must "
+                "use one format, best YYYY-MM-DD"
+            )
+        dates = chosen[1]
     index = pd.DatetimeIndex(dates)
     if index.tz is not None:
         index = index.tz_localize(None)
@@ -121,6 +191,41 @@ def _clean_series(series: pd.Series, path: Path, ticker: str) -> pd.Series:
     return inside.astype(np.float64)
 
 
+def _check_header(path: Path) -> None:
+    """Refuse repeated column names (pandas would silently rename ``SPY`` to ``SPY.1``)."""
+    header = pd.read_csv(
+        path, header=None, nrows=1, dtype=str, keep_default_na=False, skipinitialspace=True
+    )
+    seen: dict[str, str] = {}
+    for cell in header.iloc[0].tolist():
+        name = str(cell).strip()
+        if not name:
+            continue
+        if _norm(name) in seen:
+            first = seen[_norm(name)]
+            same = repr(name) if first == name else f"{first!r} and {name!r}"
+            raise DataError(
+                f"{path}: column {same} appears twice in the header; keep one column per "
+                "ticker (rename or delete the other)"
+            )
+        seen[_norm(name)] = name
+
+
+def _is_ohlc(columns: pd.Index, date_column: str, stem: str) -> bool:
+    """Whether the columns are an open/high/low/close/volume layout rather than tickers.
+
+    Two or more OHLC names, or one not in upper case (``close``, ``Close``),
+    make an OHLC file. A single upper-case one is a ticker when another
+    ticker sits beside it (``date,SPY,LOW``) or it is the file's name
+    (``LOW.csv`` holding ``Date,LOW``); alone in ``SPY.csv`` it is a field.
+    """
+    fields = [str(c).strip() for c in columns if _norm(c) in _OHLC_NAMES]
+    if len(fields) != 1 or not fields[0].isupper():
+        return bool(fields)
+    others = [c for c in columns if c != date_column and _norm(c) not in _OHLC_NAMES]
+    return not others and fields[0] != stem.upper()
+
+
 def read_price_file(path: str | os.PathLike[str], *, column: str | None = None) -> pd.DataFrame:
     """Read one CSV price file in any of the recognised layouts.
 
@@ -142,8 +247,10 @@ def read_price_file(path: str | os.PathLike[str], *, column: str | None = None) 
     Raises
     ------
     DataError
-        No date or price column, unreadable dates, non-numeric cells, duplicate
-        or weekend dates, non-positive prices; the message names the file,
+        No date or price column, a column name repeated in the header,
+        unreadable or ambiguous dates (``05/02/2024`` when every row reads
+        both month-first and day-first), non-numeric cells, duplicate or
+        weekend dates, non-positive prices; the message names the file,
         ticker and dates.
     DataGapError
         A blank cell inside a fund's history.
@@ -159,6 +266,7 @@ def read_price_file(path: str | os.PathLike[str], *, column: str | None = None) 
         raise NoDataError(f"{path} is empty") from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{path} is not a readable CSV file: {exc}") from exc
+    _check_header(path)
     names = {_norm(c): c for c in raw.columns}
     date_key = next((n for n in _DATE_NAMES if n in names), None)
     if date_key is None:
@@ -176,11 +284,19 @@ def read_price_file(path: str | os.PathLike[str], *, column: str | None = None) 
         value_cols = {stem: names[_norm(column)]}
     elif "adj_close" in names:
         value_cols = {stem: names["adj_close"]}
-    elif _OHLC_NAMES & set(names):
+    elif _is_ohlc(raw.columns, names[date_key], stem):
+        fields = [str(c).strip() for c in raw.columns if _norm(c) in _OHLC_NAMES]
+        hint = (
+            f" If {', '.join(fields)} are tickers of a wide file (one column per ticker), "
+            "rename those headers or read the file with pandas and pass the DataFrame as source."
+            if all(f.isupper() for f in fields)
+            else ""
+        )
         raise DataError(
-            f"{path}: no 'adj_close' (Adj Close) column, so no dividend-adjusted price; "
-            f"columns are {list(raw.columns)}. Pass column='close' to accept a price-only "
-            "series (it understates total return), or export adjusted closes"
+            f"{path}: looks like an OHLC file ({', '.join(fields)}) but has no 'adj_close' "
+            f"(Adj Close) column, so no dividend-adjusted price; columns are "
+            f"{list(raw.columns)}. Pass column='close' to accept a price-only series (it "
+            f"understates total return), or export adjusted closes.{hint}"
         )
     else:
         value_cols = {str(c).strip(): c for c in raw.columns if c != names[date_key]}
@@ -232,9 +348,10 @@ class CsvSource:
 
     @property
     def cache_namespace(self) -> str:
-        """``csv-<hash of the absolute path>``: two folders never share cache entries."""
+        """``csv-<hash of the absolute path>[-<column>]``: entries of two folders, or of
+        two columns of one folder (``open``, ``high``), are never shared."""
         digest = hashlib.sha1(str(Path(self.path).resolve()).encode()).hexdigest()[:12]
-        return f"csv-{digest}"
+        return f"csv-{digest}" if self.column is None else f"csv-{digest}-{_norm(self.column)}"
 
     @property
     def adjustment(self) -> str:

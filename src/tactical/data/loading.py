@@ -88,11 +88,15 @@ def load_prices(
         folder or CSV file (:class:`CsvSource`), a DataFrame
         (:class:`FrameSource`) or any :class:`PriceSource`.
     align : {"common", "own"}, default "common"
-        ``"common"``: keep only dates on which every fund has a price; if the
-        funds start on different dates an :class:`AlignmentWarning` names the
-        fund that sets the start. ``"own"``: keep each fund from its own first
-        price, NaN before it. In both, the window ends at the earliest last
-        price (warned when funds end on different dates).
+        ``"common"``: start at the latest first price, so every fund has a
+        price on the first date; if the funds start on different dates an
+        :class:`AlignmentWarning` names the fund that sets the start.
+        ``"own"``: keep each fund from its own first price, NaN before it.
+        In both, the window ends at the earliest last price (warned when funds
+        end on different dates), and a date after a fund's first price on
+        which it has no price while another fund has one is a hole: a
+        :class:`DataGapError` unless ``max_fill`` allows carrying the previous
+        price forward. Dates are never dropped to hide a hole.
     cache : bool, optional
         ``None`` caches the default Yahoo source only; ``True`` wraps any
         source in :class:`CachedSource`; ``False`` never caches.
