@@ -20,7 +20,7 @@ Returns: TypeAlias = pd.Series | pd.DataFrame | np.ndarray
 """Simple periodic decimal returns: Series, DataFrame (one column per strategy) or ndarray."""
 
 Rate: TypeAlias = float | pd.Series | np.ndarray
-"""An annual decimal rate (float) or per-period returns on the returns' dates."""
+"""An annual decimal rate (float) or per-period returns (finer dates are compounded)."""
 
 Frequency: TypeAlias = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 
@@ -190,13 +190,16 @@ def infer_periods_per_year(index: pd.Index) -> int:
         If the index is not a DatetimeIndex, has fewer than 3 dates, or is
         irregular: its median spacing matches no frequency, or one gap falls
         outside that frequency's range (daily 1-10 days, weekly 4-10,
-        monthly 19-40, quarterly 80-100, yearly 350-380). Pass
+        monthly 19-40, quarterly 80-100, yearly 350-380); or daily with
+        weekend dates (calendar-day data is ambiguous). Pass
         ``periods_per_year`` explicitly or resample the returns.
 
     Notes
     -----
     Daily means trading days (252 a year), as empyrical and quantstats
-    assume; for calendar-day data pass ``periods_per_year=365``.
+    assume. A daily index holding weekend dates (data priced every calendar
+    day, such as crypto) raises rather than guessing 252 or 365: pass
+    ``periods_per_year=365`` (or 252) explicitly.
 
     Examples
     --------
@@ -228,6 +231,15 @@ def infer_periods_per_year(index: pd.Index) -> int:
                     f"{index[i + 1].date()} (expected {lo:g}-{hi:g}); resample the returns "
                     "to a regular frequency or pass periods_per_year explicitly"
                 )
+            if name == "daily":
+                weekend = index.day_of_week >= 5
+                if weekend.any():
+                    raise FrequencyError(
+                        f"daily index with {int(weekend.sum())} weekend date(s), first "
+                        f"{index[int(np.argmax(weekend))].date()}: trading-day (252) or "
+                        "calendar-day (365) data? pass periods_per_year=365 for data priced "
+                        "every calendar day (crypto), 252 for trading days"
+                    )
             return ppy
     raise FrequencyError(
         f"irregular index: median spacing {median:g} days matches no daily, weekly, monthly, "
@@ -282,7 +294,12 @@ def per_period_rate(rate: float, periods_per_year: float) -> float:
 def _rate_per_period(
     rate: Rate, inp: _Input, ppy: float, what: str = "risk_free"
 ) -> float | np.ndarray:
-    """A scalar per-period rate, or an (n, 1) column aligned to ``inp``."""
+    """A scalar per-period rate, or an (n, 1) column aligned to ``inp``.
+
+    A Series on a DatetimeIndex is compounded onto the return periods by
+    :func:`_compound_onto` (daily cash returns with monthly strategy returns);
+    on exactly the returns' dates that is the Series itself.
+    """
     if isinstance(rate, int | float | np.floating | np.integer) and not isinstance(rate, bool):
         return per_period_rate(float(rate), ppy)
     n = inp.values.shape[0]
@@ -292,16 +309,7 @@ def _rate_per_period(
         else:
             if not isinstance(rate.index, pd.DatetimeIndex):
                 raise MetricError(f"a {what} Series needs a DatetimeIndex")
-            aligned = rate.reindex(inp.index)
-            missing = aligned.isna().to_numpy()
-            if missing.any():
-                first = inp.index[int(np.argmax(missing))].date()
-                raise MetricError(
-                    f"{what} has no value on {int(missing.sum())} of the return dates, first "
-                    f"{first}; give one per-period return per date, e.g. "
-                    "tactical.data.cash_returns(quotes, returns.index)"
-                )
-            values = aligned.to_numpy(dtype=np.float64)
+            values = _compound_onto(rate, inp.index, ppy, what).to_numpy(dtype=np.float64)
     elif isinstance(rate, np.ndarray | list | tuple):
         values = np.asarray(rate, dtype=np.float64)
     else:
@@ -325,8 +333,81 @@ def _rate_per_period(
     return values.reshape(-1, 1)
 
 
+_PERIOD_CODES = {"daily": "D", "weekly": "W", "monthly": "M", "quarterly": "Q", "yearly": "Y"}
+
+
+def _compound_onto(
+    rate: pd.Series, index: pd.DatetimeIndex, ppy: float, what: str = "risk_free"
+) -> pd.Series:
+    """Compound per-period returns ``rate`` onto the periods ending at ``index``.
+
+    The period ending on ``index[i]`` collects the dates of ``rate`` in
+    ``(index[i - 1], index[i]]`` and gets ``prod(1 + rate) - 1``. The first
+    period collects the dates up to ``index[0]`` in the same calendar day,
+    week, month, quarter or year (the frequency named by ``ppy``; as
+    :func:`period_returns` groups daily returns), or within one spacing of
+    the index before ``index[0]`` for other frequencies. On exactly the
+    dates of ``index`` this is ``rate.reindex(index)``. A NaN on the first
+    date of ``rate`` is skipped: ``tactical.data.cash_returns`` has no return
+    on its first date by design (it is the date of the starting value).
+
+    Raises
+    ------
+    MetricError
+        If ``rate`` has no value in a return period, or a NaN inside one.
+    """
+    if not rate.index.is_monotonic_increasing or not rate.index.is_unique:
+        raise MetricError(f"{what} index must be sorted and unique dates")
+    if len(rate) and np.isnan(float(rate.iloc[0])):
+        rate = rate.iloc[1:]
+    dates = rate.index.values
+    values = rate.to_numpy(dtype=np.float64)
+    targets = index.values
+    if len(targets) == 0:
+        return pd.Series([], index=index, dtype=np.float64)
+    hi = np.searchsorted(dates, targets, side="right")
+    code = _PERIOD_CODES.get(frequency_name(ppy))
+    if code is not None:
+        first_start = index[0].to_period(code).start_time
+        lo0 = np.searchsorted(dates, first_start.to_datetime64(), side="left")
+    elif len(targets) >= 2:
+        lo0 = np.searchsorted(dates, targets[0] - (targets[1] - targets[0]), side="right")
+    else:
+        lo0 = np.searchsorted(dates, targets[0], side="left")
+    lo = np.r_[lo0, hi[:-1]]
+    empty = hi <= lo
+    advice = (
+        "give per-period returns covering every return period, e.g. daily "
+        "tactical.data.cash_returns(quotes, prices.index), which is compounded onto the "
+        "return periods (or cash_returns(quotes, prices.index).loc[returns.index] on the "
+        "same dates)"
+    )
+    if empty.any():
+        first = pd.Timestamp(targets[int(np.argmax(empty))]).date()
+        raise MetricError(
+            f"{what} has no value in {int(empty.sum())} of the {len(targets)} return periods, "
+            f"first the period ending {first}; {advice}"
+        )
+    used = values[lo[0] : hi[-1]]
+    bad = np.isnan(used)
+    if bad.any():
+        first = pd.Timestamp(dates[lo[0] + int(np.argmax(bad))]).date()
+        raise MetricError(
+            f"{what} is NaN on {int(bad.sum())} date(s) inside the return periods, first "
+            f"{first}; {advice}"
+        )
+    out = np.multiply.reduceat(1.0 + used, lo - lo[0]) - 1.0
+    return pd.Series(out, index=index, dtype=np.float64)
+
+
 def _benchmark_pair(returns: Returns, benchmark: Returns, metric: str) -> tuple[_Input, np.ndarray]:
-    """Validate both and keep the dates they share; benchmark as an (n, 1) column."""
+    """Validate both and keep the dates they share; benchmark as an (n, 1) column.
+
+    Dates before the later start or after the earlier end of the two are cut
+    (a benchmark with a longer history is fine). A date inside that common
+    span present in only one of them is an error: metrics on a silently
+    thinned sample (month-end vs business month-end labels) would mislead.
+    """
     inp = _as_input(returns)
     bench = _as_input(benchmark, what="benchmark returns")
     if bench.values.shape[1] != 1:
@@ -334,6 +415,24 @@ def _benchmark_pair(returns: Returns, benchmark: Returns, metric: str) -> tuple[
     if inp.index is not None and bench.index is not None:
         common = inp.index.intersection(bench.index)
         if len(common) < len(inp.index) or len(common) < len(bench.index):
+            both = len(inp.index) > 0 and len(bench.index) > 0
+            lo = max(inp.index[0], bench.index[0]) if both else pd.Timestamp.max
+            hi = min(inp.index[-1], bench.index[-1]) if both else pd.Timestamp.min
+            if lo <= hi:
+                inside = inp.index.symmetric_difference(bench.index)
+                inside = inside[(inside >= lo) & (inside <= hi)]
+                if len(inside):
+                    only_r = inside.difference(bench.index)
+                    only_b = inside.difference(inp.index)
+                    examples = ", ".join(str(d.date()) for d in inside[:3])
+                    raise MetricError(
+                        f"{metric}: returns and benchmark dates differ inside their common "
+                        f"window {lo.date()}..{hi.date()}: {len(only_r)} return date(s) without "
+                        f"a benchmark return and {len(only_b)} benchmark date(s) without a "
+                        f"return (e.g. {examples}); put both on the same dates (calendar vs "
+                        "business month-end labels? relabel one onto the other's dates, or "
+                        "compound both from daily returns with tactical.metrics.period_returns)"
+                    )
             inp = inp.take(inp.index.get_indexer(common))
             bench = bench.take(bench.index.get_indexer(common))
     elif bench.values.shape[0] != inp.values.shape[0]:

@@ -21,8 +21,13 @@ Library-wide conventions (each docstring repeats the ones it uses):
 * ``risk_free`` (and a Sortino ``target``) is an annual decimal rate (0.02 =
   2 %/yr), turned into a per-period rate geometrically,
   ``(1 + rate) ** (1 / periods_per_year) - 1`` (as quantstats does), or a
-  Series of per-period returns on the same dates (for T-bill quotes, convert
-  them first with ``tactical.data.cash_returns``). A rate above 25 %/yr is
+  Series of per-period returns (for T-bill quotes, convert them first with
+  ``tactical.data.cash_returns``). A Series on finer dates than the returns
+  (daily cash with monthly returns) is compounded onto each return period,
+  ``prod(1 + rf) - 1`` over the dates after the previous return date up to
+  this one (the first period: its calendar month, week... up to the first
+  return date); a NaN on the Series' first date (the starting value of
+  ``cash_returns``) is skipped, any other missing period raises. A rate above 25 %/yr is
   taken for a percentage and raises :class:`~tactical.errors.MetricError`.
 * NaN or infinite values in ``returns`` raise :class:`~tactical.errors.MetricError`
   naming the column and date; so do values below -1 and data that look like
@@ -253,7 +258,8 @@ def sharpe_ratio(
     returns : Series, DataFrame or ndarray
         Simple periodic decimal returns, at least 2 periods.
     risk_free : float or Series
-        Annual decimal rate (0.02 = 2 %), or per-period returns on the same dates.
+        Annual decimal rate (0.02 = 2 %), or per-period returns (on the same dates,
+        or finer dates compounded onto each return period; see the module notes).
     periods_per_year : float, optional
         Inferred from the index when omitted.
 

@@ -3,8 +3,11 @@
 Re-exported by :mod:`tactical.metrics`; the conventions of that module apply
 (sample statistics with ``ddof=1``, annual decimal ``risk_free`` converted
 geometrically, ``periods_per_year`` inferred or given). The benchmark is a
-single series at the same frequency; only the dates both have are used, and
-fewer than two in common raise :class:`~tactical.errors.MetricError`.
+single series at the same frequency. Dates outside the span both cover are
+cut (a benchmark with a longer history is fine); inside it, a date present in
+only one of them raises :class:`~tactical.errors.MetricError` (calendar vs
+business month-end labels would otherwise silently thin the sample), as do
+fewer than two dates in common.
 """
 
 from __future__ import annotations

@@ -119,7 +119,8 @@ def summary(
         Benchmark returns on the same dates, or the name of a column of
         ``returns`` (which stays a row of the table, with beta 1). Adds alpha,
         beta, Treynor, correlation, capture, tracking error and information
-        ratio. It must cover every date of ``returns``.
+        ratio. It must cover every date of ``returns`` and is validated like
+        them (prices, values below -1 or infinities raise).
     conventions : Conventions or str
         A :class:`~tactical.conventions.Conventions` or a preset name
         (``"monthly"``, the default, ``"month_end"``, ``"calendar_year"``,
@@ -133,7 +134,10 @@ def summary(
     window : (start, end), optional
         The backtest window: ``start`` is the date of the starting value (the
         close before the first return), as in :attr:`ResultSet.window`. It
-        makes CAGR use calendar years and is printed with the table.
+        makes CAGR use calendar years and is printed with the table. When
+        ``align="common"`` cuts the columns, the window is cut with them: the
+        start becomes the date before the new first return (from the index
+        of ``returns``), the end the new last return.
     periods_per_year : float, optional
         Of the input returns; inferred from the index when omitted.
     align : {"raise", "common"}
@@ -146,7 +150,10 @@ def summary(
     pandas.DataFrame
         Index: strategies. Columns: a subset of :data:`COLUMNS`, decimals
         (0.075 = 7.5 %), ratios as numbers, ``max_drawdown_days`` in
-        calendar days from peak to recovery (or to the end). ``attrs``
+        calendar days from peak to recovery (or to the end); a drawdown
+        from the starting value needs its date: ``window[0]``, or one period
+        before the first return for a calendar-regular index (month ends,
+        weeks, calendar days), else NaN with a note. ``attrs``
         holds the window, years, benchmark and conventions.
 
     Raises
@@ -202,7 +209,16 @@ def summary(
     )
     if not isinstance(frame, pd.DataFrame):
         raise MetricError(f"returns must be a Series or DataFrame, got {type(returns).__name__}")
+    full_index = frame.index
     frame = _align_windows(frame, align)
+    if window is not None and len(frame) < len(full_index):
+        # cut to the common window: the start is the close before the new
+        # first return, the end the new last return (both stated in the table)
+        first = full_index.get_loc(frame.index[0])
+        window = (
+            full_index[first - 1] if first > 0 else window[0],
+            frame.index[-1] if frame.index[-1] < full_index[-1] else window[1],
+        )
     bench_name: str | None = None
     if isinstance(benchmark, str):
         if benchmark not in frame.columns:
@@ -213,6 +229,7 @@ def summary(
     elif benchmark is not None:
         bench_name = str(benchmark.name) if benchmark.name is not None else "benchmark"
         bench = _cover(benchmark, frame.index, "benchmark")
+        _as_input(bench, what="benchmark returns")  # prices, < -1, inf: as for returns
     inp = _as_input(frame)
     if inp.index is None:
         raise MetricError("summary needs returns with a DatetimeIndex")
@@ -242,7 +259,7 @@ def summary(
             "use a finer conventions frequency or a longer window"
         )
     r_inp = _Input(r, inp.index[_ends(freq_starts, n)], inp.columns, "frame")
-    rf = _risk_free(conv, frame.index, r_inp, freq_starts, ppy)
+    rf = _risk_free(conv, frame.index, r_inp, ppy)
     excess = r - rf
     out["volatility"] = r.std(axis=0, ddof=1) * np.sqrt(ppy)
     out["sharpe"], flat = _sharpe_core(excess, ppy)
@@ -259,7 +276,7 @@ def summary(
     dd_dates = inp.index[_ends(dd_starts, n)]
     mdd = dd.min(axis=0)
     out["max_drawdown"] = mdd
-    out["max_drawdown_days"] = _drawdown_days(w, peak, dd, dd_dates, start)
+    out["max_drawdown_days"], dd_note = _drawdown_days(w, peak, dd, dd_dates, start, inp.index)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["calmar"] = np.where(mdd == 0, np.nan, out["cagr"] / np.abs(mdd))
     _warn(mdd == 0, inp, "calmar", "there was no drawdown")
@@ -290,7 +307,7 @@ def summary(
         years_note=years_note,
         benchmark=bench_name,
         conventions=conv.name,
-        notes=[*conv.describe()[:-1], f"CAGR years: {years_note}"],
+        notes=[*conv.describe()[:-1], f"CAGR years: {years_note}", *dd_note],
     )
     return table
 
@@ -388,12 +405,13 @@ def _compound(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 def _risk_free(
-    conv: Conventions, index: pd.DatetimeIndex, r_inp: _Input, starts: np.ndarray, ppy: float
+    conv: Conventions, index: pd.DatetimeIndex, r_inp: _Input, ppy: float
 ) -> float | np.ndarray:
     rf = conv.risk_free
     if isinstance(rf, pd.Series):
-        daily = _cover(rf, index, "risk_free").to_numpy(dtype=np.float64).reshape(-1, 1)
-        rf = pd.Series(_compound(daily, starts)[:, 0], index=r_inp.index)
+        # every input date must have a rate; _rate_per_period then compounds
+        # it onto the conventions' periods (the same code the metrics use)
+        rf = _cover(rf, index, "risk_free")
     return _rate_per_period(rf, r_inp, ppy)
 
 
@@ -403,7 +421,16 @@ def _drawdown_days(
     dd: np.ndarray,
     dates: pd.DatetimeIndex,
     start: pd.Timestamp | None,
-) -> np.ndarray:
+    index: pd.DatetimeIndex,
+) -> tuple[np.ndarray, list[str]]:
+    """Calendar days from peak to recovery (or the end), and notes for the table.
+
+    Row 0 of ``w`` is the starting value, dated ``start``. Without a window
+    that date is inferred from a calendar-regular ``index`` (month, quarter,
+    year ends, weeks, calendar days: one period before the first return);
+    otherwise a drawdown that peaks at the starting value has an unknown
+    length: NaN, stated in a note.
+    """
     n1 = w.shape[0]
     cols = np.arange(w.shape[1])
     pos = np.arange(n1)[:, None]
@@ -412,10 +439,41 @@ def _drawdown_days(
     peak_pos = np.where((w == peak_value) & (pos <= trough), pos, -1).max(axis=0)
     back = (w >= peak_value) & (pos > trough)
     end_pos = np.where(back.any(axis=0), np.argmax(back, axis=0), n1 - 1)
-    anchor = start if start is not None else dates[0]
-    stamps = np.r_[np.datetime64(anchor, "D"), dates.values.astype("datetime64[D]")]
+    anchor = start if start is not None else _previous_date(index)
+    known = anchor is not None
+    first = np.datetime64(anchor if known else dates[0], "D")
+    stamps = np.r_[first, dates.values.astype("datetime64[D]")]
     days = (stamps[end_pos] - stamps[peak_pos]).astype(np.int64).astype(np.float64)
-    return np.where(dd[trough, cols] < 0, days, 0.0)
+    days = np.where(dd[trough, cols] < 0, days, 0.0)
+    notes: list[str] = []
+    unknown = (peak_pos == 0) & (dd[trough, cols] < 0) & (not known)
+    if unknown.any():
+        days = np.where(unknown, np.nan, days)
+        notes.append(
+            "Max DD days n/a where the drawdown starts at the starting value, whose date is "
+            "not known (pass window=(start, end))"
+        )
+    return days, notes
+
+
+def _previous_date(index: pd.DatetimeIndex) -> pd.Timestamp | None:
+    """The period end before ``index[0]`` when the index is calendar-regular, else None.
+
+    Calendar steps only (every day, every week, every 1, 3 or 12 month ends):
+    a trading-day step ignores holidays and could land on a date with no close.
+    """
+    if len(index) < 3 or not (index == index.normalize()).all():
+        return None
+    days = np.diff(index.values) / np.timedelta64(1, "D")
+    for step in (1, 7):
+        if (days == step).all():
+            return pd.Timestamp(index[0] - pd.Timedelta(days=step))
+    if index.is_month_end.all():
+        months = np.diff(np.asarray(index.year * 12 + index.month))
+        for step in (1, 3, 12):
+            if (months == step).all():
+                return pd.Timestamp(index[0] - pd.offsets.MonthEnd(step))
+    return None
 
 
 def _skew_kurtosis(r: np.ndarray, inp: _Input) -> tuple[np.ndarray, np.ndarray]:
