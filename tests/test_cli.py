@@ -81,6 +81,27 @@ def test_demo_prints_the_table_and_writes_the_files_it_names(tmp_path, capsys):
     assert "tactical: warning: treynor" in captured.err
 
 
+def test_demo_draws_its_benchmarks_dashed_in_the_growth_chart(tmp_path, capsys, monkeypatch):
+    from tactical import plotting
+    from tactical.cli import DEMO_BENCHMARKS
+
+    seen: list[dict[str, str]] = []
+    draw = plotting.plot_equity
+
+    def spy(*args, **kwargs):
+        ax = draw(*args, **kwargs)
+        seen.append({str(ln.get_label()): str(ln.get_linestyle()) for ln in ax.get_lines()})
+        return ax
+
+    monkeypatch.setattr(plotting, "plot_equity", spy)
+    assert main(["demo", "--out", str(tmp_path / "d"), "--no-html", "--quiet"]) == 0
+    capsys.readouterr()
+    assert seen  # growth.png (and the tear sheet's growth panel)
+    for lines in seen:
+        dashed = {name for name, style in lines.items() if style == "--"}
+        assert dashed == set(DEMO_BENCHMARKS) and len(lines) == 9
+
+
 def test_demo_quiet_prints_no_progress(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path / "d"), "--no-html", "--quiet"]) == 0
     assert "backtest 1/9" not in capsys.readouterr().err

@@ -118,10 +118,25 @@ def test_report_is_written_and_self_contained(report, tmp_path):
 def test_report_embeds_decodable_png_charts(report, results):
     _, text, _ = report
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
-    # growth, drawdowns, rolling 12 and 36, calendar years; allocation and heatmap per strategy
-    assert len(images) == 5 + 2 * len(results)
+    # growth, drawdowns, rolling 12 and 36, calendar years; an allocation per strategy
+    assert len(images) == 5 + len(results)
     for data in images:
         assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_monthly_returns_are_coloured_html_tables_not_images(report, results):
+    _, text, _ = report
+    tables = re.findall(r'<table class="heat">.*?</table>', text, flags=re.DOTALL)
+    assert len(tables) == len(results)  # one per strategy, in the page order
+    assert text.count("<details open>") == 1  # the first strategy's is expanded
+    r = results["STK"].returns
+    jan = (1 + r[(r.index.year == 2017) & (r.index.month == 1)]).prod() - 1
+    cell = f"{jan * 100:.1f}".replace("-", "\N{MINUS SIGN}")
+    stk = tables[results.names.index("STK")]
+    row_2017 = re.search(r"<tr><th>2017</th>(.*?)</tr>", stk).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row_2017)[0] == cell
+    assert 'style="background:#' in stk  # coloured by the return
+    assert len(re.findall(r"<tr><th>\d{4}\*?</th>", stk)) == len(set(r.index.year))
 
 
 def test_report_tables_show_formatted_metrics_and_escape_names(report, results, table):
@@ -148,5 +163,6 @@ def test_report_of_plain_returns_without_summary_says_why(results, tmp_path, mon
     returns = results.returns[["STK", "BND"]]
     text = plotting.html_report(returns, tmp_path / "r.html").read_text()
     assert "Metrics table unavailable" in text and "ImportError" in text
-    assert len(re.findall(r"<img ", text)) == 5 + 2  # heatmaps only per strategy
+    assert len(re.findall(r"<img ", text)) == 5  # no allocation charts for plain returns
+    assert text.count('<table class="heat">') == 2  # monthly returns of each column
     assert "Allocation of" not in text

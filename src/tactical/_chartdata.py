@@ -169,6 +169,14 @@ def _monthly_table(returns: pd.Series) -> pd.DataFrame:
     return table.reindex(columns=range(1, 13))
 
 
+def _monthly_grid(returns: pd.Series) -> pd.DataFrame:
+    """Monthly returns, decimal: years by 13 columns, months 1..12 then ``"Year"``."""
+    table = _monthly_table(returns)
+    yearly = _period_returns(returns.to_frame("r"), [returns.index.year])["r"]
+    table["Year"] = yearly.reindex(table.index)
+    return table
+
+
 def _rebalance_dates(result: BacktestResult) -> pd.DatetimeIndex:
     """Execution dates after the initial investment with any nonzero trade."""
     trades = result.trades

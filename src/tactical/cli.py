@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["main", "demo_strategies", "run_strategies", "write_outputs"]
 
 DEMO_FOLDER = "tactical-demo"
+DEMO_BENCHMARKS = ("Stocks (US_STOCKS)", "Bonds (TSY_10Y)")
+"""Strategies of :func:`demo_strategies` that are benchmarks (dashed in the growth charts)."""
 
 OUTPUT_FILES = (
     "summary.txt",
@@ -156,10 +158,15 @@ def write_outputs(
     *,
     title: str,
     focus: str,
+    benchmarks: Sequence[str] = (),
     html: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write the summary (text, CSV), the charts (PNG) and the HTML report into ``folder``."""
+    """Write the summary (text, CSV), the charts (PNG) and the HTML report into ``folder``.
+
+    ``benchmarks`` names strategies of ``runs`` drawn dashed in the growth
+    charts (names not in ``runs`` are ignored).
+    """
     from matplotlib.figure import Figure
 
     from tactical import plotting
@@ -177,8 +184,9 @@ def write_outputs(
     save("summary.txt", format_summary(table, "text", columns="all") + "\n")
     save("summary.csv", table.to_csv(float_format="%.10g"))
 
+    dashed = [b for b in benchmarks if b in runs.names] or None
     charts: list[tuple[str, Callable[..., Any], dict[str, Any], tuple[float, float]]] = [
-        ("growth.png", plotting.plot_equity, {"log": True}, (11.0, 5.5)),
+        ("growth.png", plotting.plot_equity, {"log": True, "benchmarks": dashed}, (11.0, 5.5)),
         ("drawdowns.png", plotting.plot_drawdowns, {}, (11.0, 5.0)),
         ("rolling_12m.png", plotting.plot_rolling_returns, {"months": 12}, (11.0, 5.0)),
         ("annual_returns.png", plotting.plot_annual_returns, {}, (12.0, 5.0)),
@@ -190,12 +198,16 @@ def write_outputs(
         fig.savefig(folder / filename, dpi=110)
         written.append(folder / filename)
         say(f"wrote {filename}")
-    plotting.tear_sheet(runs, focus, table=table, path=folder / "tear_sheet.png", title=title)
+    plotting.tear_sheet(
+        runs, focus, table=table, path=folder / "tear_sheet.png", title=title, benchmarks=dashed
+    )
     written.append(folder / "tear_sheet.png")
     say("wrote tear_sheet.png")
     if html:
         say(f"writing report.html ({len(runs)} strategies, a chart or two each)...")
-        plotting.html_report(runs, folder / "report.html", table=table, title=title)
+        plotting.html_report(
+            runs, folder / "report.html", table=table, title=title, benchmarks=dashed
+        )
         written.append(folder / "report.html")
         say("wrote report.html")
     return written
@@ -227,7 +239,7 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
         prices, demo_strategies(), cash_returns=cash, execution_lag=0, progress=say
     )
     table = _summarize(
-        runs, benchmark="Stocks (US_STOCKS)", cash=cash, cash_label="TBILL", conventions="month_end"
+        runs, benchmark=DEMO_BENCHMARKS[0], cash=cash, cash_label="TBILL", conventions="month_end"
     )
     print(
         "tactical demo: the standard comparison on the bundled offline sample "
@@ -248,6 +260,7 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
         folder,
         title="tactical demo: 60/40 rebalancing and tactical models (bundled sample)",
         focus="Dual momentum (12m)",
+        benchmarks=DEMO_BENCHMARKS,
         html=not args.no_html,
         progress=say,
     )
@@ -334,8 +347,16 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
         config.strategies[0].name,
     )
     folder = Path(args.out) if args.out else Path(f"tactical-{_slug(Path(args.config).stem)}")
+    benchmarks = [config.stocks, config.bonds, "60/40"] if config.benchmarks else []
     write_outputs(
-        runs, table, folder, title=config.title, focus=focus, html=not args.no_html, progress=say
+        runs,
+        table,
+        folder,
+        title=config.title,
+        focus=focus,
+        benchmarks=benchmarks,
+        html=not args.no_html,
+        progress=say,
     )
     _print_written(folder, args.no_html, out)
     return 0

@@ -35,7 +35,7 @@ import math
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -45,9 +45,8 @@ from tactical._chartdata import (
     _annual_returns,
     _as_panel,
     _drawdowns,
-    _monthly_table,
+    _monthly_grid,
     _partial_years,
-    _period_returns,
     _pick_result,
     _rebalance_dates,
     _rolling_returns,
@@ -74,12 +73,14 @@ __all__ = [
 ]
 
 
-# tab10 without its grey (grey is kept for benchmarks), then the light tab20 shades.
+# Strategy colours: each has a contrast ratio of at least 3.4 against white (WCAG 2), so it
+# reads as text in tables as well as a line. tab10 without its grey (kept for benchmarks), its
+# light hues (orange, pink, olive, cyan) darkened; then the dark tab20b shades.
 _STRATEGY_PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#bcbd22", "#17becf",
-    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
-    "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
+    "#1f77b4", "#d95f02", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#c2379a", "#7f7f00", "#0e8a99",
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173",
+    "#5254a3", "#ad494a", "#a55194", "#1a5e20",
 )  # fmt: skip
 # (colour, dash style) for external benchmarks: neutral, distinct.
 _BENCHMARK_STYLES = (
@@ -99,6 +100,12 @@ _CASH_COLOR = "#c8c8c8"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LINE_WIDTH = 1.4
 _DEFAULT_SIZE = (10.0, 5.0)
+# Calendar-year chart: grouped bars up to this many series and bars, else a heat-table.
+_MAX_BAR_SERIES = 5
+_MAX_BARS = 120
+# Heat-tables write a number in each cell up to this many columns (years) / rows (years).
+_MAX_ANNOTATED_COLUMNS = 40
+_MAX_ANNOTATED_ROWS = 60
 
 
 # ---------------------------------------------------------------- colours
@@ -117,13 +124,15 @@ def strategy_colors(names: Sequence[str] | ResultSet) -> dict[str, str]:
     dict of str to str
         ``name -> hex colour``. Position ``i`` always gets the same colour, so
         the same results draw each strategy in the same colour on every chart.
-        The first nine are tab10 without its grey (kept for benchmarks), the
-        next nine their light shades; beyond 18 strategies colours repeat.
+        The first nine are tab10 without its grey (kept for benchmarks), with
+        its light hues darkened; the next nine dark tab20b shades. Every
+        colour has a contrast ratio of at least 3 against white, so it also
+        reads as text (table rows). Beyond 18 strategies colours repeat.
 
     Examples
     --------
     >>> strategy_colors(["60/40", "Trend", "SPY"])
-    {'60/40': '#1f77b4', 'Trend': '#ff7f0e', 'SPY': '#2ca02c'}
+    {'60/40': '#1f77b4', 'Trend': '#d95f02', 'SPY': '#2ca02c'}
     """
     keys = list(names.names) if isinstance(names, ResultSet) else list(names)
     return {k: _STRATEGY_PALETTE[i % len(_STRATEGY_PALETTE)] for i, k in enumerate(keys)}
@@ -517,14 +526,19 @@ def plot_rolling_returns(
         )
     first = rolling.index[0]
     if (first - panel.start).days > 0.1 * (panel.end - panel.start).days:
-        # say why the left part is empty (the x-axis spans the whole window, like the others)
+        # say why the left part is empty (the x-axis spans the whole window, like the others);
+        # upright in a wide gap, else along it so it never spills over the axis or the lines
+        wide = (first - panel.start).days > 0.25 * (panel.end - panel.start).days
         ax.text(
             panel.start + (first - panel.start) / 2,
             0.5,
-            f"first {months}-month\nwindow ends\n{first:%Y-%m}",
+            f"first {months}-month\nwindow ends\n{first:%Y-%m}"
+            if wide
+            else f"first {months}-month window ends {first:%Y-%m}",
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="center",
+            rotation=0 if wide else 90,
             fontsize="small",
             color="#888888",
             fontstyle="italic",
@@ -544,10 +558,11 @@ def plot_annual_returns(
     results: Results,
     ax: Axes | None = None,
     *,
+    kind: Literal["auto", "bars", "heatmap"] = "auto",
     legend: bool = True,
     title: str | None = None,
 ) -> Axes:
-    """Calendar-year returns as grouped bars, one bar per strategy in each year.
+    """Calendar-year returns: grouped bars, or a strategies-by-years heat-table.
 
     Parameters
     ----------
@@ -555,52 +570,147 @@ def plot_annual_returns(
         Results, or daily simple returns (one column per strategy).
     ax : Axes, optional
         Axes to draw on; a new figure is opened when None.
+    kind : {"auto", "bars", "heatmap"}, default "auto"
+        ``"bars"``: one bar per strategy in each year. ``"heatmap"``: one row
+        per strategy (named in its colour), one column per year, each cell
+        coloured by the return (blue up, red down, one scale for the whole
+        table) and labelled in percent. ``"auto"`` draws bars for at most
+        ``5`` strategies and ``120`` bars in all, else the heat-table: grouped
+        bars of more series than that are too thin to compare.
     legend : bool, default True
-        Draw a legend outside the plot, on the right.
+        Draw a legend outside the plot, on the right (bars only: the rows of
+        the heat-table name their strategy).
     title : str, optional
         Title; by default it states the window.
 
     Returns
     -------
     Axes
-        ``n_years * n_strategies`` bars. Years the window covers only partly
-        are labelled with ``*``.
+        Bars: ``n_years * n_strategies`` bars. Heat-table: one image of shape
+        ``(n_strategies, n_years)``, with a text per cell when the cells are
+        large enough (up to 40 years; else a colour bar). Years the window
+        covers only partly are labelled with ``*``.
 
     Notes
     -----
     A year's return is ``prod(1 + r_t) - 1`` over its daily returns.
     """
+    if kind not in ("auto", "bars", "heatmap"):
+        raise ConfigError(f"kind must be 'auto', 'bars' or 'heatmap'; got {kind!r}")
     panel = _as_panel(results)
     annual = _annual_returns(panel)
-    width_in = 3.0 + 0.12 * len(annual) * (len(panel.names) + 1)
-    ax = _new_axes(ax, figsize=(min(14.0, max(8.0, width_in)), 5.0))
-    colors = strategy_colors(panel.names)
     n = len(panel.names)
-    x = np.arange(len(annual))
-    width = 0.84 / n
-    for i, name in enumerate(panel.names):
-        ax.bar(
-            x - 0.42 + width * (i + 0.5),
-            annual[name].fillna(0.0).to_numpy(),
-            width,
-            color=colors[name],
-            label=name,
-            linewidth=0,
-        )
-    ax.axhline(0.0, color="#555555", linewidth=0.8)
-    _style(ax)
-    ax.grid(False, axis="x")
+    if kind == "auto":
+        kind = "bars" if n <= _MAX_BAR_SERIES and n * len(annual) <= _MAX_BARS else "heatmap"
     partial = _partial_years(panel)
     labels = [f"{y}*" if y in partial else str(y) for y in annual.index]
-    ax.set_xticks(x, labels, rotation=90 if len(annual) > 24 else 0, fontsize="small")
-    ax.set_xlim(-0.6, len(annual) - 0.4)
-    _percent_axis(ax)
-    ax.set_ylabel("Return (%)")
+    if kind == "heatmap":
+        ax = _annual_heatmap(panel.names, annual, labels, ax)
+    else:
+        width_in = 3.0 + 0.12 * len(annual) * (n + 1)
+        ax = _new_axes(ax, figsize=(min(14.0, max(8.0, width_in)), 5.0))
+        colors = strategy_colors(panel.names)
+        x = np.arange(len(annual))
+        width = 0.84 / n
+        for i, name in enumerate(panel.names):
+            ax.bar(
+                x - 0.42 + width * (i + 0.5),
+                annual[name].fillna(0.0).to_numpy(),
+                width,
+                color=colors[name],
+                label=name,
+                linewidth=0,
+            )
+        ax.axhline(0.0, color="#555555", linewidth=0.8)
+        _style(ax)
+        ax.grid(False, axis="x")
+        ax.set_xticks(x, labels, rotation=90 if len(annual) > 24 else 0, fontsize="small")
+        ax.set_xlim(-0.6, len(annual) - 0.4)
+        _percent_axis(ax)
+        ax.set_ylabel("Return (%)")
+        if legend:
+            _legend(ax)
     ax.set_xlabel("Calendar year" + (" (* partial year)" if partial else ""))
-    ax.set_title(title or f"Calendar-year returns, {panel.window_text}", loc="left")
-    if legend:
-        _legend(ax)
+    what = " (%)" if kind == "heatmap" else ""
+    ax.set_title(title or f"Calendar-year returns{what}, {panel.window_text}", loc="left")
     return ax
+
+
+def _annual_heatmap(
+    names: list[str], annual: pd.DataFrame, labels: list[str], ax: Axes | None
+) -> Axes:
+    """Strategies down, years across: one image, a label per cell when they fit."""
+    n_years, n = len(annual), len(names)
+    ax = _new_axes(
+        ax, figsize=(min(14.0, max(8.0, 2.5 + 0.42 * n_years)), max(2.5, 0.38 * n + 1.6))
+    )
+    values = annual[names].to_numpy(dtype=float).T  # (n_strategies, n_years)
+    annotate = n_years <= _MAX_ANNOTATED_COLUMNS
+    scale = _heat_scale(values)
+    image = _heat_cells(
+        ax, values, np.full(n_years, scale), decimals=1 if n_years <= 15 else 0, annotate=annotate
+    )
+    colors = strategy_colors(names)
+    ax.set_yticks(range(n), names, fontsize="small")
+    for tick, name in zip(ax.get_yticklabels(), names, strict=True):
+        tick.set_color(colors[name])
+    ax.set_xticks(range(n_years), labels, rotation=90 if n_years > 18 else 0, fontsize="small")
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if not annotate:
+        from matplotlib.ticker import FuncFormatter
+
+        bar = ax.get_figure(root=True).colorbar(image, ax=ax, fraction=0.03, pad=0.01)  # type: ignore[union-attr]
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _percent(x * scale)))
+    return ax
+
+
+def _heat_scale(values: np.ndarray) -> float:
+    """98th percentile of ``|values|`` (finite), or 1 when there is nothing to scale."""
+    finite = np.abs(values[np.isfinite(values)])
+    return float(np.quantile(finite, 0.98)) if finite.size and finite.max() > 0 else 1.0
+
+
+def _heat_cells(
+    ax: Axes,
+    values: np.ndarray,
+    scale: np.ndarray,
+    *,
+    decimals: int,
+    annotate: bool,
+    bold_columns: Sequence[int] = (),
+) -> Any:
+    """``values`` (decimal returns, 2-D) as one image, blue up and red down, labelled in percent.
+
+    Column ``j`` is shaded by ``values / scale[j]``: the colour saturates at
+    1.25 times the scale. Labels (one text per finite cell, when
+    ``annotate``) are white on dark cells. Returns the image, whose data are
+    the shades in ``[-1, 1]``.
+    """
+    shade = np.clip(values / scale[None, :], -1.0, 1.0)
+    image = ax.imshow(
+        np.ma.masked_invalid(shade),
+        cmap="RdBu",
+        vmin=-1.25,
+        vmax=1.25,
+        aspect="auto",
+        interpolation="nearest",
+    )
+    if annotate:
+        size = "x-small" if values.shape[0] > 8 or values.shape[1] > 15 else "small"
+        for i, j in zip(*np.nonzero(np.isfinite(values)), strict=True):
+            ax.text(
+                j,
+                i,
+                _percent(float(values[i, j]), decimals)[:-1],
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="white" if abs(shade[i, j]) > 0.62 else "#222222",
+                fontweight="bold" if j in bold_columns else "normal",
+            )
+    return image
 
 
 def plot_allocation(
@@ -705,6 +815,7 @@ def plot_monthly_heatmap(
     ax: Axes | None = None,
     *,
     name: str | None = None,
+    annotate: bool | None = None,
     title: str | None = None,
 ) -> Axes:
     """Monthly returns of one strategy as a years-by-months heatmap.
@@ -719,6 +830,9 @@ def plot_monthly_heatmap(
         Axes to draw on; a new figure is opened when None.
     name : str, optional
         Strategy or column to draw.
+    annotate : bool, optional
+        Write each cell's return in it; by default when there are at most
+        60 years (beyond that the labels no longer fit).
     title : str, optional
         Title; by default the strategy and the window.
 
@@ -726,7 +840,7 @@ def plot_monthly_heatmap(
     -------
     Axes
         One image: 12 month columns, then the calendar-year return in a
-        separate column, each cell annotated in percent. Months have their
+        separate column, each cell annotated in percent (one text per cell). Months have their
         own colour scale, symmetric around 0 (blue up, red down); the year
         column is scaled separately.
     """
@@ -735,45 +849,20 @@ def plot_monthly_heatmap(
     if col not in panel.names:
         raise ConfigError(f"no strategy named {col!r}; have {panel.names}")
     returns = panel.returns[col].dropna()
-    table = _monthly_table(returns)
-    yearly = _period_returns(returns.to_frame("r"), [returns.index.year])["r"]
-    yearly = yearly.reindex(table.index)
-    months_v = table.to_numpy(dtype=float)
-    years_v = yearly.to_numpy(dtype=float)[:, None]
-
-    def scale(v: np.ndarray) -> float:
-        finite = np.abs(v[np.isfinite(v)])
-        return float(np.quantile(finite, 0.98)) if finite.size and finite.max() > 0 else 1.0
-
-    sm, sy = scale(months_v), scale(years_v)
-    shade = np.hstack([np.clip(months_v / sm, -1, 1), np.clip(years_v / sy, -1, 1)])
-    values = np.hstack([months_v, years_v])
+    table = _monthly_grid(returns)
+    values = table.to_numpy(dtype=float)
+    months_v, years_v = values[:, :12], values[:, 12:]
+    scale = np.array([_heat_scale(months_v)] * 12 + [_heat_scale(years_v)])
     n_years = len(table)
     ax = _new_axes(ax, figsize=(10.0, max(2.5, 0.3 * n_years + 1.2)))
-    ax.imshow(
-        np.ma.masked_invalid(shade),
-        cmap="RdBu",
-        vmin=-1.25,
-        vmax=1.25,
-        aspect="auto",
-        interpolation="nearest",
+    _heat_cells(
+        ax,
+        values,
+        scale,
+        decimals=1,
+        annotate=n_years <= _MAX_ANNOTATED_ROWS if annotate is None else annotate,
+        bold_columns=(12,),
     )
-    size = "x-small" if n_years > 8 else "small"
-    for i in range(n_years):
-        for j in range(13):
-            v = values[i, j]
-            if np.isfinite(v):
-                dark = abs(shade[i, j]) > 0.62
-                ax.text(
-                    j,
-                    i,
-                    _percent(v, 1)[:-1],
-                    ha="center",
-                    va="center",
-                    fontsize=size,
-                    color="white" if dark else "#222222",
-                    fontweight="bold" if j == 12 else "normal",
-                )
     ax.axvline(11.5, color="white", linewidth=4)
     ax.set_xticks(range(13), [*_MONTHS, "Year"], fontsize="small")
     ax.xaxis.tick_top()

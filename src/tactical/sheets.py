@@ -26,17 +26,18 @@ from tactical._chartdata import (
     Results,
     _annual_returns,
     _as_panel,
+    _monthly_grid,
     _partial_years,
     _pick_result,
     _rebalance_dates,
 )
 from tactical.errors import ConfigError
 from tactical.plotting import (
+    _heat_scale,
     plot_allocation,
     plot_annual_returns,
     plot_drawdowns,
     plot_equity,
-    plot_monthly_heatmap,
     plot_rolling_returns,
     strategy_colors,
 )
@@ -260,20 +261,33 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
     ax_height = _height_inches(ax)
     notes_height = min(0.45, (len(notes) * 0.11 + 0.08) / ax_height) if notes else 0.0
     ax.set_title("Metrics", loc="left", fontsize="medium")
-    col_labels = [textwrap.fill(str(c), 10) for c in shown.columns]
+    col_labels = [textwrap.fill(str(c), 10, break_long_words=False) for c in shown.columns]
+    row_labels = [textwrap.shorten(str(r), 24) for r in shown.index]
+    cells = shown.to_numpy().tolist()
+    # column widths by content (in characters), so no header or number is clipped
+    widths = [_text_chars(row_labels)] + [
+        max(_text_chars([lab], bold=True), _text_chars([row[j] for row in cells]))
+        for j, lab in enumerate(col_labels)
+    ]
+    fontsize = 7.0 if len(shown) > 10 or len(shown.columns) > 7 else 8.0
+    available = _width_inches(ax) * 72.0 / (_CHAR_EM * fontsize)  # characters that fit
+    fontsize = max(5.5, min(fontsize, fontsize * available / sum(widths)))
+    label_share = widths[0] / sum(widths)
     tab = ax.table(
-        cellText=shown.to_numpy().tolist(),
-        rowLabels=[textwrap.shorten(str(r), 24) for r in shown.index],
+        cellText=cells,
+        rowLabels=row_labels,
         colLabels=col_labels,
         loc="upper center",
         cellLoc="right",
         rowLoc="left",
-        bbox=Bbox.from_bounds(0.2, notes_height, 0.8, 1.0 - notes_height),
+        # the bbox holds the data columns; the row labels hang to its left at the same scale
+        bbox=Bbox.from_bounds(label_share, notes_height, 1.0 - label_share, 1.0 - notes_height),
     )
     tab.auto_set_font_size(False)
-    tab.set_fontsize(7 if len(shown) > 10 or len(shown.columns) > 7 else 8)
+    tab.set_fontsize(fontsize)
     lines = max((lab.count("\n") + 1 for lab in col_labels), default=1)
     for (row, col), cell in tab.get_celld().items():
+        cell.set_width(widths[col + 1])  # the bbox scales the widths to the axes width
         cell.set_edgecolor("#dddddd")
         cell.set_linewidth(0.5)
         if row == 0:
@@ -297,6 +311,24 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
             color="#555555",
             transform=ax.transAxes,
         )
+
+
+_CHAR_EM = 0.62  # average width of a character (digits, %, letters) in ems of DejaVu Sans
+
+
+def _text_chars(texts: Sequence[str], bold: bool = False) -> float:
+    """Width a column needs, in characters: its longest line, bold wider, plus padding."""
+    longest = max((len(line) for t in texts for line in str(t).split("\n")), default=1)
+    return longest * (1.1 if bold else 1.0) + 2.0
+
+
+def _width_inches(ax: Axes) -> float:
+    """Approximate width of an axes in inches (before layout runs): 92% of the figure's."""
+    from matplotlib.figure import Figure
+
+    fig = ax.get_figure(root=True)
+    width = float(fig.get_figwidth()) if isinstance(fig, Figure) else 8.5
+    return 0.92 * width * float(ax.get_position().width)
 
 
 def _height_inches(ax: Axes) -> float:
@@ -347,8 +379,13 @@ td { text-align: right; font-variant-numeric: tabular-nums; }
 th { text-align: left; background: #f5f5f5; }
 thead th { text-align: right; }
 thead th:first-child { text-align: left; }
+tbody th { white-space: nowrap; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.4em;
           border-radius: 2px; vertical-align: baseline; }
+details { margin: 0.5em 0 1em; }
+summary { cursor: pointer; color: #444; }
+table.heat td { padding: 0.15em 0.45em; min-width: 2.6em; border-bottom: 1px solid #fff; }
+table.heat td.year { font-weight: bold; border-left: 3px solid #fff; }
 img { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; }
 .scroll { overflow-x: auto; }
 """
@@ -366,10 +403,12 @@ def html_report(
 
     The page holds the metrics table, the growth (log scale), drawdown,
     rolling 12- and 36-month and calendar-year charts, a calendar-year returns
-    table, and for each strategy its allocation chart, monthly returns heatmap
-    and trading facts. Charts are PNG images embedded as base64 ``data:``
-    URIs; there are no scripts, fonts, stylesheets or images fetched from
-    anywhere, so the file works offline and can be e-mailed as is.
+    table, and for each strategy its trading facts, allocation chart and a
+    table of monthly returns coloured like :func:`plot_monthly_heatmap`
+    (HTML, collapsible; drawing a heatmap per strategy would be slow).
+    Charts are PNG images embedded as base64 ``data:`` URIs; there are no
+    scripts, fonts, stylesheets or images fetched from anywhere, so the file
+    works offline and can be e-mailed as is.
 
     Parameters
     ----------
@@ -459,16 +498,9 @@ def html_report(
                     f"Allocation of {name}", plot_allocation, source, name=name, size=(10.0, 3.6)
                 )
             )
-        n_years = len(annual)
-        parts.append(
-            _chart(
-                f"Monthly returns of {name}",
-                plot_monthly_heatmap,
-                results,
-                name=name,
-                size=(10.0, max(2.5, 0.3 * n_years + 1.2)),
-            )
-        )
+        returns = panel.returns[name].dropna()
+        if not returns.empty:
+            parts.append(_monthly_html(returns, partial, open_=name == panel.names[0]))
     parts.append(
         '<p class="note">Generated by tactical. Past performance of a backtest '
         "is not a forecast.</p></body></html>"
@@ -517,6 +549,58 @@ def _table_html(shown: pd.DataFrame, colors: dict[str, str], index_name: str) ->
     )
 
 
+def _monthly_html(returns: pd.Series, partial: set[int], *, open_: bool = False) -> str:
+    """Monthly and calendar-year returns (%) of one strategy as a coloured HTML table.
+
+    The colours are those of :func:`tactical.plotting.plot_monthly_heatmap`
+    (blue up, red down; months and years scaled separately), in a
+    ``<details>`` element so the page stays short; ``open_`` shows it expanded.
+    """
+    import matplotlib
+    from matplotlib.colors import to_hex
+
+    from tactical.plotting import _percent
+
+    cmap = matplotlib.colormaps["RdBu"]
+    grid = _monthly_grid(returns)
+    values = grid.to_numpy(dtype=float)
+    scale = np.array([_heat_scale(values[:, :12])] * 12 + [_heat_scale(values[:, 12:])])
+    shade = np.clip(values / scale[None, :], -1.0, 1.0)
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    head = "".join(f"<th>{m}</th>" for m in (*months, "Year"))
+    rows = []
+    for i, year in enumerate(grid.index):
+        cells = []
+        for j in range(13):
+            v = values[i, j]
+            cls = ' class="year"' if j == 12 else ""
+            if not math.isfinite(v):
+                cells.append(f"<td{cls}></td>")
+                continue
+            back = to_hex(cmap(0.5 + shade[i, j] / 2.5))
+            fore = "#fff" if abs(shade[i, j]) > 0.62 else "#222"
+            text = _percent(float(v), 1)[:-1]
+            cells.append(f'<td{cls} style="background:{back};color:{fore}">{text}</td>')
+        label = f"{year}*" if year in partial else str(year)
+        rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
+    note = ", * partial year" if any(y in partial for y in grid.index) else ""
+    return (
+        f"<details{' open' if open_ else ''}><summary>Monthly returns (%), {len(grid)} years"
+        f"{note}</summary>"
+        f'<div class="scroll"><table class="heat"><thead><tr><th>Year</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div></details>"
+    )
+
+
+def _config_text(value: Any) -> str:
+    """A configuration value as a reader writes it: dates as dates, else ``repr``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}" if value == value.normalize() else str(value)
+    return repr(value)
+
+
 def _facts_html(result: BacktestResult) -> str:
     """Final value, rebalances, turnover, costs and the configuration of one result."""
     esc = html.escape
@@ -527,7 +611,7 @@ def _facts_html(result: BacktestResult) -> str:
         ("Turnover (one-way, per year)", f"{result.annual_turnover:.2%}"),
         ("Transaction costs", f"${result.total_costs:,.2f}"),
     ]
-    facts += [(str(k), v if isinstance(v, str) else repr(v)) for k, v in result.config.items()]
+    facts += [(str(k), _config_text(v)) for k, v in result.config.items()]
     rows = "".join(
         f"<tr><th>{esc(k)}</th><td style='text-align:left'>{esc(v)}</td></tr>" for k, v in facts
     )
