@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -37,3 +38,24 @@ def two_funds() -> pd.DataFrame:
 def shared_prices():
     """The loader of real prices from ``../shared/data`` (skips the test when absent)."""
     return load_shared_prices
+
+
+def _reset_matplotlib_style() -> None:
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        mpl.rcdefaults()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Undo global styles that test-only peers set on import.
+
+    quantstats (imported by the oracle tests at collection) switches matplotlib to a
+    seaborn style for the whole process; chart tests must not depend on test order.
+    """
+    _reset_matplotlib_style()
+
+
+@pytest.fixture(autouse=True)
+def _matplotlib_defaults_after_each_test():
+    yield
+    _reset_matplotlib_style()
