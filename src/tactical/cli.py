@@ -430,8 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
-    >>> main(["--version"])  # doctest: +SKIP
-    tactical 0.1.0
+    >>> main([])  # no command: the help goes to stderr, the status is 2
+    2
     """
     parser = _parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
