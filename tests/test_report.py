@@ -140,9 +140,10 @@ def test_risk_free_series_is_compounded_to_the_period(daily, window):
 
 
 def test_real_tbill_cash_rate_series(daily, prices, window):
-    data = pytest.importorskip("tactical.data")
-    if not hasattr(data, "cash_returns") or not (DATA / "rates" / "DTB3.csv").exists():
-        pytest.skip("tactical.data.cash_returns or DTB3 not available")
+    from tactical import data
+
+    if not (DATA / "rates" / "DTB3.csv").exists():
+        pytest.skip("the real DTB3 rates beside the repository (shared data) are absent")
     quotes = pd.read_csv(DATA / "rates" / "DTB3.csv", index_col="date", parse_dates=True)["value"]
     cash = data.cash_returns(quotes, prices.index).loc[daily.index]  # first date: NaN
     table = summary(daily, risk_free=cash, risk_free_label="DTB3", window=window)
@@ -228,8 +229,6 @@ def test_series_input_gives_one_row(daily):
 # --------------------------------------------------------------------------- engine
 def test_result_set_summary_with_standard_benchmarks(prices):
     """Integration: the engine's ResultSet feeds the table with its window."""
-    if not hasattr(tactical, "backtest_many") or not hasattr(tactical, "standard_benchmarks"):
-        pytest.skip("engine not available")
     px = prices.loc["2015-01-01":"2019-12-31", ["SPY", "AGG"]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MetricWarning)
