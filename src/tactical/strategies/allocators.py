@@ -169,6 +169,24 @@ class FixedWeights:
         return f"FixedWeights({dict(self.weights)!r})"
 
 
+def _check_momentum(rule: RelativeMomentum | DualMomentum) -> None:
+    """Validate the fields momentum rules share; normalise ``menu`` to a tuple."""
+    object.__setattr__(rule, "menu", _tickers(rule.menu, "menu"))
+    _positive_int(rule.lookback, "lookback")
+    _positive_int(rule.skip, "skip", minimum=0)
+    _positive_int(rule.top_n, "top_n")
+    if rule.top_n > len(rule.menu):
+        raise ConfigError(f"top_n={rule.top_n} is more than the {len(rule.menu)} funds in menu")
+
+
+def _ranked(
+    rule: RelativeMomentum | DualMomentum, history: History
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``menu`` of the ``top_n`` best scores (ties: menu order), and all scores."""
+    scores = history.trailing_returns(rule.menu, rule.lookback, rule.skip)
+    return np.argsort(-scores, kind="stable")[: rule.top_n], scores
+
+
 @dataclass(frozen=True, slots=True)
 class RelativeMomentum:
     """Hold the ``top_n`` funds of ``menu`` with the best trailing total return.
@@ -196,12 +214,7 @@ class RelativeMomentum:
     skip: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "menu", _tickers(self.menu, "menu"))
-        _positive_int(self.lookback, "lookback")
-        _positive_int(self.skip, "skip", minimum=0)
-        _positive_int(self.top_n, "top_n")
-        if self.top_n > len(self.menu):
-            raise ConfigError(f"top_n={self.top_n} is more than the {len(self.menu)} funds in menu")
+        _check_momentum(self)
 
     @property
     def tickers(self) -> tuple[str, ...]:
@@ -213,15 +226,10 @@ class RelativeMomentum:
         """Rows of history needed: ``lookback + skip + 1``."""
         return self.lookback + self.skip + 1
 
-    def _winners(self, history: History) -> tuple[list[str], np.ndarray]:
-        scores = history.trailing_returns(self.menu, self.lookback, self.skip)
-        order = np.argsort(-scores, kind="stable")[: self.top_n]
-        return [self.menu[i] for i in order], scores[order]
-
     def __call__(self, history: History) -> dict[str, float]:
-        winners, _ = self._winners(history)
+        order, _ = _ranked(self, history)
         share = 1.0 / self.top_n
-        return {t: share for t in winners}
+        return {self.menu[i]: share for i in order}
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +265,9 @@ class DualMomentum:
     hurdle: str = CASH
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "menu", _tickers(self.menu, "menu"))
+        _check_momentum(self)
         _tickers(self.safe, "safe")
         _tickers(self.hurdle, "hurdle")
-        _positive_int(self.lookback, "lookback")
-        _positive_int(self.skip, "skip", minimum=0)
-        _positive_int(self.top_n, "top_n")
-        if self.top_n > len(self.menu):
-            raise ConfigError(f"top_n={self.top_n} is more than the {len(self.menu)} funds in menu")
 
     @property
     def tickers(self) -> tuple[str, ...]:
@@ -278,9 +281,8 @@ class DualMomentum:
         return self.lookback + self.skip + 1
 
     def __call__(self, history: History) -> dict[str, float]:
-        scores = history.trailing_returns(self.menu, self.lookback, self.skip)
+        order, scores = _ranked(self, history)
         bar = history.trailing_return(self.hurdle, self.lookback, self.skip)
-        order = np.argsort(-scores, kind="stable")[: self.top_n]
         share = 1.0 / self.top_n
         out: dict[str, float] = {}
         for i in order:
