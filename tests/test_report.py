@@ -248,3 +248,10 @@ def test_result_set_summary_with_standard_benchmarks(prices):
         combined = with_standard_benchmarks(strategies, px, window=runs.window, execution_lag=0)
     assert list(combined.columns) == ["mine", "SPY", "AGG", "60/40"]
     np.testing.assert_allclose(combined["mine"], combined["60/40"], rtol=1e-12)
+
+
+def test_formatted_cells_never_show_a_negative_zero():
+    table = pd.DataFrame({"cagr": [-1e-12, 0.0123], "sharpe": [-1e-9, 1.0]}, index=["A", "B"])
+    text = format_summary(table, columns=["cagr", "sharpe"])
+    assert "-0.00" not in text
+    assert "0.00%" in text and "1.23%" in text and "1.00" in text

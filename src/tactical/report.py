@@ -714,7 +714,8 @@ def _cell(value: Any, column: str, digits: int) -> str:
     pct = COLUMNS.get(column, (column, False))[1]
     if column == "max_drawdown_days":
         return f"{value:,.0f}"
-    return f"{value:.{digits}%}" if pct else f"{value:.{digits}f}"
+    # "z" folds a negative zero such as -0.00% (tiny float noise) into 0.00%
+    return f"{value:z.{digits}%}" if pct else f"{value:z.{digits}f}"
 
 
 def _notes(table: pd.DataFrame) -> tuple[list[str], list[str]]:
