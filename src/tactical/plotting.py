@@ -207,24 +207,25 @@ def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
     ax.set_xlim(start, end)
 
 
-def _legend(ax: Axes, *, outside: bool = True, **kwargs: Any) -> None:
-    """Legend outside the plot area on the right (never over the data)."""
+def _legend(ax: Axes) -> None:
+    """Legend of the labelled artists, outside the plot area; none when nothing is labelled."""
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
-    if outside:
-        ax.legend(
-            handles,
-            labels,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0.0,
-            frameon=False,
-            fontsize="small",
-            **kwargs,
-        )
-    else:
-        ax.legend(handles, labels, loc="best", fontsize="small", framealpha=0.9, **kwargs)
+    _legend_outside(ax, handles, labels)
+
+
+def _legend_outside(ax: Axes, handles: Sequence[Any], labels: Sequence[str]) -> None:
+    """Legend of ``handles`` outside the plot area on the right (never over the data)."""
+    ax.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+        fontsize="small",
+    )
 
 
 def _style(ax: Axes) -> None:
@@ -451,15 +452,7 @@ def plot_drawdowns(
         texts = [
             f"{h.get_label()} (max {_percent(float(dd[h.get_label()].min()), 1)})" for h in handles
         ]
-        ax.legend(
-            handles,
-            texts,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0.0,
-            frameon=False,
-            fontsize="small",
-        )
+        _legend_outside(ax, handles, texts)
     return ax
 
 
@@ -798,15 +791,7 @@ def plot_allocation(
         tick = Line2D([], [], color="#222222", marker="|", linestyle="none", markersize=8)
         other = [(tick, lab) for lab in labels if lab not in held]  # drawn as a vertical tick
         pairs = areas + other
-        ax.legend(
-            [h for h, _ in pairs],
-            [lab for _, lab in pairs],
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0.0,
-            frameon=False,
-            fontsize="small",
-        )
+        _legend_outside(ax, [h for h, _ in pairs], [lab for _, lab in pairs])
     return ax
 
 
