@@ -448,6 +448,20 @@ def _benchmark_pair(returns: Returns, benchmark: Returns, metric: str) -> tuple[
     return inp, bench.values
 
 
+def _excess_returns(
+    inp: _Input, bench: np.ndarray, risk_free: Rate, periods_per_year: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``returns - rf`` and ``benchmark - rf`` per period, from :func:`_benchmark_pair`.
+
+    A scalar zero ``risk_free`` leaves both as they are, so ``periods_per_year``
+    is neither needed nor inferred (beta does not depend on it then).
+    """
+    if isinstance(risk_free, int | float) and float(risk_free) == 0.0:
+        return inp.values, bench
+    rf = _rate_per_period(risk_free, inp, _periods_per_year(inp, periods_per_year))
+    return inp.values - rf, bench - rf
+
+
 def period_returns(
     returns: pd.Series | pd.DataFrame, frequency: Frequency = "monthly"
 ) -> pd.Series | pd.DataFrame:

@@ -21,6 +21,7 @@ from tactical._metric_inputs import (
     Rate,
     Returns,
     _benchmark_pair,
+    _excess_returns,
     _Input,
     _periods_per_year,
     _rate_per_period,
@@ -66,12 +67,9 @@ def _excess_pair(
     risk_free: Rate,
     periods_per_year: float | None,
     metric: str,
-    need_ppy: bool,
 ) -> tuple[_Input, np.ndarray, np.ndarray, float]:
+    """Paired excess returns and ``periods_per_year`` (always resolved: the caller annualises)."""
     inp, bench = _benchmark_pair(returns, benchmark, metric)
-    zero_rf = isinstance(risk_free, int | float) and float(risk_free) == 0.0
-    if zero_rf and not need_ppy:
-        return inp, inp.values, bench, float("nan")
     ppy = _periods_per_year(inp, periods_per_year)
     rf = _rate_per_period(risk_free, inp, ppy)
     return inp, inp.values - rf, bench - rf, ppy
@@ -114,7 +112,8 @@ def beta(
     >>> round(beta(np.array([0.02, 0.0, 0.04]), np.array([0.01, 0.0, 0.02])), 12)
     2.0
     """
-    inp, y, x, _ = _excess_pair(returns, benchmark, risk_free, periods_per_year, "beta", False)
+    inp, bench = _benchmark_pair(returns, benchmark, "beta")
+    y, x = _excess_returns(inp, bench, risk_free, periods_per_year)
     b, _, _, flat = _regression(y, x)
     _warn_undefined(flat, inp, "beta", "the benchmark returns have zero variance")
     return _wrap(b, inp)
@@ -163,7 +162,7 @@ def alpha(
     >>> round(alpha(r, b, periods_per_year=12), 12)
     0.12
     """
-    inp, y, x, ppy = _excess_pair(returns, benchmark, risk_free, periods_per_year, "alpha", True)
+    inp, y, x, ppy = _excess_pair(returns, benchmark, risk_free, periods_per_year, "alpha")
     b, a, _, flat = _regression(y, x)
     _warn_undefined(flat, inp, "alpha", "the benchmark returns have zero variance")
     return _wrap(_annualize_alpha(a, ppy, annualization), inp)
@@ -195,7 +194,7 @@ def alpha_beta(
     >>> round(a, 12), round(b, 12)
     (0.12, 2.0)
     """
-    inp, y, x, ppy = _excess_pair(returns, benchmark, risk_free, periods_per_year, "alpha", True)
+    inp, y, x, ppy = _excess_pair(returns, benchmark, risk_free, periods_per_year, "alpha")
     b, a, _, flat = _regression(y, x)
     _warn_undefined(flat, inp, "alpha and beta", "the benchmark returns have zero variance")
     return _wrap(_annualize_alpha(a, ppy, annualization), inp), _wrap(b, inp)
@@ -234,7 +233,7 @@ def treynor_ratio(
     >>> round(treynor_ratio(r, b, periods_per_year=12), 12)
     0.12
     """
-    inp, y, x, ppy = _excess_pair(returns, benchmark, risk_free, periods_per_year, "treynor", True)
+    inp, y, x, ppy = _excess_pair(returns, benchmark, risk_free, periods_per_year, "treynor")
     b, _, _, flat = _regression(y, x)
     small = flat | ~(np.abs(b) >= min_beta)
     with np.errstate(invalid="ignore", divide="ignore"):

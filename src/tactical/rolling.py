@@ -18,6 +18,7 @@ from tactical._metric_inputs import (
     Returns,
     _as_input,
     _benchmark_pair,
+    _excess_returns,
     _Input,
     _periods_per_year,
     _rate_per_period,
@@ -196,10 +197,7 @@ def rolling_beta(
     """
     inp, bench = _benchmark_pair(returns, benchmark, "rolling_beta")
     window = _check_window(window, inp, 2)
-    y, x = inp.values, bench
-    if not (isinstance(risk_free, int | float) and float(risk_free) == 0.0):
-        rf = _rate_per_period(risk_free, inp, _periods_per_year(inp, periods_per_year))
-        y, x = y - rf, x - rf
+    y, x = _excess_returns(inp, bench, risk_free, periods_per_year)
     yf = _frame(y, inp)
     xs = pd.Series(x[:, 0], index=yf.index)
     cov = yf.rolling(window).cov(xs)
