@@ -93,7 +93,7 @@ def _check_values(inp: _Input, what: str) -> None:
     n = a.shape[0]
     if n >= 2:
         # prices: every value positive and a typical one above +50 % per period
-        positive = (a > 0).all(axis=0)
+        positive = np.asarray((a > 0).all(axis=0))
         looks = positive.copy()
         if positive.any():
             looks[positive] = np.median(a[:, positive], axis=0) > 0.5
@@ -109,6 +109,7 @@ def _check_values(inp: _Input, what: str) -> None:
 
 def _as_input(returns: Returns, what: str = "returns") -> _Input:
     """Validate ``returns`` and hold it as a 2-D float64 array (never mutated)."""
+    kind: Literal["series", "frame", "array1", "array2"]
     if isinstance(returns, pd.Series):
         values = returns.to_numpy(dtype=np.float64).reshape(-1, 1)
         kind, columns, name = "series", None, returns.name

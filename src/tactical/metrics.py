@@ -419,9 +419,9 @@ def drawdown_series(returns: Returns) -> pd.Series | pd.DataFrame | np.ndarray:
     inp = _as_input(returns)
     dd = _drawdowns(inp.values)[2][1:]
     if inp.kind == "series":
-        return pd.Series(dd[:, 0], index=returns.index, name=inp.name)
+        return pd.Series(dd[:, 0], index=inp.index, name=inp.name)
     if inp.kind == "frame":
-        return pd.DataFrame(dd, index=returns.index, columns=inp.columns)
+        return pd.DataFrame(dd, index=inp.index, columns=inp.columns)
     return dd[:, 0] if inp.kind == "array1" else dd
 
 

@@ -49,9 +49,9 @@ def _unframe(
 ) -> pd.Series | pd.DataFrame | np.ndarray:
     values = result.to_numpy(dtype=np.float64)
     if inp.kind == "series":
-        return pd.Series(values[:, 0], index=original.index, name=inp.name)
+        return pd.Series(values[:, 0], index=inp.index, name=inp.name)
     if inp.kind == "frame":
-        return pd.DataFrame(values, index=original.index, columns=inp.columns)
+        return pd.DataFrame(values, index=inp.index, columns=inp.columns)
     return values[:, 0] if inp.kind == "array1" else values
 
 

@@ -30,6 +30,7 @@ spurious month-end decision).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,7 @@ ALIASES: dict[str, str] = {
     "BYE": "YE",
 }
 
-ScheduleLike = str | Sequence[str] | Sequence[pd.Timestamp] | pd.DatetimeIndex
+ScheduleLike: TypeAlias = str | Sequence[str] | Sequence[pd.Timestamp] | pd.DatetimeIndex
 
 
 def normalize_schedule(schedule: ScheduleLike) -> str | pd.DatetimeIndex:

@@ -110,14 +110,14 @@ def _tickers(value: object, what: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = (value,)
     try:
-        items = tuple(value)  # type: ignore[call-overload]
+        items: tuple[object, ...] = tuple(value)  # type: ignore[arg-type]
     except TypeError:
         raise ConfigError(f"{what} must be a ticker or a sequence of tickers") from None
     if not items or not all(isinstance(t, str) and t for t in items):
         raise ConfigError(f"{what} must be non-empty ticker names, got {value!r}")
     if len(set(items)) != len(items):
         raise ConfigError(f"{what} lists a ticker twice: {items}")
-    return items
+    return tuple(str(t) for t in items)
 
 
 def _positive_int(value: object, name: str, minimum: int = 1) -> int:
