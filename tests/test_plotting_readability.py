@@ -162,3 +162,22 @@ def test_every_tear_sheet_table_cell_fits_its_text(n_strategies):
     page = fig.bbox
     whole = table.get_window_extent(renderer)
     assert page.x0 <= whole.x0 and whole.x1 <= page.x1
+
+
+def test_tear_sheet_layout_ignores_a_global_style_and_restores_it():
+    # quantstats (and seaborn) enlarge fonts globally on import; the page must still fit
+    import matplotlib
+
+    style = {"font.size": 13.2, "legend.fontsize": 12.1, "axes.titlesize": 13.2}
+    returns = _returns(9, 3)
+    with matplotlib.rc_context(style):
+        before = dict(matplotlib.rcParams)
+        fig = plotting.tear_sheet(returns, table=_summary(list(returns.columns)))
+        assert dict(matplotlib.rcParams) == before
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for (row, col), cell in fig.axes[-1].tables[0].get_celld().items():
+        box = cell.get_window_extent(renderer)
+        text = cell.get_text().get_window_extent(renderer)
+        assert box.x0 - 0.5 <= text.x0 and text.x1 <= box.x1 + 0.5, (row, col)

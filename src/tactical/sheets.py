@@ -10,6 +10,7 @@ importable from :mod:`tactical.plotting`.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import math
@@ -17,7 +18,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -162,6 +163,31 @@ def _summary_or_reason(
 # ---------------------------------------------------------------- tear sheet
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _default_style(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Draw a fixed-layout page in matplotlib's default style.
+
+    A page's layout (column widths, legend room) is computed for the default
+    fonts; a global style set elsewhere (quantstats and seaborn restyle
+    matplotlib on import) would clip it. The caller's ``rcParams`` are
+    restored afterwards, so nothing global changes either way.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        import matplotlib
+
+        with matplotlib.rc_context():
+            matplotlib.rcdefaults()
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@_default_style
 def tear_sheet(
     results: Results,
     name: str | None = None,
@@ -391,6 +417,7 @@ img { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; }
 """
 
 
+@_default_style
 def html_report(
     results: Results,
     path: str | PathLike[str],
