@@ -35,7 +35,7 @@ that post-trade weights equal the target. Returns are time-weighted:
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,21 +222,34 @@ def feasible_start(prices: pd.DataFrame, strategy: Strategy) -> pd.Timestamp:
 
 
 # --------------------------------------------------------------------------- engine
+def _trade_cost(trade: np.ndarray, rate: np.ndarray, fixed: np.ndarray, value: float) -> float:
+    """``sum_i rate_i |trade_i| + sum of fixed_i over the holdings traded`` (see costs)."""
+    traded = np.abs(trade) > _TRADE_EPS * value
+    return float(rate @ np.abs(trade)) + float(fixed[traded].sum())
+
+
+def _fixed_point(step: Callable[[float], float], start: float, tol: float) -> float:
+    """Iterate ``x = step(x)`` from ``start`` until it moves less than ``tol``."""
+    x = start
+    for _ in range(200):
+        new = step(x)
+        if abs(new - x) <= tol:
+            return new
+        x = new
+    return x
+
+
 def _solve_post_cost(
     value: float, held: np.ndarray, direction: np.ndarray, rate: np.ndarray, fixed: np.ndarray
 ) -> float:
     """Solve ``x = value - cost(direction * x - held)`` for ``x`` (post-trade value)."""
     if not rate.any() and not fixed.any():
         return value
-    x = value
-    for _ in range(200):
-        trade = direction * x - held
-        traded = np.abs(trade) > _TRADE_EPS * value
-        new = value - float(rate @ np.abs(trade)) - float(fixed[traded].sum())
-        if abs(new - x) <= _SOLVE_TOL * value:
-            x = new
-            break
-        x = new
+    x = _fixed_point(
+        lambda x: value - _trade_cost(direction * x - held, rate, fixed, value),
+        value,
+        _SOLVE_TOL * value,
+    )
     if x <= 0:
         raise ConfigError(f"transaction costs exceed the portfolio value ({value:,.2f})")
     return x
@@ -261,7 +274,7 @@ class _Run:
         self.market = market
         self.holdings = holdings
         self.pos = {t: i for i, t in enumerate(holdings)}
-        self.s, self.e = s, e
+        self.s = s
         cols = [market.columns.index(t) for t in holdings]
         self.px = np.ascontiguousarray(market.values[s : e + 1][:, cols])
         self.n, self.k = self.px.shape
@@ -383,15 +396,13 @@ class _Run:
         size = abs(amount)
         moved = size
         if self.rate.any() or self.fixed.any():
-            for _ in range(200):
-                vec = direction * moved
-                traded = np.abs(vec) > _TRADE_EPS * value
-                cost = float(self.rate @ vec) + float(self.fixed[traded].sum())
-                new = size - cost if amount > 0 else size + cost
-                if abs(new - moved) <= _SOLVE_TOL * value:
-                    moved = new
-                    break
-                moved = new
+            # a contribution buys size - cost; a withdrawal sells size + cost
+            sign = -1.0 if amount > 0 else 1.0
+            moved = _fixed_point(
+                lambda m: size + sign * _trade_cost(direction * m, self.rate, self.fixed, value),
+                size,
+                _SOLVE_TOL * value,
+            )
         trade = direction * moved * (1.0 if amount > 0 else -1.0)
         if amount < 0 and (held + trade < -_TRADE_EPS * value).any():
             raise ConfigError(
