@@ -82,7 +82,7 @@ def test_demo_prints_the_table_and_writes_the_files_it_names(tmp_path, capsys):
 
 
 def test_demo_draws_its_benchmarks_dashed_in_the_growth_chart(tmp_path, capsys, monkeypatch):
-    from tactical import plotting
+    from tactical.charts import plots as plotting
     from tactical.cli import DEMO_BENCHMARKS
 
     seen: list[dict[str, str]] = []

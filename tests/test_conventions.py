@@ -7,8 +7,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from tactical.conventions import DEFAULT, EMPYRICAL, PRESETS, Conventions
 from tactical.errors import ConfigError
+from tactical.metrics.conventions import DEFAULT, EMPYRICAL, PRESETS, Conventions
 
 
 def test_default_is_monthly_returns_daily_drawdowns():

@@ -11,7 +11,12 @@ from hypothesis.extra.numpy import arrays
 
 from tactical import metrics as m
 from tactical.errors import FrequencyError, MetricError, MetricWarning
-from tactical.rolling import rolling_beta, rolling_returns, rolling_sharpe, rolling_volatility
+from tactical.metrics.rolling import (
+    rolling_beta,
+    rolling_returns,
+    rolling_sharpe,
+    rolling_volatility,
+)
 
 
 def monthly(values, start="2020-01-31", name=None) -> pd.Series:

@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 from tactical import metrics as m
-from tactical.rolling import rolling_beta, rolling_sharpe
+from tactical.metrics.rolling import rolling_beta, rolling_sharpe
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

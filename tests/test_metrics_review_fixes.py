@@ -9,8 +9,8 @@ import pytest
 from tactical import metrics as m
 from tactical.data.rates import cash_returns
 from tactical.errors import FrequencyError, MetricError
+from tactical.metrics.rolling import rolling_sharpe
 from tactical.report import summary
-from tactical.rolling import rolling_sharpe
 
 PRICE_DATES = pd.bdate_range("2015-01-01", "2019-12-31")
 

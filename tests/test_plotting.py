@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from tactical import plotting  # noqa: E402
+from tactical.charts import plots as plotting  # noqa: E402
 from tactical.errors import ConfigError  # noqa: E402
 from tactical.results import BacktestResult, ResultSet  # noqa: E402
 
@@ -456,7 +456,7 @@ def test_table_formatting_percent_for_returns_plain_for_ratios(results):
 
 
 def plotting_format(table: pd.DataFrame) -> pd.DataFrame:
-    from tactical.sheets import _format_table
+    from tactical.charts.sheets import _format_table
 
     return _format_table(table)
 
@@ -476,6 +476,9 @@ def test_importing_plotting_does_not_import_matplotlib():
     import subprocess
     import sys
 
-    code = "import sys, tactical.plotting, tactical.sheets; print('matplotlib' in sys.modules)"
+    code = (
+        "import sys, tactical.charts.plots, tactical.charts.sheets; "
+        "print('matplotlib' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

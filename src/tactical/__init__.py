@@ -9,7 +9,6 @@ from __future__ import annotations
 from tactical import errors, metrics
 from tactical.backtest import backtest, backtest_many, feasible_start
 from tactical.cashflows import periodic_cashflows
-from tactical.conventions import Conventions
 from tactical.costs import FixedCost, ProportionalCost
 from tactical.data import (
     CachedSource,
@@ -25,6 +24,7 @@ from tactical.data import (
     splice,
 )
 from tactical.history import History
+from tactical.metrics.conventions import Conventions
 from tactical.report import format_summary, summary
 from tactical.results import BacktestResult, ResultSet, xirr
 from tactical.strategies import (

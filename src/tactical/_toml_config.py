@@ -224,7 +224,7 @@ def parse_config(data: Mapping[str, Any], base: Path | None = None) -> Config:
     bonds = _string(data, "bonds", "TSY_10Y" if sample else "AGG")
     conventions = data.get("conventions")
     if conventions is not None:
-        from tactical.conventions import PRESETS
+        from tactical.metrics.conventions import PRESETS
 
         if conventions not in PRESETS:
             raise ConfigError(

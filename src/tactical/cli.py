@@ -169,7 +169,7 @@ def write_outputs(
     """
     from matplotlib.figure import Figure
 
-    from tactical import plotting
+    from tactical.charts import plots as plotting
     from tactical.report import format_summary
 
     say = progress or (lambda message: None)

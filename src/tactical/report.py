@@ -1,7 +1,7 @@
 """Summary tables: one row per strategy, one numeric column per metric.
 
 :func:`summary` computes the table from daily returns under named
-:class:`~tactical.conventions.Conventions`; :func:`format_summary` (and
+:class:`~tactical.metrics.conventions.Conventions`; :func:`format_summary` (and
 :func:`to_text`, :func:`to_markdown`, :func:`to_html`) renders it as the
 seed-style table: percentages with two decimals, the window stated above it
 and the conventions under it. :func:`with_standard_benchmarks` adds SPY, AGG
@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from tactical._metric_inputs import (
+from tactical.errors import FrequencyError, MetricError, MetricWarning
+from tactical.metrics.conventions import DEFAULT, Conventions
+from tactical.metrics.formulas import _drawdowns
+from tactical.metrics.inputs import (
     _as_input,
     _Input,
     _period_starts,
@@ -32,10 +35,7 @@ from tactical._metric_inputs import (
     _sharpe_core,
     infer_periods_per_year,
 )
-from tactical.conventions import DEFAULT, Conventions
-from tactical.errors import FrequencyError, MetricError, MetricWarning
-from tactical.metrics import _drawdowns
-from tactical.relative import _regression
+from tactical.metrics.relative import _regression
 
 if TYPE_CHECKING:  # pragma: no cover
     from tactical._typing import DateLike
@@ -122,7 +122,7 @@ def summary(
         ratio. It must cover every date of ``returns`` and is validated like
         them (prices, values below -1 or infinities raise).
     conventions : Conventions or str
-        A :class:`~tactical.conventions.Conventions` or a preset name
+        A :class:`~tactical.metrics.conventions.Conventions` or a preset name
         (``"monthly"``, the default, ``"month_end"``, ``"calendar_year"``,
         ``"daily"``, ``"empyrical"``, ``"quantstats"``).
     risk_free : float or Series, optional

@@ -264,54 +264,54 @@ class ResultSet(Mapping[str, BacktestResult]):
         return summary(self.returns, benchmark=benchmark, **kwargs)
 
     def plot_equity(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Growth chart; see :func:`tactical.plotting.plot_equity`."""
-        from tactical.plotting import plot_equity
+        """Growth chart; see :func:`tactical.charts.plots.plot_equity`."""
+        from tactical.charts.plots import plot_equity
 
         return plot_equity(self, ax=ax, **kwargs)
 
     def plot_drawdowns(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Underwater chart; see :func:`tactical.plotting.plot_drawdowns`."""
-        from tactical.plotting import plot_drawdowns
+        """Underwater chart; see :func:`tactical.charts.plots.plot_drawdowns`."""
+        from tactical.charts.plots import plot_drawdowns
 
         return plot_drawdowns(self, ax=ax, **kwargs)
 
     def plot_rolling_returns(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Rolling returns chart; see :func:`tactical.plotting.plot_rolling_returns`."""
-        from tactical.plotting import plot_rolling_returns
+        """Rolling returns chart; see :func:`tactical.charts.plots.plot_rolling_returns`."""
+        from tactical.charts.plots import plot_rolling_returns
 
         return plot_rolling_returns(self, ax=ax, **kwargs)
 
     def plot_annual_returns(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Calendar-year bars; see :func:`tactical.plotting.plot_annual_returns`."""
-        from tactical.plotting import plot_annual_returns
+        """Calendar-year bars; see :func:`tactical.charts.plots.plot_annual_returns`."""
+        from tactical.charts.plots import plot_annual_returns
 
         return plot_annual_returns(self, ax=ax, **kwargs)
 
     def plot_allocation(
         self, name: str | None = None, ax: Axes | None = None, **kwargs: Any
     ) -> Axes:
-        """Allocation of one strategy; see :func:`tactical.plotting.plot_allocation`."""
-        from tactical.plotting import plot_allocation
+        """Allocation of one strategy; see :func:`tactical.charts.plots.plot_allocation`."""
+        from tactical.charts.plots import plot_allocation
 
         return plot_allocation(self, ax=ax, name=name, **kwargs)
 
     def plot_monthly_heatmap(
         self, name: str | None = None, ax: Axes | None = None, **kwargs: Any
     ) -> Axes:
-        """Monthly returns heatmap; see :func:`tactical.plotting.plot_monthly_heatmap`."""
-        from tactical.plotting import plot_monthly_heatmap
+        """Monthly returns heatmap; see :func:`tactical.charts.plots.plot_monthly_heatmap`."""
+        from tactical.charts.plots import plot_monthly_heatmap
 
         return plot_monthly_heatmap(self, ax=ax, name=name, **kwargs)
 
     def tear_sheet(self, name: str | None = None, **kwargs: Any) -> Any:
-        """One-page summary as a matplotlib ``Figure``; see :func:`tactical.plotting.tear_sheet`."""
-        from tactical.plotting import tear_sheet
+        """One-page summary as a matplotlib ``Figure``; see :func:`tactical.charts.tear_sheet`."""
+        from tactical.charts.plots import tear_sheet
 
         return tear_sheet(self, name, **kwargs)
 
     def to_html(self, path: Any, **kwargs: Any) -> Any:
         """Write a self-contained HTML report to ``path`` (str or ``pathlib.Path``) and
-        return its ``Path``; see :func:`tactical.plotting.html_report`."""
-        from tactical.plotting import html_report
+        return its ``Path``; see :func:`tactical.charts.plots.html_report`."""
+        from tactical.charts.plots import html_report
 
         return html_report(self, path, **kwargs)

@@ -1,6 +1,6 @@
 """What the charts show, computed: inputs normalised, drawdowns, rolling and calendar returns.
 
-Private helpers of :mod:`tactical.plotting` and :mod:`tactical.sheets`, kept
+Private helpers of :mod:`tactical.charts.plots` and :mod:`tactical.charts.sheets`, kept
 apart from the drawing code. Small numpy/pandas formulas on time-weighted
 growth; the public metric functions live in :mod:`tactical.metrics`.
 """

@@ -35,7 +35,7 @@ Library-wide conventions (each docstring repeats the ones it uses):
   near zero...) returns NaN and emits :class:`~tactical.errors.MetricWarning`
   saying why.
 
-Rolling statistics live in :mod:`tactical.rolling`.
+Rolling statistics live in :mod:`tactical.metrics.rolling`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tactical._metric_inputs import (
+from tactical.errors import MetricError
+from tactical.metrics.inputs import (
     MAX_ANNUAL_RATE,
     Frequency,
     Rate,
@@ -63,8 +64,7 @@ from tactical._metric_inputs import (
     per_period_rate,
     period_returns,
 )
-from tactical.errors import MetricError
-from tactical.relative import (
+from tactical.metrics.relative import (
     alpha,
     alpha_beta,
     beta,

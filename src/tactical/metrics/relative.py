@@ -17,7 +17,8 @@ from typing import Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from tactical._metric_inputs import (
+from tactical.errors import MetricError
+from tactical.metrics.inputs import (
     Rate,
     Returns,
     _benchmark_pair,
@@ -29,7 +30,6 @@ from tactical._metric_inputs import (
     _warn_undefined,
     _wrap,
 )
-from tactical.errors import MetricError
 
 __all__ = [
     "alpha",

@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from tactical._chartdata import (
+from tactical._typing import CASH
+from tactical.charts.data import (
     Results,
     _annual_returns,
     _as_panel,
@@ -52,7 +53,6 @@ from tactical._chartdata import (
     _rolling_returns,
     _worst_episodes,
 )
-from tactical._typing import CASH
 from tactical.errors import ConfigError
 from tactical.results import BacktestResult, ResultSet
 
@@ -877,8 +877,8 @@ def tear_sheet(
     benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
     title: str | None = None,
 ) -> Figure:
-    """One-page summary figure; see :func:`tactical.sheets.tear_sheet`."""
-    from tactical.sheets import tear_sheet as _tear_sheet
+    """One-page summary figure; see :func:`tactical.charts.sheets.tear_sheet`."""
+    from tactical.charts.sheets import tear_sheet as _tear_sheet
 
     return _tear_sheet(
         results, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
@@ -893,7 +893,7 @@ def html_report(
     title: str = "Backtest report",
     benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
 ) -> Path:
-    """Write a self-contained HTML report; see :func:`tactical.sheets.html_report`."""
-    from tactical.sheets import html_report as _html_report
+    """Write a self-contained HTML report; see :func:`tactical.charts.sheets.html_report`."""
+    from tactical.charts.sheets import html_report as _html_report
 
     return _html_report(results, path, table=table, title=title, benchmarks=benchmarks)

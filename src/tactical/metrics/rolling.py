@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tactical._metric_inputs import (
+from tactical.errors import MetricError
+from tactical.metrics.inputs import (
     Rate,
     Returns,
     _as_input,
@@ -23,7 +24,6 @@ from tactical._metric_inputs import (
     _periods_per_year,
     _rate_per_period,
 )
-from tactical.errors import MetricError
 
 __all__ = ["rolling_beta", "rolling_returns", "rolling_sharpe", "rolling_volatility"]
 

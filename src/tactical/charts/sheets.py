@@ -4,7 +4,7 @@
 (saved as PNG and/or PDF); :func:`html_report` writes one self-contained HTML
 file: tables as HTML, charts as base64-encoded PNG images embedded in the page,
 inline CSS, no scripts and no reference to any network resource. Both are also
-importable from :mod:`tactical.plotting`.
+importable from :mod:`tactical.charts.plots`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
-from tactical._chartdata import (
+from tactical.charts.data import (
     Results,
     _annual_returns,
     _as_panel,
@@ -32,8 +32,7 @@ from tactical._chartdata import (
     _pick_result,
     _rebalance_dates,
 )
-from tactical.errors import ConfigError
-from tactical.plotting import (
+from tactical.charts.plots import (
     _heat_scale,
     plot_allocation,
     plot_annual_returns,
@@ -42,6 +41,7 @@ from tactical.plotting import (
     plot_rolling_returns,
     strategy_colors,
 )
+from tactical.errors import ConfigError
 from tactical.results import BacktestResult, ResultSet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -452,7 +452,7 @@ def html_report(
     title : str, default "Backtest report"
         Page title and heading.
     benchmarks : optional
-        As in :func:`tactical.plotting.plot_equity`.
+        As in :func:`tactical.charts.plots.plot_equity`.
 
     Returns
     -------
@@ -579,14 +579,14 @@ def _table_html(shown: pd.DataFrame, colors: dict[str, str], index_name: str) ->
 def _monthly_html(returns: pd.Series, partial: set[int], *, open_: bool = False) -> str:
     """Monthly and calendar-year returns (%) of one strategy as a coloured HTML table.
 
-    The colours are those of :func:`tactical.plotting.plot_monthly_heatmap`
+    The colours are those of :func:`tactical.charts.plots.plot_monthly_heatmap`
     (blue up, red down; months and years scaled separately), in a
     ``<details>`` element so the page stays short; ``open_`` shows it expanded.
     """
     import matplotlib
     from matplotlib.colors import to_hex
 
-    from tactical.plotting import _percent
+    from tactical.charts.plots import _percent
 
     cmap = matplotlib.colormaps["RdBu"]
     grid = _monthly_grid(returns)
