@@ -21,6 +21,7 @@ __all__ = [
     "WeightsError",
     "FrequencyError",
     "SourceError",
+    "NetworkError",
     "CacheError",
     "ConfigError",
     "InsufficientHistoryError",
@@ -31,6 +32,8 @@ __all__ = [
     "AlignmentWarning",
     "SpliceWarning",
     "MetricWarning",
+    "PriceSpikeWarning",
+    "UnitWarning",
 ]
 
 
@@ -74,6 +77,10 @@ class SourceError(TacticalError):
     """A price source (Yahoo, a CSV folder...) failed; the cause is chained."""
 
 
+class NetworkError(SourceError):
+    """A download failed because the network is unreachable (no connection, DNS failure)."""
+
+
 class CacheError(TacticalError):
     """The local price cache is unusable (corrupt metadata, unwritable directory...)."""
 
@@ -100,3 +107,11 @@ class SpliceWarning(TacticalWarning):
 
 class MetricWarning(TacticalWarning):
     """A metric is undefined for the input and NaN was returned; the message says why."""
+
+
+class PriceSpikeWarning(TacticalWarning):
+    """A one-bar price move too large to be real (a data error such as a x1000 spike)."""
+
+
+class UnitWarning(TacticalWarning):
+    """Numbers look like they are in another unit (T-bill quotes as decimals, not percent)."""

@@ -5,7 +5,9 @@ Private: nothing here is part of the public API.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,9 @@ def to_timestamp(value: object, name: str) -> pd.Timestamp | None:
     """Parse a ``start``/``end`` argument into a tz-naive midnight Timestamp (None stays None)."""
     if value is None:
         return None
+    if isinstance(value, bool | int | float | np.number):
+        # pd.Timestamp(2004) is 2004 nanoseconds after 1970, never what was meant
+        raise DataError(f"{name}={value!r} is a number, not a date; use 'YYYY-MM-DD'")
     try:
         ts = pd.Timestamp(value)  # type: ignore[arg-type]
     except (ValueError, TypeError) as exc:
@@ -49,7 +54,19 @@ def normalize_tickers(tickers: str | Sequence[str]) -> list[str]:
     """One ticker or a sequence of them as a list of unique non-empty strings."""
     if isinstance(tickers, str):
         tickers = [tickers]
-    out = [str(t).strip() for t in tickers]
+    if isinstance(tickers, Mapping) or not isinstance(tickers, Iterable):
+        raise DataError(
+            f"tickers must be a ticker or a list of tickers such as ['SPY', 'AGG'], "
+            f"got {type(tickers).__name__} {tickers!r}"[:200]
+        )
+    tickers = list(tickers)
+    wrong = [t for t in tickers if not isinstance(t, str)]
+    if wrong:
+        raise DataError(
+            f"tickers must be strings such as 'SPY', got {wrong[0]!r} "
+            f"({type(wrong[0]).__name__}) in {tickers!r}"[:200]
+        )
+    out = [t.strip() for t in tickers]
     if not out:
         raise DataError("no tickers given; pass e.g. ['SPY', 'AGG']")
     empty = [t for t in out if not t]
@@ -59,6 +76,30 @@ def normalize_tickers(tickers: str | Sequence[str]) -> list[str]:
     if dups:
         raise DataError(f"tickers listed twice: {dups}; list each once")
     return out
+
+
+def as_path(value: object, name: str) -> Path:
+    """``value`` as a Path, or a DataError saying a path is wanted."""
+    if not isinstance(value, str | os.PathLike) or (isinstance(value, str) and not value.strip()):
+        raise DataError(
+            f"{name} must be a file or folder path (a str or pathlib.Path), "
+            f"got {type(value).__name__} {value!r}"[:200]
+        )
+    return Path(value)
+
+
+def check_flag(value: object, name: str) -> bool:
+    """``value`` if it is a bool, else a DataError (``"no"`` is truthy in Python)."""
+    if not isinstance(value, bool | np.bool_):
+        raise DataError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_count(value: object, name: str, unit: str = "days") -> int:
+    """``value`` as a whole number >= 0 (not a bool), else a DataError."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < 0:
+        raise DataError(f"{name}={value!r}; use a whole number of {unit} >= 0")
+    return int(value)
 
 
 def clip(frame: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None):

@@ -31,9 +31,11 @@ inside its history they are an error.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import check_range, clip, combine, fmt_dates, normalize_tickers
+from tactical.data._frames import as_path, check_range, clip, combine, fmt_dates, normalize_tickers
 from tactical.errors import DataError, DataGapError, NoDataError
 
 __all__ = ["CsvSource", "read_price_file"]
@@ -50,6 +52,25 @@ _DATE_NAMES = ("date", "datetime", "timestamp", "time", "time_period", "observat
 _OHLC_NAMES = {"open", "high", "low", "close", "volume"}
 _BLANKS = {"", "null", "nan", "na", "n/a", "#n/a", ".", "none"}
 _SUFFIXES = (".csv", ".csv.gz", ".txt")
+
+
+def _read_csv(path: Path, **kwargs: object) -> pd.DataFrame:
+    """``pd.read_csv`` with every way a damaged file fails turned into a named error."""
+    try:
+        return pd.read_csv(path, **kwargs)  # type: ignore[call-overload]
+    except pd.errors.EmptyDataError as exc:
+        raise NoDataError(f"{path} is empty") from exc
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise DataError(
+            f"{path} is not a readable gzip file (corrupt or cut short: {type(exc).__name__}: "
+            f"{exc}); download or export it again, or delete it"
+        ) from exc
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path} is not a readable CSV file: {exc}") from exc
+    except OSError as exc:
+        raise DataError(
+            f"cannot read {path}: {type(exc).__name__}: {exc}; check the file and its permissions"
+        ) from exc
 
 
 def _norm(name: object) -> str:
@@ -193,7 +214,7 @@ def _clean_series(series: pd.Series, path: Path, ticker: str) -> pd.Series:
 
 def _check_header(path: Path) -> None:
     """Refuse repeated column names (pandas would silently rename ``SPY`` to ``SPY.1``)."""
-    header = pd.read_csv(
+    header = _read_csv(
         path, header=None, nrows=1, dtype=str, keep_default_na=False, skipinitialspace=True
     )
     seen: dict[str, str] = {}
@@ -247,7 +268,8 @@ def read_price_file(path: str | os.PathLike[str], *, column: str | None = None) 
     Raises
     ------
     DataError
-        No date or price column, a column name repeated in the header,
+        A corrupt or truncated ``.csv.gz``, an unreadable file, no date or
+        price column, a column name repeated in the header,
         unreadable or ambiguous dates (``05/02/2024`` when every row reads
         both month-first and day-first), non-numeric cells, duplicate or
         weekend dates, non-positive prices; the message names the file,
@@ -257,15 +279,12 @@ def read_price_file(path: str | os.PathLike[str], *, column: str | None = None) 
     NoDataError
         Missing or empty file, or an empty price column.
     """
-    path = Path(path)
+    path = as_path(path, "path")
+    if column is not None and (not isinstance(column, str) or not column.strip()):
+        raise DataError(f"column must be a column name such as 'close', got {column!r}")
     if not path.is_file():
         raise NoDataError(f"price file {path} does not exist")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError as exc:
-        raise NoDataError(f"{path} is empty") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path} is not a readable CSV file: {exc}") from exc
+    raw = _read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     _check_header(path)
     names = {_norm(c): c for c in raw.columns}
     date_key = next((n for n in _DATE_NAMES if n in names), None)
@@ -341,6 +360,11 @@ class CsvSource:
 
     path: str | os.PathLike[str]
     column: str | None = None
+
+    def __post_init__(self) -> None:
+        as_path(self.path, "CsvSource path")
+        if self.column is not None and (not isinstance(self.column, str) or not self.column):
+            raise DataError(f"column must be a column name such as 'close', got {self.column!r}")
 
     @property
     def name(self) -> str:

@@ -67,7 +67,8 @@ class FrameSource:
     frame : pandas.DataFrame
         Shape ``(n_dates, n_tickers)``: a prices frame (validated on creation
         with :func:`~tactical.data.validate_prices`; NaN only before a fund's
-        first price). The frame is copied; later changes to it are not seen.
+        first price or after its last). The frame is copied; later changes to
+        it are not seen.
     adjustment : str, default "unspecified"
         What the prices are (``"total_return"`` if they include dividends).
     name : str, default "frame"
@@ -87,7 +88,9 @@ class FrameSource:
     _clean: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_clean", validate_prices(self.frame))
+        # funds may end early here (load_prices aligns them); spikes are checked there, once
+        clean = validate_prices(self.frame, max_move=None, allow_early_end=True)
+        object.__setattr__(self, "_clean", clean)
 
     def fetch(
         self,

@@ -64,12 +64,15 @@ def splice(
     prices : pandas.DataFrame
         Shape ``(n_dates, n_tickers)``, a prices frame holding both each fund
         and its proxy (load it with ``align="own"`` so the older proxy is not
-        cut to the young fund's start). Not mutated.
+        cut to the young fund's start). A proxy may end before the fund
+        (NaN after its last price): it only has to be priced on the fund's
+        first date. Not mutated.
     proxies : mapping of str to str
         ``{fund: proxy}``, e.g. ``{"AGG": "VBMFX", "TLT": "VUSTX"}``; applied
         in order, so a proxy may itself have been extended earlier.
     drop_proxies : bool, default False
-        Remove the proxy columns from the result.
+        Remove the proxy columns from the result (needed to backtest when a
+        proxy ends before the other funds).
 
     Returns
     -------
@@ -82,8 +85,9 @@ def splice(
     Raises
     ------
     DataError
-        A fund or proxy is not a column, a fund is its own proxy, or the
-        proxy has no price on the fund's first date (the junction).
+        ``proxies`` is not a ``{fund: proxy}`` mapping of strings, a fund or
+        proxy is not a column, a fund is its own proxy, or the proxy has no
+        price on the fund's first date (the junction; e.g. it ends before).
 
     Warns
     -----
@@ -114,7 +118,26 @@ def splice(
     >>> splices(out)[0].junction.date()
     datetime.date(2024, 1, 3)
     """
-    frame = validate_prices(prices)
+    if not isinstance(proxies, Mapping):
+        example = (
+            f"{{{proxies[0]!r}: {proxies[1]!r}}}"
+            if isinstance(proxies, list | tuple) and len(proxies) == 2
+            else "{'AGG': 'VBMFX'}"
+        )
+        raise DataError(
+            f"splice: proxies must be a mapping {{fund: proxy}}, e.g. {example}, "
+            f"got {type(proxies).__name__} {proxies!r}"[:300]
+        )
+    for ticker, proxy in proxies.items():
+        if not isinstance(ticker, str) or not isinstance(proxy, str):
+            raise DataError(
+                f"splice: proxies must map ticker names to ticker names (strings), got "
+                f"{ticker!r}: {proxy!r}"
+            )
+    if not isinstance(drop_proxies, bool):
+        raise DataError(f"splice: drop_proxies must be True or False, got {drop_proxies!r}")
+    # a proxy may have stopped trading: NaN after its last price is fine here
+    frame = validate_prices(prices, max_move=None, allow_early_end=True)
     records = list(splices(prices))
     for ticker, proxy in proxies.items():
         for name, role in ((ticker, "fund"), (proxy, "proxy")):
@@ -139,9 +162,11 @@ def splice(
             )
             continue
         if np.isnan(prox[j]):
+            p1 = int(np.flatnonzero(~np.isnan(prox))[-1])
             raise DataError(
-                f"splice: {proxy} has no price on {junction.date()}, {ticker}'s first date, "
-                "so the returns cannot be chained there"
+                f"splice: {proxy}'s last price is on {frame.index[p1].date()}, before "
+                f"{junction.date()}, {ticker}'s first date, so the returns cannot be chained "
+                f"there; use a proxy priced on {junction.date()}"
             )
         corr = _overlap_correlation(own[j:], prox[j:])
         if not np.isnan(corr) and corr < _MIN_CORRELATION:
@@ -163,7 +188,7 @@ def splice(
                 if p in frame.columns and p not in proxies
             ]
         )
-    result = validate_prices(frame)
+    result = validate_prices(frame, max_move=None, allow_early_end=True)
     result.attrs["splices"] = tuple(records)
     return result
 
@@ -177,6 +202,8 @@ def splices(prices: pd.DataFrame) -> tuple[Splice, ...]:
     >>> splices(pd.DataFrame())
     ()
     """
+    if not isinstance(prices, pd.DataFrame | pd.Series):
+        raise DataError(f"splices: prices must be a DataFrame, got {type(prices).__name__}")
     records = prices.attrs.get("splices", ())
     return tuple(r for r in records if isinstance(r, Splice))
 

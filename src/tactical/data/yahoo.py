@@ -5,8 +5,11 @@ yfinance is imported only when a download actually happens.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -14,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tactical.data._frames import check_range, clip, combine, normalize_tickers
-from tactical.errors import DataError, NoDataError, SourceError
+from tactical.errors import DataError, NetworkError, NoDataError, SourceError
 
 __all__ = ["YahooSource"]
 
@@ -25,6 +28,86 @@ def _yfinance_download(**kwargs: Any) -> pd.DataFrame:
     import yfinance  # heavy; only when downloading
 
     return yfinance.download(**kwargs)
+
+
+_NETWORK_NAMES = {
+    "ConnectionError",
+    "ConnectTimeout",
+    "DNSError",
+    "NameResolutionError",
+    "NewConnectionError",
+    "gaierror",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+}
+_NETWORK_TEXT = (
+    "could not resolve host",
+    "failed to resolve",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+    "network is unreachable",
+    "no route to host",
+    "failed to establish a new connection",
+    "connection refused",
+    "could not connect to server",
+    "couldn't connect to server",
+    "curl: (6)",
+    "curl: (7)",
+    "dnserror",
+)
+
+
+def _is_network_failure(exc_or_text: BaseException | str) -> bool:
+    """Whether an exception or a yfinance error message says the network is unreachable."""
+    if isinstance(exc_or_text, BaseException):
+        chain: list[BaseException] = []
+        e: BaseException | None = exc_or_text
+        while e is not None and len(chain) < 10:
+            chain.append(e)
+            e = e.__cause__ or e.__context__
+        if any({c.__name__ for c in type(x).__mro__} & _NETWORK_NAMES for x in chain):
+            return True
+        text = " ".join(str(x) for x in chain).lower()
+    else:
+        text = exc_or_text.lower()
+    return any(marker in text for marker in _NETWORK_TEXT)
+
+
+def _no_network(names: list[str], cause: str) -> NetworkError:
+    return NetworkError(
+        f"no network: cannot reach Yahoo Finance to download {names} ({cause}). Connect "
+        "and retry, or work offline: cached prices are used when there are any, "
+        "source='sample' loads the bundled dataset, and source='<folder>' reads CSV files"
+    )
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _yfinance_log() -> Iterator[_LogCapture]:
+    """Collect yfinance's warnings and errors (how it reports per-ticker failures) for the
+    duration of one download, so the reason reaches our error message instead of a log
+    line per ticker."""
+    logger = logging.getLogger("yfinance")
+    handler = _LogCapture()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _is_rate_limit(exc: BaseException) -> bool:
@@ -48,7 +131,11 @@ class YahooSource:
         Retries after a rate-limit error (``YFRateLimitError`` or "Too Many
         Requests"), waiting ``backoff * 2**k`` seconds before retry ``k``.
         Tickers that come back empty are retried once (yfinance reports
-        per-ticker failures, including rate limits, as empty columns).
+        per-ticker failures, including rate limits, as empty columns), unless
+        the network is unreachable: a DNS or connection failure (raised, or
+        logged by yfinance for the tickers) raises
+        :class:`~tactical.errors.NetworkError` at once, saying "no network",
+        never blaming the symbols or a rate limit.
     backoff : float, default 2.0
         First wait in seconds.
     download : callable, optional
@@ -76,10 +163,19 @@ class YahooSource:
     sleep: Callable[[float], None] = time.sleep
 
     def __post_init__(self) -> None:
-        if self.adjustment not in _FIELDS:
+        if not isinstance(self.adjustment, str) or self.adjustment not in _FIELDS:
             raise DataError(f"adjustment={self.adjustment!r}; use 'total_return' or 'price'")
-        if self.retries < 0 or self.backoff < 0:
-            raise DataError("retries and backoff must be >= 0")
+        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
+            raise DataError(f"retries={self.retries!r}; use a whole number >= 0")
+        if (
+            isinstance(self.backoff, bool)
+            or not isinstance(self.backoff, int | float)
+            or not math.isfinite(self.backoff)
+            or self.backoff < 0
+        ):
+            raise DataError(f"backoff={self.backoff!r}; use a number of seconds >= 0")
+        if self.download is not None and not callable(self.download):
+            raise DataError("download must be a callable like yfinance.download")
 
     @property
     def name(self) -> str:
@@ -103,19 +199,25 @@ class YahooSource:
         """
         names = normalize_tickers(tickers)
         start, end = check_range(start, end)
-        got = self._extract(self._call(names, start, end), names)
+        frame, logged = self._call(names, start, end)
+        got = self._extract(frame, names)
         missing = [t for t in names if t not in got]
+        self._raise_if_offline(missing, logged)
         if missing:  # one more try: yfinance turns per-ticker failures into empty columns
             self.sleep(self.backoff)
-            got.update(self._extract(self._call(missing, start, end), missing))
+            frame, logged = self._call(missing, start, end)
+            got.update(self._extract(frame, missing))
             missing = [t for t in names if t not in got]
+            self._raise_if_offline(missing, logged)
         if missing:
+            reasons = "; ".join(dict.fromkeys(" ".join(m.split()) for m in logged))[:300]
             raise NoDataError(
                 f"Yahoo returned no {_FIELDS[self.adjustment]!r} data for {missing} between "
                 f"{start.date() if start is not None else 'the first date'} and "
-                f"{end.date() if end is not None else 'today'}; check the symbol(s) on "
-                "finance.yahoo.com (mutual funds need their exact symbol, e.g. VFIAX), the "
-                "dates, or try again later if Yahoo is rate limiting"
+                f"{end.date() if end is not None else 'today'}"
+                + (f" (yfinance: {reasons})" if reasons else "")
+                + "; check the symbol(s) on finance.yahoo.com (mutual funds need their exact "
+                "symbol, e.g. VFIAX), the dates, or try again later if Yahoo is rate limiting"
             )
         cut = {t: clip(got[t].to_frame(), start, end).iloc[:, 0] for t in names}
         empty = [t for t, s in cut.items() if s.empty]
@@ -123,9 +225,19 @@ class YahooSource:
             raise NoDataError(f"Yahoo returned no data for {empty} inside the requested dates")
         return combine(cut)[names]
 
+    @staticmethod
+    def _raise_if_offline(missing: list[str], logged: list[str]) -> None:
+        if missing:
+            found = [m for m in logged if _is_network_failure(m)]
+            # the per-ticker line ("curl: (6) Could not resolve host ...") says most
+            found.sort(key=lambda m: ("resolve host" not in m.lower() and "curl:" not in m, 0))
+            offline = found[0] if found else None
+            if offline is not None:
+                raise _no_network(missing, " ".join(offline.split())[:200])
+
     def _call(
         self, names: list[str], start: pd.Timestamp | None, end: pd.Timestamp | None
-    ) -> pd.DataFrame | None:
+    ) -> tuple[pd.DataFrame | None, list[str]]:
         kwargs: dict[str, Any] = {
             "tickers": names,
             "interval": "1d",
@@ -146,8 +258,12 @@ class YahooSource:
         download = self.download if self.download is not None else _yfinance_download
         for attempt in range(self.retries + 1):
             try:
-                return download(**kwargs)
+                with _yfinance_log() as log:
+                    frame = download(**kwargs)
+                return frame, log.messages
             except Exception as exc:  # noqa: BLE001 - anything yfinance raises is wrapped
+                if _is_network_failure(exc):
+                    raise _no_network(names, f"{type(exc).__name__}: {exc}"[:200]) from exc
                 if _is_rate_limit(exc) and attempt < self.retries:
                     self.sleep(self.backoff * 2**attempt)
                     continue
