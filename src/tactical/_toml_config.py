@@ -36,6 +36,7 @@ benchmarks = true       # add stocks and bonds buy-and-hold and a monthly 60/40
 stocks = "US_STOCKS"    # benchmark funds (default SPY/AGG, US_STOCKS/TSY_10Y on the sample)
 bonds = "TSY_10Y"
 # conventions = "month_end"           # summary conventions preset
+# splice = { AGG = "VBMFX" }          # extend a young fund back with a proxy's returns
 
 [[strategies]]
 name = "60/40 quarterly"
@@ -81,6 +82,7 @@ _TOP_KEYS = {
     "bonds",
     "conventions",
     "strategies",
+    "splice",
 }
 
 _COMMON = {"name", "kind", "schedule", "offset", "execution_lag"}
@@ -131,6 +133,8 @@ class Config:
     bonds: str
     conventions: str | None
     strategies: tuple[StrategySpec, ...] = field(default_factory=tuple)
+    splice: tuple[tuple[str, str], ...] = ()
+    """``(fund, proxy)`` pairs of the ``splice`` table, in file order."""
 
     def funds(self) -> list[str]:
         """Tickers to load: ``tickers`` if given, else every fund the strategies use."""
@@ -265,7 +269,37 @@ def parse_config(data: Mapping[str, Any], base: Path | None = None) -> Config:
         bonds=bonds,
         conventions=conventions,
         strategies=specs,
+        splice=_splice_table(data),
     )
+
+
+# ------------------------------------------------------------------ splice
+def _splice_table(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The optional ``splice = { FUND = "PROXY", ... }`` table, checked.
+
+    Each fund's history before its first price is extended with its proxy's
+    returns (:func:`tactical.data.splice`); the proxies are loaded too and
+    dropped afterwards unless a strategy holds them.
+    """
+    table = data.get("splice")
+    if table is None:
+        return ()
+    if not isinstance(table, dict) or not table:
+        raise ConfigError(
+            f'splice: must be a table of fund = "proxy", e.g. splice = {{ AGG = "VBMFX" }}, '
+            f"got {table!r}"
+        )
+    pairs: list[tuple[str, str]] = []
+    for fund, proxy in table.items():
+        if not isinstance(proxy, str) or not proxy.strip():
+            raise ConfigError(
+                f'splice.{fund}: the proxy must be a ticker name, e.g. {fund} = "VBMFX", '
+                f"got {proxy!r}"
+            )
+        if proxy == fund:
+            raise ConfigError(f"splice.{fund}: a fund cannot be its own proxy")
+        pairs.append((fund, proxy))
+    return tuple(pairs)
 
 
 # ------------------------------------------------------------------ strategies

@@ -123,12 +123,25 @@ def run_strategies(
     **options: Any,
 ) -> ResultSet:
     """Like :func:`tactical.backtest_many` (one common window) with a progress line per strategy."""
+    import pandas as pd
+
     from tactical.backtest import backtest, feasible_start
     from tactical.results import ResultSet
 
     say = progress or (lambda message: None)
+    feasible = {name: feasible_start(prices, s) for name, s in strategies.items()}
     if start is None:
-        start = str(max(feasible_start(prices, s) for s in strategies.values()).date())
+        start = str(max(feasible.values()).date())
+    else:
+        late = {n: d for n, d in feasible.items() if d > pd.Timestamp(start)}
+        if late:  # say it before running anything, not after the runs that could start
+            raise ConfigError(
+                f"start {start}: {len(late)} of {len(strategies)} strategies cannot start "
+                "then (their funds' prices and warm-up begin later): "
+                + ", ".join(f"{n!r} from {d.date()}" for n, d in late.items())
+                + f"; the data start on {prices.index[0].date()}. Use start = "
+                f'"{max(late.values()).date()}" or later, or remove start'
+            )
     results = {}
     n = len(strategies)
     for i, (name, strategy) in enumerate(strategies.items(), 1):
@@ -269,31 +282,84 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
 
 
 def _load(config: Config, say: Callable[[str], None]) -> tuple[pd.DataFrame, pd.Series | None, str]:
-    """Prices and per-period cash returns for a config, and a line saying what was used."""
+    """Prices and per-period cash returns for a config, and lines saying what was used.
+
+    The funds are loaded each from its own first price, spliced if the file
+    asks, then cut to their common window; the second line names the fund
+    that sets the start (and says when it is a benchmark no strategy holds).
+    """
     import tactical as tc
+    from tactical.data import align_prices, splices, validate_prices
 
     funds = [t for t in config.funds() if t != "CASH"]
     if not funds:
         raise ConfigError("tickers: no fund to load; list them in tickers = [...]")
+    proxies = list(dict.fromkeys(p for _, p in config.splice if p not in funds))
+    unknown = [f for f, _ in config.splice if f not in funds]
+    if unknown:
+        raise ConfigError(
+            f"splice.{unknown[0]}: no strategy or benchmark holds {unknown[0]}; splice only "
+            f"the funds in use ({', '.join(funds)})"
+        )
     if config.source == "sample":
-        prices = tc.load_sample(funds, end=config.end)  # history before start = warm-up
+        source: str | None = "sample"
         what = "the bundled sample (monthly)"
     else:
         source = None if config.source == "yahoo" else config.source
         what = "Yahoo (yfinance, cached)" if source is None else f"CSV folder {config.source}"
-        say(f"loading {len(funds)} fund(s) from {what}...")
-        prices = tc.load_prices(funds, end=config.end, source=source)
+        say(f"loading {len(funds) + len(proxies)} fund(s) from {what}...")
+    # history before start is warm-up, so only the end is passed
+    raw = tc.load_prices(funds + proxies, end=config.end, source=source, align="own")
+    if config.splice:
+        raw = tc.splice(raw, dict(config.splice)).drop(columns=proxies)
+    firsts = {t: raw[t].first_valid_index() for t in funds}
+    if config.source == "sample":  # the sample's common window, by design without a warning
+        prices = validate_prices(raw.dropna(how="any"))
+    else:
+        prices = align_prices(raw, align="common")
     cash: pd.Series | None = None
     if config.cash == "sample":
         cash = tc.load_sample_rates(prices)
     elif config.cash in ("DTB3", "IRX"):
         quotes = tc.load_rates(config.cash, path=config.rates)
-        cash = tc.cash_returns(quotes, prices.index, basis=quotes.attrs.get("basis", "discount"))
+        cash = tc.cash_returns(
+            quotes, prices.index, basis=quotes.attrs.get("basis", "discount"), unit="percent"
+        )
+    spliced = "".join(f"; {s.describe()}" for s in splices(prices))
     line = (
         f"data: {what}, {', '.join(funds)}, {prices.index[0].date()} to "
-        f"{prices.index[-1].date()}; cash: {config.cash}"
+        f"{prices.index[-1].date()}; cash: {config.cash}{spliced}"
     )
-    return prices, cash, line
+    note = _start_note(config, firsts, prices.index[0])
+    return prices, cash, line + (f"\n{note}" if note else "")
+
+
+def _start_note(config: Config, firsts: Mapping[str, Any], start: Any) -> str:
+    """``start: ... set by VNQ ...`` when one fund starts the data later than the others."""
+    if len(set(firsts.values())) < 2:
+        return ""
+    setter = max(firsts, key=lambda t: firsts[t])
+    others = ", ".join(
+        f"{t} {firsts[t].date()}"
+        for t in sorted(firsts, key=lambda t: firsts[t])
+        if firsts[t] < firsts[setter]
+    )
+    text = (
+        f"start: the data start on {start.date()}, set by {setter} (its first price; "
+        f"the others start earlier: {others})"
+    )
+    held = {t for spec in config.strategies for t in (spec.strategy.tickers or ())}
+    role = next(
+        (r for r, t in (("bonds", config.bonds), ("stocks", config.stocks)) if t == setter), None
+    )
+    if config.benchmarks and role is not None and setter not in held:
+        text += (
+            f'; {setter} is only the {role} benchmark: set {role} = "<an older fund>" or '
+            "benchmarks = false to start earlier"
+        )
+    else:
+        text += f'; splice = {{ {setter} = "<an older fund>" }} extends it back'
+    return text
 
 
 def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> int:
