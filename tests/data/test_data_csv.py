@@ -181,3 +181,78 @@ def test_input_file_is_not_modified(tmp_path):
     path = _write(tmp_path, "A.csv", text)
     CsvSource(tmp_path).fetch(["A"])
     assert path.read_text() == text
+
+
+# -- CSV dates: one format for the whole column -----------------------------------
+
+
+FEB = ["2024-02-05", "2024-02-07", "2024-02-08", "2024-02-09", "2024-02-12", "2024-02-13"]
+
+
+def test_day_first_file_is_read_day_first_on_every_row(tmp_path):
+    rows = "".join(f"{pd.Timestamp(d):%d/%m/%Y},{i + 100}\n" for i, d in enumerate(FEB))
+    frame = read_price_file(_write(tmp_path, "X.csv", "date,adj_close\n" + rows))
+    assert frame.index.equals(pd.DatetimeIndex(FEB, name="date"))
+    assert frame["X"].tolist() == [100.0, 101.0, 102.0, 103.0, 104.0, 105.0]
+
+
+def test_us_file_with_times_is_read_month_first(tmp_path):
+    rows = "".join(f"{pd.Timestamp(d):%m/%d/%Y} 00:00:00,{i + 1}\n" for i, d in enumerate(FEB))
+    frame = read_price_file(_write(tmp_path, "X.csv", "Date,Adj Close\n" + rows))
+    assert frame.index.equals(pd.DatetimeIndex(FEB, name="date"))
+
+
+def test_dates_readable_both_month_first_and_day_first_are_refused(tmp_path):
+    text = "date,adj_close\n01/02/2024,1\n02/02/2024,2\n05/02/2024,3\n"
+    with pytest.raises(DataError, match=r"X\.csv: ambiguous dates.*YYYY-MM-DD"):
+        read_price_file(_write(tmp_path, "X.csv", text))
+
+
+def test_column_mixing_two_date_formats_is_refused(tmp_path):
+    text = "date,adj_close\n2024-02-05,1\n02/06/2024,2\n"
+    with pytest.raises(DataError, match=r"X\.csv: 1 unreadable date.*'02/06/2024'"):
+        read_price_file(_write(tmp_path, "X.csv", text))
+
+
+def test_utc_offsets_are_dropped_keeping_the_local_trading_date(tmp_path):
+    text = (
+        "Date,Adj Close\n2024-03-29 00:00:00+01:00,1\n2024-04-01 00:00:00+02:00,2\n"
+        "2024-04-02 00:00:00+02:00,3\n"
+    )
+    frame = read_price_file(_write(tmp_path, "X.csv", text))
+    assert frame.index.equals(pd.DatetimeIndex(["2024-03-29", "2024-04-01", "2024-04-02"]))
+
+
+# -- CSV headers ----------------------------------------------------------------
+
+
+def test_repeated_header_is_an_error_naming_file_and_column(tmp_path):
+    path = _write(tmp_path, "wide.csv", "date,SPY,SPY\n2024-01-02,1,2\n")
+    with pytest.raises(DataError, match=r"wide\.csv: column 'SPY' appears twice"):
+        read_price_file(path)
+
+
+def test_wide_file_with_a_ticker_named_like_an_ohlc_field_is_read(tmp_path):
+    path = _write(tmp_path, "wide.csv", "date,SPY,LOW\n2024-01-02,1,2\n2024-01-03,1.1,2.2\n")
+    frame = read_price_file(path)
+    assert list(frame.columns) == ["SPY", "LOW"]
+    assert frame["LOW"].tolist() == [2.0, 2.2]
+
+
+def test_single_ticker_file_named_like_an_ohlc_field_is_read(tmp_path):
+    _write(tmp_path, "LOW.csv", "Date,LOW\n2024-01-02,250\n")
+    assert CsvSource(tmp_path).fetch(["LOW"])["LOW"].tolist() == [250.0]
+
+
+def test_lone_upper_case_close_in_another_tickers_file_is_still_refused(tmp_path):
+    path = _write(tmp_path, "SPY.csv", "DATE,CLOSE\n2024-01-02,470\n")
+    with pytest.raises(DataError, match=r"SPY\.csv: looks like an OHLC file \(CLOSE\).*column="):
+        read_price_file(path)
+
+
+def test_ohlc_names_without_adj_close_say_how_to_read_them_as_tickers(tmp_path):
+    path = _write(tmp_path, "wide.csv", "date,LOW,HIGH\n2024-01-02,1,2\n")
+    with pytest.raises(
+        DataError, match=r"wide\.csv: looks like an OHLC file.*LOW, HIGH are tickers"
+    ):
+        read_price_file(path)
