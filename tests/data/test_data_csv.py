@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -256,3 +258,64 @@ def test_ohlc_names_without_adj_close_say_how_to_read_them_as_tickers(tmp_path):
         DataError, match=r"wide\.csv: looks like an OHLC file.*LOW, HIGH are tickers"
     ):
         read_price_file(path)
+
+
+# -- damaged files and bad arguments: named errors, never a raw gzip/zlib/OS error --------
+
+GOOD = b"date,adj_close\n2024-01-02,1.0\n2024-01-03,1.1\n2024-01-04,1.2\n"
+
+
+def _gz_damages() -> dict[str, bytes]:
+    whole = gzip.compress(GOOD, mtime=0)
+    body = bytearray(whole)
+    body[10] = 0xFF  # the first deflate block header: "invalid block type"
+    return {
+        "not-gzip": b"this is not gzip at all",  # BadGzipFile
+        "truncated": whole[: len(whole) // 2],  # EOFError
+        "bad-deflate": bytes(body),  # zlib.error
+    }
+
+
+@pytest.mark.parametrize(
+    ("damage", "cause"),
+    [("not-gzip", gzip.BadGzipFile), ("truncated", EOFError), ("bad-deflate", zlib.error)],
+)
+def test_a_corrupt_gzip_file_is_a_data_error_naming_the_file(tmp_path, damage, cause):
+    (tmp_path / "X.csv.gz").write_bytes(_gz_damages()[damage])
+    with pytest.raises(DataError, match=r"X\.csv\.gz is not a readable gzip file.*again") as err:
+        load_prices("X", source=tmp_path)
+    assert isinstance(err.value.__cause__, cause)  # the raw error is chained, not raised
+    with pytest.raises(DataError, match=r"X\.csv\.gz is not a readable gzip file"):
+        read_price_file(tmp_path / "X.csv.gz")
+
+
+def test_an_os_error_while_reading_is_a_data_error(tmp_path, monkeypatch):
+    path = _write(tmp_path, "X.csv", GOOD.decode())
+
+    def fail(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pd, "read_csv", fail)
+    with pytest.raises(DataError, match=r"cannot read .*X\.csv: PermissionError.*permissions"):
+        read_price_file(path)
+
+
+@pytest.mark.parametrize("bad", [None, 5, "", ["a.csv"]])
+def test_a_path_of_the_wrong_type_is_a_data_error(bad):
+    with pytest.raises(DataError, match=r"path must be a file or folder path"):
+        read_price_file(bad)
+    with pytest.raises(DataError, match=r"CsvSource path must be a file or folder path"):
+        CsvSource(bad)
+
+
+def test_a_bad_column_argument_is_a_data_error(tmp_path):
+    path = _write(tmp_path, "X.csv", GOOD.decode())
+    with pytest.raises(DataError, match=r"column must be a column name such as 'close', got 5"):
+        read_price_file(path, column=5)
+    with pytest.raises(DataError, match=r"column must be a column name"):
+        CsvSource(tmp_path, column="")
+
+
+def test_a_folder_source_given_no_tickers_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match=r"tickers must be a ticker or a list"):
+        CsvSource(tmp_path).fetch(None)

@@ -106,3 +106,61 @@ def test_agg_spliced_with_vbmfx_has_vbmfx_returns_before_and_agg_returns_after()
     assert out.loc[junction:, "AGG"].equals(raw.loc[junction:, "AGG"])
     (record,) = splices(out)
     assert record.junction == junction and record.overlap_correlation > 0.5
+
+
+# -- bad arguments ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("proxies", "pattern"),
+    [
+        (["NEW", "OLD"], r"proxies must be a mapping \{fund: proxy\}, e\.g\. \{'NEW': 'OLD'\}"),
+        (("NEW", "OLD"), r"e\.g\. \{'NEW': 'OLD'\}, got tuple"),
+        ("NEW", r"e\.g\. \{'AGG': 'VBMFX'\}, got str"),
+        (None, r"proxies must be a mapping.*got NoneType"),
+        ({"NEW": 5}, r"map ticker names to ticker names \(strings\), got 'NEW': 5"),
+    ],
+)
+def test_proxies_that_are_not_a_mapping_of_names_are_a_data_error(proxies, pattern):
+    with pytest.raises(DataError, match=pattern):
+        splice(prices(), proxies)
+
+
+def test_drop_proxies_must_be_a_boolean_and_prices_a_frame():
+    with pytest.raises(DataError, match=r"drop_proxies must be True or False, got 'yes'"):
+        splice(prices(), {"NEW": "OLD"}, drop_proxies="yes")  # type: ignore[arg-type]
+    with pytest.raises(DataError, match=r"prices must be a pandas DataFrame"):
+        splice(None, {"NEW": "OLD"})  # type: ignore[arg-type]
+    with pytest.raises(DataError, match=r"splices: prices must be a DataFrame, got NoneType"):
+        splices(None)  # type: ignore[arg-type]
+
+
+# -- a proxy that ends before the fund ---------------------------------------------------
+
+
+def test_a_proxy_that_ends_before_the_fund_still_extends_it():
+    p = prices().assign(OLD=[1.0, 2.0, 4.0, np.nan, np.nan])  # OLD stops after the junction
+    out = splice(p, {"NEW": "OLD"})
+    assert out["NEW"].tolist() == pytest.approx([2.5, 5.0, 10.0, 11.0, 12.1])
+    assert out["OLD"].iloc[3:].isna().all()  # kept as it is: NaN after its last price
+    dropped = splice(p, {"NEW": "OLD"}, drop_proxies=True)
+    assert list(dropped.columns) == ["NEW"] and dropped["NEW"].notna().all()
+
+
+def test_a_proxy_ending_before_the_junction_is_named_as_ending_not_as_a_hole():
+    p = prices().assign(OLD=[1.0, 2.0, np.nan, np.nan, np.nan])  # ends the day before NEW starts
+    with pytest.raises(DataError, match=r"OLD's last price is on 2024-01-02, before 2024-01-03, "
+                       r"NEW's first date") as err:  # fmt: skip
+        splice(p, {"NEW": "OLD"})
+    assert "inside its history" not in str(err.value)
+
+
+def test_an_old_proxy_that_stopped_trading_splices_from_an_own_aligned_load():
+    frame = pd.DataFrame(
+        {"NEW": [np.nan, np.nan, 10.0, 11.0, 12.1], "OLD": [1.0, 2.0, 4.0, 4.4, np.nan]},
+        index=IDX,
+    )
+    raw = load_prices(["NEW", "OLD"], source=frame, align="own")  # not cut to OLD's end
+    assert raw.index[-1] == IDX[-1]
+    out = splice(raw, {"NEW": "OLD"}, drop_proxies=True)
+    assert out["NEW"].tolist() == pytest.approx([2.5, 5.0, 10.0, 11.0, 12.1])

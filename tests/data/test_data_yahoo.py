@@ -10,8 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tactical.data import YahooSource, load_prices, load_rates
-from tactical.errors import AlignmentWarning, NoDataError, SourceError
+from tactical.data import CachedSource, YahooSource, load_prices, load_rates
+from tactical.errors import (
+    AlignmentWarning,
+    DataError,
+    NetworkError,
+    NoDataError,
+    SourceError,
+    StaleCacheWarning,
+)
 
 DATES = pd.DatetimeIndex(["2024-01-02", "2024-01-03", "2024-01-04"], name="Date")
 FIELDS = ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
@@ -175,6 +182,135 @@ def test_importing_tactical_data_does_not_import_yfinance():
     code = "import sys, tactical.data; print('yfinance' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- no network: said once, as "no network", never blamed on symbols or rate limits ------
+
+
+class DNSError(Exception):
+    """Same name as curl_cffi's requests.exceptions.DNSError (yfinance >= 0.2.5x)."""
+
+
+DNS_TEXT = (
+    "Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com. See "
+    "https://curl.se/libcurl/c/libcurl-errors.html first for more details."
+)
+
+
+class OfflineDownload:
+    """What yfinance 1.7 does offline: logs one error per ticker and returns an empty frame."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def __call__(self, **kwargs):
+        import logging
+
+        self.calls.append(kwargs)
+        log = logging.getLogger("yfinance")
+        log.warning("Cookie/crumb fetch failed (DNSError), continuing without crumb")
+        for t in kwargs["tickers"]:
+            log.error(f"Failed to get ticker '{t}' reason: {DNS_TEXT}")
+        return pd.DataFrame()
+
+
+def test_offline_download_is_one_no_network_error_without_retry(caplog):
+    fake = OfflineDownload()
+    src, sleeps = source(fake)
+    with pytest.raises(NetworkError, match=r"^no network: cannot reach Yahoo Finance to download "
+                       r"\['SPY', 'AGG'\] \(.*Could not resolve host") as err:  # fmt: skip
+        src.fetch(["SPY", "AGG"])
+    message = str(err.value)
+    assert "check the symbol" not in message and "rate limit" not in message
+    assert "source='sample'" in message
+    assert len(fake.calls) == 1 and sleeps == []  # no retry, no wait
+    assert not [r for r in caplog.records if r.name == "yfinance"]  # no log line per ticker
+    assert isinstance(err.value, SourceError)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        DNSError(DNS_TEXT),
+        OSError("[Errno -3] Temporary failure in name resolution"),
+        ConnectionError("Failed to establish a new connection: [Errno 111] Connection refused"),
+    ],
+    ids=["curl-dns", "gaierror-text", "refused"],
+)
+def test_a_raised_connection_failure_is_a_network_error_with_the_cause(exc):
+    fake = FakeDownload(exc)
+    src, sleeps = source(fake)
+    with pytest.raises(NetworkError, match=r"^no network") as err:
+        src.fetch(["SPY"])
+    assert err.value.__cause__ is exc and len(fake.calls) == 1 and sleeps == []
+
+
+def test_a_real_socket_gaierror_is_recognised_by_its_class():
+    import socket
+
+    src, _ = source(FakeDownload(socket.gaierror(-2, "Name or service not known")))
+    with pytest.raises(NetworkError, match=r"no network.*gaierror"):
+        src.fetch(["SPY"])
+
+
+def test_yfinance_reasons_for_an_unknown_symbol_reach_the_error():
+    def delisted(**kwargs):
+        import logging
+
+        logging.getLogger("yfinance").error("$XYZ: possibly delisted; no price data found")
+        return pd.DataFrame()
+
+    src, sleeps = source(delisted)
+    with pytest.raises(NoDataError, match=r"\['XYZ'\].*yfinance: \$XYZ: possibly delisted.*symbol"):
+        src.fetch(["XYZ"])
+    assert sleeps == [2.0]  # not a network failure: retried once, as before
+
+
+def test_offline_with_a_stale_cache_warns_once_naming_every_ticker(tmp_path):
+    frames = {t: yf_frame({t: [1.0, 1.1, 1.2]}) for t in ("SPY", "AGG", "EFA")}
+
+    def online(**kwargs):
+        return frames[kwargs["tickers"][0]]
+
+    now = {"t": pd.Timestamp("2024-01-04 20:00")}
+    cached = CachedSource(YahooSource(download=online), tmp_path, now=lambda: now["t"])
+    load_prices(["SPY", "AGG", "EFA"], source=cached)
+    now["t"] = pd.Timestamp("2024-01-10 09:00")  # the tail is due, the network is gone
+    offline = CachedSource(
+        YahooSource(download=OfflineDownload(), sleep=lambda s: None), tmp_path,
+        now=lambda: now["t"],
+    )  # fmt: skip
+    with pytest.warns(StaleCacheWarning) as caught:
+        out = load_prices(["SPY", "AGG", "EFA"], source=offline)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert message.startswith(
+        "no network: using the cached prices, possibly stale, for SPY, AGG, EFA"
+    )
+    assert "check the symbol" not in message
+    assert out.shape == (3, 3)
+
+
+def test_offline_without_a_cache_raises_no_network_once(tmp_path):
+    offline = CachedSource(YahooSource(download=OfflineDownload()), tmp_path)
+    with pytest.raises(NetworkError, match=r"^no network"):
+        load_prices(["SPY", "AGG"], source=offline)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"retries": "3"}, r"retries='3'; use a whole number >= 0"),
+        ({"retries": True}, r"retries=True"),
+        ({"backoff": None}, r"backoff=None; use a number of seconds"),
+        ({"backoff": float("inf")}, r"backoff=inf"),
+        ({"download": "yfinance"}, r"download must be a callable"),
+        ({"adjustment": None}, r"adjustment=None"),
+    ],
+)
+def test_bad_yahoo_options_are_data_errors(kwargs, pattern):
+    with pytest.raises(DataError, match=pattern):
+        YahooSource(**kwargs)
 
 
 @pytest.mark.live
