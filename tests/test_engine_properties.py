@@ -463,6 +463,7 @@ def test_inputs_are_never_mutated(data, prices):
 
 
 @PROPERTY
+@pytest.mark.filterwarnings("ignore::tactical.errors.PriceSpikeWarning")  # x0.5..x2 scrambles
 @given(data=st.data(), prices=price_paths(min_bars=30))
 def test_perturbing_prices_after_a_date_leaves_the_past_unchanged(data, prices):
     """No look-ahead: scramble the future, and equity and decisions up to the cut stay put."""

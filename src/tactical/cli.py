@@ -322,9 +322,7 @@ def _load(config: Config, say: Callable[[str], None]) -> tuple[pd.DataFrame, pd.
         cash = tc.load_sample_rates(prices)
     elif config.cash in ("DTB3", "IRX"):
         quotes = tc.load_rates(config.cash, path=config.rates)
-        cash = tc.cash_returns(
-            quotes, prices.index, basis=quotes.attrs.get("basis", "discount"), unit="percent"
-        )
+        cash = tc.cash_returns(quotes, prices.index, basis=quotes.attrs.get("basis", "discount"))
     spliced = "".join(f"; {s.describe()}" for s in splices(prices))
     line = (
         f"data: {what}, {', '.join(funds)}, {prices.index[0].date()} to "
@@ -382,9 +380,15 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
         options["costs"] = tc.ProportionalCost(bps=config.costs_bps)
     if cash is not None:
         options["cash_returns"] = cash
-    runs = run_strategies(
-        prices, strategies, start=config.start, end=config.end, progress=say, **options
-    )
+    try:
+        runs = run_strategies(
+            prices, strategies, start=config.start, end=config.end, progress=say, **options
+        )
+    except ConfigError as exc:
+        note = line.partition("\nstart: ")[2]
+        if not note or "cannot start then" not in str(exc):
+            raise
+        raise ConfigError(f"{exc}. {note[0].upper()}{note[1:]}") from exc
     conventions = config.conventions or ("month_end" if monthly else "monthly")
     table = _summarize(
         runs,
