@@ -390,3 +390,12 @@ def test_no_spike_warning_on_the_real_funds_and_the_largest_real_move():
     assert fall[0] == pytest.approx(-0.24183, abs=1e-5) and fall[1] == pd.Timestamp("1987-10-19")
     assert rise[0] == pytest.approx(0.22770, abs=1e-5) and rise[1] == pd.Timestamp("2008-10-13")
     assert np.log1p(max(abs(fall[0]), rise[0])) * 2.4 < np.log1p(1.0)  # the default's margin
+
+
+def test_align_prices_takes_string_bounds_and_frame_source_checks_its_labels():
+    with pytest.warns(AlignmentWarning, match=r"after the requested start 2023-01-02"):
+        align_prices(frame()[["OLD"]], start="2023-01-02")
+    with pytest.raises(DataError, match=r"start='soon' is not a date"):
+        align_prices(frame(), start="soon")
+    with pytest.raises(DataError, match=r"FrameSource adjustment must be a non-empty string"):
+        FrameSource(frame(), adjustment=5)  # type: ignore[arg-type]

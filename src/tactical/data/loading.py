@@ -239,8 +239,8 @@ def align_prices(
     prices: pd.DataFrame,
     *,
     align: Align = "common",
-    start: pd.Timestamp | None = None,
-    end: pd.Timestamp | None = None,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
     max_fill: int = 0,
     max_move: float | None = MAX_MOVE,
     stacklevel: int = 2,
@@ -268,6 +268,7 @@ def align_prices(
     if not isinstance(align, str) or align not in ("common", "own"):
         raise DataError(f"align={align!r}; use 'common' or 'own'")
     max_fill = check_count(max_fill, "max_fill")
+    start_ts, end_ts = check_range(start, end)
     bounds = series_bounds(prices)
     empty = [str(c) for c in prices.columns if str(c) not in bounds]
     if empty:
@@ -283,8 +284,8 @@ def align_prices(
             f"{last_ticker} ends on {window_end.date()}, before the others ({others}); "
             f"the window ends there (align='own' keeps each fund to its own last price)"
         )
-    elif end is not None and (end - window_end).days > _SLACK_DAYS:
-        notes.append(f"the data end on {window_end.date()}, before the requested end {end.date()}")
+    elif end_ts is not None and (end_ts - window_end).days > _SLACK_DAYS:
+        notes.append(f"the data end on {window_end.date()}, before the requested end {end_ts.date()}")
     if align == "common":
         first_ticker = max(firsts, key=lambda t: firsts[t])
         window_start = firsts[first_ticker]
@@ -296,15 +297,15 @@ def align_prices(
                 f"keep each fund from its own first price, or splice() a proxy into "
                 f"{first_ticker}"
             )
-        elif start is not None and (window_start - start).days > _SLACK_DAYS:
+        elif start_ts is not None and (window_start - start_ts).days > _SLACK_DAYS:
             notes.append(
-                f"the data start on {window_start.date()}, after the requested start {start.date()}"
+                f"the data start on {window_start.date()}, after the requested start {start_ts.date()}"
             )
     else:
         window_start = min(firsts.values())
-        if start is not None and (window_start - start).days > _SLACK_DAYS:
+        if start_ts is not None and (window_start - start_ts).days > _SLACK_DAYS:
             notes.append(
-                f"the data start on {window_start.date()}, after the requested start {start.date()}"
+                f"the data start on {window_start.date()}, after the requested start {start_ts.date()}"
             )
     frame = prices.loc[(prices.index >= window_start) & (prices.index <= window_end)]
     if notes:

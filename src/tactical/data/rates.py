@@ -397,7 +397,10 @@ def load_rates(
         )
     series = clip(series.to_frame(), start_ts, end_ts).iloc[:, 0].rename(name)
     if series.dropna().empty:
-        raise NoDataError(f"no {name} quotes between {start} and {end}")
+        raise NoDataError(
+            f"no {name} quotes between {start_ts.date() if start_ts else 'the first date'} and "
+            f"{end_ts.date() if end_ts else 'the last date'}"
+        )
     series.index.name = "date"
     series.attrs = {"basis": basis, "unit": "percent per year"}
     return series

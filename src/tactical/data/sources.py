@@ -15,7 +15,7 @@ import pandas as pd
 
 from tactical.data._frames import check_range, clip, combine, fmt_dates, normalize_tickers
 from tactical.data.validate import validate_prices
-from tactical.errors import NoDataError
+from tactical.errors import DataError, NoDataError
 
 __all__ = ["PriceSource", "FrameSource"]
 
@@ -88,6 +88,10 @@ class FrameSource:
     _clean: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        for key in ("adjustment", "name"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value:
+                raise DataError(f"FrameSource {key} must be a non-empty string, got {value!r}")
         # funds may end early here (load_prices aligns them); spikes are checked there, once
         clean = validate_prices(self.frame, max_move=None, allow_early_end=True)
         object.__setattr__(self, "_clean", clean)
