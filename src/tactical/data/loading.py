@@ -285,7 +285,9 @@ def align_prices(
             f"the window ends there (align='own' keeps each fund to its own last price)"
         )
     elif end_ts is not None and (end_ts - window_end).days > _SLACK_DAYS:
-        notes.append(f"the data end on {window_end.date()}, before the requested end {end_ts.date()}")
+        notes.append(
+            f"the data end on {window_end.date()}, before the requested end {end_ts.date()}"
+        )
     if align == "common":
         first_ticker = max(firsts, key=lambda t: firsts[t])
         window_start = firsts[first_ticker]
@@ -299,13 +301,15 @@ def align_prices(
             )
         elif start_ts is not None and (window_start - start_ts).days > _SLACK_DAYS:
             notes.append(
-                f"the data start on {window_start.date()}, after the requested start {start_ts.date()}"
+                f"the data start on {window_start.date()}, "
+                f"after the requested start {start_ts.date()}"
             )
     else:
         window_start = min(firsts.values())
         if start_ts is not None and (window_start - start_ts).days > _SLACK_DAYS:
             notes.append(
-                f"the data start on {window_start.date()}, after the requested start {start_ts.date()}"
+                f"the data start on {window_start.date()}, "
+                f"after the requested start {start_ts.date()}"
             )
     frame = prices.loc[(prices.index >= window_start) & (prices.index <= window_end)]
     if notes:
