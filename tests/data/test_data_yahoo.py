@@ -321,3 +321,16 @@ def test_live_yahoo_spy_total_return(tmp_path):
     prices = load_prices("SPY", "2020-01-02", "2020-12-31", cache_dir=tmp_path)
     total = prices["SPY"].iloc[-1] / prices["SPY"].iloc[0] - 1
     assert 0.15 < total < 0.20  # SPY total return in 2020 was about 18 %
+
+
+def test_yfinance_notes_of_a_successful_download_still_reach_its_logger(caplog):
+    def noisy(**kwargs):
+        import logging
+
+        logging.getLogger("yfinance").warning("SPY: price repaired on 2024-01-03")
+        return yf_frame({"SPY": [1.0, 1.1, 1.2]})
+
+    src, _ = source(noisy)
+    with caplog.at_level("WARNING", logger="yfinance"):
+        assert len(src.fetch(["SPY"])) == 3
+    assert [r.getMessage() for r in caplog.records] == ["SPY: price repaired on 2024-01-03"]

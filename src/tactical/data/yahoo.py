@@ -88,9 +88,18 @@ class _LogCapture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        self.records.append(record)
+
+
+def _replay(records: list[logging.LogRecord]) -> None:
+    """Hand yfinance's log records of a download that succeeded back to its logger."""
+    logger = logging.getLogger("yfinance")
+    for record in records:
+        logger.handle(record)
 
 
 @contextlib.contextmanager
@@ -135,7 +144,10 @@ class YahooSource:
         the network is unreachable: a DNS or connection failure (raised, or
         logged by yfinance for the tickers) raises
         :class:`~tactical.errors.NetworkError` at once, saying "no network",
-        never blaming the symbols or a rate limit.
+        never blaming the symbols or a rate limit. During a download,
+        yfinance's log lines are collected rather than printed one per
+        ticker: their text goes into the error when a ticker fails, and they
+        are handed back to the ``yfinance`` logger when the download succeeds.
     backoff : float, default 2.0
         First wait in seconds.
     download : callable, optional
@@ -199,13 +211,15 @@ class YahooSource:
         """
         names = normalize_tickers(tickers)
         start, end = check_range(start, end)
-        frame, logged = self._call(names, start, end)
+        frame, log = self._call(names, start, end)
+        logged, records = log.messages, list(log.records)
         got = self._extract(frame, names)
         missing = [t for t in names if t not in got]
         self._raise_if_offline(missing, logged)
         if missing:  # one more try: yfinance turns per-ticker failures into empty columns
             self.sleep(self.backoff)
-            frame, logged = self._call(missing, start, end)
+            frame, log = self._call(missing, start, end)
+            logged, records = log.messages, records + log.records
             got.update(self._extract(frame, missing))
             missing = [t for t in names if t not in got]
             self._raise_if_offline(missing, logged)
@@ -223,6 +237,7 @@ class YahooSource:
         empty = [t for t, s in cut.items() if s.empty]
         if empty:
             raise NoDataError(f"Yahoo returned no data for {empty} inside the requested dates")
+        _replay(records)  # nothing failed: yfinance's own notes reach its logger as usual
         return combine(cut)[names]
 
     @staticmethod
@@ -237,7 +252,7 @@ class YahooSource:
 
     def _call(
         self, names: list[str], start: pd.Timestamp | None, end: pd.Timestamp | None
-    ) -> tuple[pd.DataFrame | None, list[str]]:
+    ) -> tuple[pd.DataFrame | None, _LogCapture]:
         kwargs: dict[str, Any] = {
             "tickers": names,
             "interval": "1d",
@@ -260,7 +275,7 @@ class YahooSource:
             try:
                 with _yfinance_log() as log:
                     frame = download(**kwargs)
-                return frame, log.messages
+                return frame, log
             except Exception as exc:  # noqa: BLE001 - anything yfinance raises is wrapped
                 if _is_network_failure(exc):
                     raise _no_network(names, f"{type(exc).__name__}: {exc}"[:200]) from exc
