@@ -162,9 +162,18 @@ def validate_prices(
                 f"prices contain weekend dates: {_fmt(idx[weekend])}; markets are closed then "
                 "(pass allow_weekends=True for synthetic calendars)"
             )
-    values = np.empty(prices.shape, dtype=np.float64)
-    for j, (c, dtype) in enumerate(zip(cols, prices.dtypes, strict=True)):
-        values[:, j] = _numeric_column(prices.iloc[:, j], c, dtype, idx)
+    plain = all(
+        pd.api.types.is_numeric_dtype(d)
+        and not pd.api.types.is_bool_dtype(d)
+        and not pd.api.types.is_complex_dtype(d)
+        for d in prices.dtypes
+    )
+    if plain:  # the usual case: one conversion for the whole frame
+        values = prices.to_numpy(dtype=np.float64, copy=True, na_value=np.nan)
+    else:
+        values = np.empty(prices.shape, dtype=np.float64)
+        for j, (c, dtype) in enumerate(zip(cols, prices.dtypes, strict=True)):
+            values[:, j] = _numeric_column(prices.iloc[:, j], c, dtype, idx)
     if np.isinf(values).any():
         r, c = np.argwhere(np.isinf(values))[0]
         raise DataError(f"infinite price for {cols[c]} on {idx[r].date()}")
@@ -179,7 +188,7 @@ def validate_prices(
     if isnan.any():
         _check_nan(isnan, cols, idx, allow_early_end)
     if log_limit is not None and len(idx) > 1:
-        _warn_spikes(values, cols, idx, log_limit, float(max_move))  # type: ignore[arg-type]
+        _warn_spikes(values, cols, idx, float(max_move))  # type: ignore[arg-type]
     result = pd.DataFrame(values, index=idx.copy(), columns=pd.Index(cols))
     result.index.name = "date"
     result.attrs = dict(prices.attrs)
@@ -272,16 +281,19 @@ def _check_nan(
 
 
 def _warn_spikes(
-    values: np.ndarray, cols: list[str], idx: pd.DatetimeIndex, log_limit: float, max_move: float
+    values: np.ndarray, cols: list[str], idx: pd.DatetimeIndex, max_move: float
 ) -> None:
+    # |ln(P_t / P_{t-1})| > ln(1 + m)  <=>  ratio > 1 + m or ratio < 1 / (1 + m)
     with np.errstate(invalid="ignore"):
-        moves = np.abs(np.diff(np.log(values), axis=0))
-    flagged = np.flatnonzero((moves > log_limit).any(axis=0))  # NaN compares False
+        ratio = values[1:] / values[:-1]
+    hi = 1.0 + max_move
+    beyond = (ratio > hi) | (ratio < 1.0 / hi)  # NaN compares False
+    flagged = np.flatnonzero(beyond.any(axis=0))
     if not len(flagged):
         return
     parts = []
     for j in flagged:
-        rows = np.flatnonzero(moves[:, j] > log_limit) + 1
+        rows = np.flatnonzero(beyond[:, j]) + 1
         shown = ", ".join(
             f"{idx[r].date()} ({values[r - 1, j]:.6g} -> {values[r, j]:.6g}, "
             f"{values[r, j] / values[r - 1, j] - 1:+.1%})"
