@@ -31,6 +31,7 @@ __all__ = [
     "AlignmentWarning",
     "SpliceWarning",
     "MetricWarning",
+    "RiskFreeWarning",
 ]
 
 
@@ -100,3 +101,7 @@ class SpliceWarning(TacticalWarning):
 
 class MetricWarning(TacticalWarning):
     """A metric is undefined for the input and NaN was returned; the message says why."""
+
+
+class RiskFreeWarning(TacticalWarning):
+    """A summary was computed without a risk-free rate, so 0 %/yr was used; pass ``risk_free``."""
