@@ -256,3 +256,135 @@ def test_formatted_cells_never_show_a_negative_zero():
     text = format_summary(table, columns=["cagr", "sharpe"])
     assert "-0.00" not in text
     assert "0.00%" in text and "1.23%" in text and "1.00" in text
+
+
+# --------------------------------------------------------------------------- issue fixes
+def _synthetic(n: int = 300) -> pd.DataFrame:
+    idx = pd.bdate_range("2020-01-01", periods=n, name="date")
+    rng = np.random.default_rng(7)
+    market = rng.normal(3e-4, 0.01, n)
+    return pd.DataFrame({"A": 0.5 * market + 1e-4, "B": market}, index=idx)
+
+
+def test_summary_of_zero_columns_is_a_clear_error():
+    with pytest.raises(MetricError, match="no columns: pass one column of returns"):
+        summary(_synthetic().iloc[:, :0])
+
+
+def test_window_that_is_not_a_pair_is_a_clear_error():
+    with pytest.raises(MetricError, match=r"window must be a \(start, end\) pair"):
+        summary(_synthetic(), window=("2015-01-01",))
+
+
+def test_no_risk_free_rate_is_stated_and_warned():
+    from tactical.errors import RiskFreeWarning
+
+    r = _synthetic()
+    with pytest.warns(RiskFreeWarning, match="no risk-free rate given"):
+        table = summary(r)
+    assert "risk-free: none given, 0.00%/yr used (pass risk_free=...)" in table.attrs["notes"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RiskFreeWarning)
+        stated = summary(r, risk_free=0.0)  # a zero rate on purpose: no warning
+    assert "risk-free: constant 0.00%/yr" in stated.attrs["notes"]
+    pd.testing.assert_frame_equal(pd.DataFrame(table), pd.DataFrame(stated))
+
+
+def test_benchmark_gap_advice_says_what_fixes_it():
+    r = _synthetic()
+    late = r["B"].iloc[50:]
+    with pytest.raises(MetricError, match="starts on .*tactical.data.splice"):
+        summary(r[["A"]], benchmark=late, risk_free=0.0)
+    holed = r["B"].drop(r.index[100])
+    with pytest.raises(MetricError, match="splicing does not fill such gaps"):
+        summary(r[["A"]], benchmark=holed, risk_free=0.0)
+    ends_early = r.copy()
+    ends_early.iloc[-10:, 0] = np.nan
+    with pytest.raises(MetricError, match="ends early needs its later returns") as err:
+        summary(ends_early, risk_free=0.0)
+    assert "splice" not in str(err.value)
+
+
+def test_new_column_is_the_metric_function_even_for_a_risk_free_series():
+    """The correlation column is correlation() of the returns (the old inline copy used
+    excess returns, which moved it when the risk-free rate varied)."""
+    r = _synthetic()
+    rf = pd.Series(np.linspace(0, 2e-4, len(r)), index=r.index)
+    table = summary(r, benchmark="B", risk_free=rf)
+    mon = m.period_returns(r, "monthly")
+    np.testing.assert_allclose(table["correlation"], m.correlation(mon, mon["B"]), rtol=1e-12)
+    np.testing.assert_allclose(table["sharpe"], m.sharpe_ratio(mon, rf), rtol=1e-12)
+
+
+def test_report_runs_no_engine_and_the_old_names_say_where_they_went():
+    import ast
+
+    import tactical.report as report
+
+    tree = ast.parse(Path(report.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    higher = {"tactical", "tactical.backtest", "tactical.comparison", "tactical.results"}
+    assert not imported & higher, imported & higher
+    assert not any(
+        str(name).startswith(("tactical.strategies", "tactical.charts")) for name in imported
+    )
+    with pytest.raises(AttributeError, match="renamed tactical.report.summary_html"):
+        report.to_html  # noqa: B018
+    with pytest.raises(AttributeError, match="use tactical.with_standard_benchmarks"):
+        report.with_standard_benchmarks  # noqa: B018
+    with pytest.raises(MetricError, match="renamed columns='headline'"):
+        format_summary(summary(_synthetic(), risk_free=0.0), columns="seed")
+    assert tactical.with_standard_benchmarks.__module__ == "tactical.comparison"
+
+
+# --------------------------------------------------------------------------- accounts
+def _growing_prices(n: int = 520) -> pd.DataFrame:
+    """One fund growing exactly 5 %/yr per calendar day (act/365)."""
+    idx = pd.bdate_range("2020-01-01", periods=n, name="date")
+    days = (idx - idx[0]).days.to_numpy()
+    return pd.DataFrame({"FND": 100 * 1.05 ** (days / 365)}, index=idx)
+
+
+def test_summary_with_flows_gains_money_columns():
+    from tactical.strategies import buy_and_hold
+
+    prices = _growing_prices()
+    flows = tactical.periodic_cashflows(prices.index, 500.0)
+    saver = tactical.backtest(prices, buy_and_hold("FND"), initial=1_000.0, cashflows=flows)
+    lump = tactical.backtest(prices, buy_and_hold("FND"), initial=1_000.0)
+    runs = tactical.ResultSet({"saver": saver, "lump": lump})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MetricWarning)  # a price that never falls
+        table = runs.summary(risk_free=0.0)
+    assert table.loc["saver", "final_balance"] == saver.equity.iloc[-1]
+    later = flows[flows.index > prices.index[0]]
+    assert table.loc["saver", "contributed"] == 1_000.0 + 500.0 * len(later)
+    assert table.loc["lump", "contributed"] == 1_000.0
+    assert table.loc["saver", "xirr"] == saver.money_weighted_return()
+    # every dollar grows 5 %/yr once invested; a day or two in cash costs a little
+    assert 0.045 < table.loc["saver", "xirr"] <= 0.05 + 1e-12
+    assert any("money-weighted: xirr" in n for n in table.attrs["notes"])
+    assert "XIRR (money-weighted)" in format_summary(table, columns="all")
+    # no flows anywhere: no money columns
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MetricWarning)
+        plain = tactical.ResultSet({"lump": lump}).summary(risk_free=0.0)
+    assert "xirr" not in plain.columns
+
+
+def test_account_columns_prefer_the_results_own_money_attributes():
+    from types import SimpleNamespace
+
+    from tactical.report import account_columns
+
+    idx = pd.to_datetime(["2020-01-01", "2020-06-01", "2021-01-01"])
+    res = SimpleNamespace(
+        equity=pd.Series([0.0, 100.0, 230.0], index=idx),
+        cashflows=pd.Series([100.0, 100.0], index=idx[1:]),
+        final_balance=230.0,
+        contributed=pd.Series({"initial": 0.0, "employee": 150.0, "employer": 50.0}),
+        money_weighted_return=lambda: 0.123,
+    )
+    out = account_columns({"me": res})
+    assert out.loc["me"].tolist() == [230.0, 200.0, 0.123]
