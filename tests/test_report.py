@@ -388,3 +388,72 @@ def test_account_columns_prefer_the_results_own_money_attributes():
     )
     out = account_columns({"me": res})
     assert out.loc["me"].tolist() == [230.0, 200.0, 0.123]
+
+
+# ------------------------------------------------------- windows, drawdown days, benchmarks
+PRICE_DATES = pd.bdate_range("2015-01-01", "2019-12-31")
+
+
+@pytest.fixture
+def synthetic_daily() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    market = rng.normal(3e-4, 0.01, len(PRICE_DATES) - 1)
+    return pd.DataFrame(
+        {"A": 0.6 * market + rng.normal(1e-4, 0.004, len(market)), "M": market},
+        index=PRICE_DATES[1:],
+    )
+
+
+def test_summary_rejects_a_benchmark_of_prices(synthetic_daily):
+    prices = 100 * (1 + synthetic_daily["M"]).cumprod()
+    with pytest.raises(MetricError, match="benchmark returns look like prices"):
+        summary(synthetic_daily[["A"]], benchmark=prices)
+
+
+@pytest.mark.parametrize("bad", [-3.0, np.inf])
+def test_summary_rejects_a_benchmark_of_impossible_returns(synthetic_daily, bad):
+    bench = synthetic_daily["M"].copy()
+    bench.iloc[5] = bad
+    with pytest.raises(MetricError, match="benchmark returns"):
+        summary(synthetic_daily[["A"]], benchmark=bench)
+
+
+def test_common_alignment_with_a_window_states_and_uses_the_cut_window(synthetic_daily):
+    frame = synthetic_daily.copy()
+    frame.loc[:"2016-12-31", "M"] = np.nan  # M starts two years later
+    table = summary(frame, window=(PRICE_DATES[0], PRICE_DATES[-1]), align="common")
+    cut = frame.loc["2017-01-02":]
+    start = pd.Timestamp("2016-12-30")  # the close before the new first return
+    assert table.attrs["window"] == (start, PRICE_DATES[-1])
+    assert table.attrs["years"] == pytest.approx((PRICE_DATES[-1] - start).days / 365.25)
+    expected = m.cagr(cut, start=start)
+    assert table["cagr"].to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-12)
+    calmar = expected / m.max_drawdown(cut).abs()
+    assert table["calmar"].to_numpy() == pytest.approx(calmar.to_numpy(), rel=1e-12)
+
+
+def test_common_alignment_cut_at_the_end_states_the_new_end(synthetic_daily):
+    frame = synthetic_daily.copy()
+    frame.loc["2019-07-01":, "A"] = np.nan
+    table = summary(frame, window=(PRICE_DATES[0], PRICE_DATES[-1]), align="common")
+    assert table.attrs["window"] == (PRICE_DATES[0], pd.Timestamp("2019-06-28"))
+
+
+def test_drawdown_days_from_the_first_return_without_a_window_monthly():
+    idx = pd.date_range("2020-01-31", periods=5, freq="ME")
+    r = pd.DataFrame({"a": [-0.1, 0.05, 0.06, 0.01, -0.02]}, index=idx)
+    with_window = summary(r, window=("2019-12-31", idx[-1]), conventions="month_end")
+    without = summary(r, conventions="month_end")
+    expected = (idx[2] - pd.Timestamp("2019-12-31")).days
+    assert with_window.loc["a", "max_drawdown_days"] == expected
+    assert without.loc["a", "max_drawdown_days"] == expected
+
+
+def test_drawdown_days_unknown_start_on_trading_days_is_nan_with_a_note():
+    idx = pd.bdate_range("2020-01-02", periods=30)
+    r = pd.DataFrame({"a": np.r_[-0.05, np.full(29, 0.004)]}, index=idx)
+    table = summary(r, conventions="daily")
+    assert np.isnan(table.loc["a", "max_drawdown_days"])
+    assert any("Max DD days n/a" in note for note in table.attrs["notes"])
+    known = summary(r, conventions="daily", window=("2019-12-31", idx[-1]))
+    assert np.isfinite(known.loc["a", "max_drawdown_days"])

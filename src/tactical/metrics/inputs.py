@@ -76,6 +76,14 @@ def _describe_position(inp: _Input, row: int, col: int) -> str:
 
 def _check_values(inp: _Input, what: str) -> None:
     a = inp.values
+    if a.size == 0:
+        return
+    # two reductions decide the common case: min and max are NaN where a column
+    # holds a NaN, infinite where it holds an infinity, the min says < -1 and > 0
+    low, high = a.min(axis=0), a.max(axis=0)
+    if np.isfinite(low).all() and np.isfinite(high).all() and low.min() >= -1.0:
+        if not (low > 0).any() or a.shape[0] < 2:
+            return
     bad = ~np.isfinite(a)
     if bad.any():
         row, col = np.argwhere(bad)[0]
