@@ -62,6 +62,21 @@ def with_standard_benchmarks(
     ------
     MetricError
         If the prices do not cover the window, or a name is already a column.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import tactical as tc
+    >>> from tactical.strategies import FixedWeights, Strategy
+    >>> idx = pd.bdate_range("2020-01-01", periods=300, name="date")
+    >>> rng = np.random.default_rng(0)
+    >>> prices = pd.DataFrame({"SPY": 100 * np.cumprod(1 + rng.normal(4e-4, 0.01, 300)),
+    ...                        "AGG": 50 * np.cumprod(1 + rng.normal(1e-4, 0.002, 300))}, index=idx)
+    >>> mine = tc.backtest(prices, Strategy(FixedWeights({"SPY": 0.8, "AGG": 0.2}), schedule="QE"))
+    >>> both = with_standard_benchmarks(mine.returns.to_frame("80/20"), prices,
+    ...                                 window=(mine.start, mine.end))
+    >>> list(both.columns)
+    ['80/20', 'SPY', 'AGG', '60/40']
     """
 
     strategies = standard_benchmarks(stocks, bonds)
