@@ -457,3 +457,33 @@ def test_drawdown_days_unknown_start_on_trading_days_is_nan_with_a_note():
     assert any("Max DD days n/a" in note for note in table.attrs["notes"])
     known = summary(r, conventions="daily", window=("2019-12-31", idx[-1]))
     assert np.isfinite(known.loc["a", "max_drawdown_days"])
+
+
+def test_account_columns_from_a_flows_frame_with_money_on_the_first_day():
+    """An account opened at $0: the first paycheck on the start date counts as contributed."""
+    from types import SimpleNamespace
+
+    from tactical.report import account_columns
+
+    idx = pd.to_datetime(["2020-01-02", "2020-01-16", "2020-01-30"])
+    flows = pd.DataFrame(
+        {"employee": [80.0, 80.0, 80.0], "employer": [20.0, 20.0, 20.0], "total": 100.0},
+        index=idx,
+    )
+    res = SimpleNamespace(
+        equity=pd.Series([100.0, 205.0, 310.0], index=idx),
+        cashflows=flows["total"],
+        flows=flows,
+        config={"initial": 0.0},
+        money_weighted_return=lambda: 0.5,
+    )
+    out = account_columns({"saver": res})
+    assert out.loc["saver", "contributed"] == 300.0
+    assert out.loc["saver", "final_balance"] == 310.0
+    no_flows = SimpleNamespace(
+        equity=pd.Series([100.0, 101.0], index=idx[:2]),
+        cashflows=pd.Series(dtype=float),
+        config={"initial": 100.0},
+        money_weighted_return=lambda: 0.0,
+    )
+    assert account_columns({"lump": no_flows}) is None

@@ -389,14 +389,15 @@ def account_columns(results: Mapping[str, Any]) -> pd.DataFrame | None:
     Returns
     -------
     DataFrame or None
-        None when no result had a cash flow after its start (the
-        time-weighted columns then say it all). Otherwise one row per result
-        with ``final_balance`` (account value at the end, currency),
-        ``contributed`` (the initial amount plus every flow, net of
-        withdrawals: ``result.contributed`` summed where the result offers it,
-        else ``config["initial"]`` (or the first equity value) plus
-        ``cashflows``) and ``xirr`` (``result.money_weighted_return()``:
-        annual, act/365, the flows dated as invested).
+        None when no result had a cash flow (the time-weighted columns then
+        say it all). Otherwise one row per result with ``final_balance``
+        (account value at the end, currency), ``contributed`` (the initial
+        amount plus every flow, net of withdrawals: ``result.contributed``
+        summed where the result offers it, else ``config["initial"]`` plus
+        the flows (``result.flows["total"]``, or ``cashflows``), or without a
+        stated initial amount the first equity value plus the later flows)
+        and ``xirr`` (``result.money_weighted_return()``: annual, act/365, the
+        flows dated as invested).
 
     Examples
     --------
@@ -413,17 +414,17 @@ def account_columns(results: Mapping[str, Any]) -> pd.DataFrame | None:
     any_flows = False
     for name, res in results.items():
         equity = res.equity
-        flows = getattr(res, "cashflows", None)
-        flows = pd.Series(dtype=np.float64) if flows is None else flows
-        later = flows[(flows.index > equity.index[0]) & (flows != 0)]
-        any_flows = any_flows or len(later) > 0
+        flows = _flow_totals(res)
+        any_flows = any_flows or bool((flows != 0).any())
         balance = getattr(res, "final_balance", None)
         balance = float(equity.iloc[-1]) if balance is None else float(balance)
         contributed = getattr(res, "contributed", None)
         if contributed is None:
             initial = getattr(res, "config", {}).get("initial", None)
-            initial = float(equity.iloc[0]) if initial is None else float(initial)
-            total_in = initial + float(later.sum())
+            if initial is None:  # the first value holds the initial amount and any flow then
+                total_in = float(equity.iloc[0]) + float(flows[flows.index > equity.index[0]].sum())
+            else:
+                total_in = float(initial) + float(flows.sum())
         elif isinstance(contributed, pd.Series):
             total_in = float(contributed.drop("total", errors="ignore").sum())
         else:
@@ -499,6 +500,17 @@ def result_html(results: Mapping[str, Any], *, title: str = "Backtest results") 
     if said:
         body += '<p style="font-size:smaller">' + "<br>".join(e(m) for m in said) + "</p>"
     return f"<div><h4>{e(title)}</h4>{facts}{body}</div>"
+
+
+def _flow_totals(result: Any) -> pd.Series:
+    """The external flows of a result by date: ``flows["total"]``, else ``cashflows``."""
+    flows = getattr(result, "flows", None)
+    if isinstance(flows, pd.DataFrame) and "total" in flows.columns:
+        return flows["total"].astype(np.float64)
+    cash = getattr(result, "cashflows", None)
+    if isinstance(cash, pd.Series):
+        return cash.astype(np.float64)
+    return pd.Series(dtype=np.float64)
 
 
 def _conventions(
