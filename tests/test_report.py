@@ -487,3 +487,58 @@ def test_account_columns_from_a_flows_frame_with_money_on_the_first_day():
         money_weighted_return=lambda: 0.0,
     )
     assert account_columns({"lump": no_flows}) is None
+
+
+@pytest.mark.parametrize("preset", ["monthly", "month_end", "calendar_year", "daily", "empyrical"])
+def test_every_column_is_its_metric_function_on_synthetic_data(preset):
+    """Runs without the shared data: each column equals the function of that name."""
+    idx = pd.bdate_range("2015-01-01", "2019-12-31", name="date")
+    rng = np.random.default_rng(21)
+    market = rng.normal(3e-4, 0.01, len(idx))
+    r = pd.DataFrame(
+        {"A": 0.6 * market + rng.normal(1e-4, 0.004, len(idx)), "M": market, "C": 2e-4},
+        index=idx,
+    )
+    r["C"] += rng.normal(0, 2e-3, len(idx))  # small, but with month-end drawdowns
+    rf = pd.Series(np.linspace(1e-5, 1.5e-4, len(idx)), index=idx)
+    start = pd.Timestamp("2014-12-31")
+    conv = tactical.Conventions.preset(preset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MetricWarning)  # Treynor of the near-cash column
+        table = summary(r, benchmark="M", conventions=conv, risk_free=rf, window=(start, idx[-1]))
+        freq = {"monthly": "monthly", "yearly": "yearly", "daily": "daily"}[conv.frequency]
+        x = m.period_returns(r, freq) if freq != "daily" else r
+        ppy = conv.periods_per_year if freq != "daily" else 252
+        dd = m.period_returns(r, "monthly") if conv.drawdown == "monthly" else r
+        b = x["M"]
+        calendar = conv.years == "calendar"
+        growth = m.cagr(r, start=start) if calendar else m.cagr(r)
+        expected = {
+            "total_return": m.total_return(r),
+            "cagr": growth,
+            "volatility": m.annual_volatility(x, ppy),
+            "sharpe": m.sharpe_ratio(x, rf, ppy),
+            "sortino": m.sortino_ratio(x, rf, ppy),
+            "max_drawdown": m.max_drawdown(dd),
+            "calmar": growth / m.max_drawdown(dd).abs(),
+            "ulcer_index": m.ulcer_index(dd),
+            "best_month": m.best_month(r),
+            "worst_year": m.worst_year(r),
+            "positive_periods": m.positive_periods(x),
+            "var": m.value_at_risk(x),
+            "cvar": m.conditional_value_at_risk(x),
+            "skew": m.skew(x),
+            "kurtosis": m.kurtosis(x),
+            "alpha": m.alpha(x, b, rf, ppy, annualization=conv.alpha),
+            "beta": m.beta(x, b, rf, ppy),
+            "treynor": m.treynor_ratio(x, b, rf, ppy),
+            "correlation": m.correlation(x, b),
+            "up_capture": m.up_capture(x, b, ppy),
+            "down_capture": m.down_capture(x, b, ppy),
+            "tracking_error": m.tracking_error(x, b, ppy),
+        }
+    for column, values in expected.items():
+        np.testing.assert_allclose(table[column], values, rtol=1e-12, atol=1e-15, err_msg=column)
+    info = m.max_drawdown_info(dd, start=start)
+    days = (info["recovery"].where(info["recovered"], dd.index[-1]) - info["peak"]).dt.days
+    np.testing.assert_array_equal(table["max_drawdown_days"], days.to_numpy(dtype=float))
