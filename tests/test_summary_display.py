@@ -84,3 +84,11 @@ def test_summary_equals_the_same_numbers_as_a_plain_frame(runs):
     table = runs.summary(risk_free=0.0)
     again = summary(runs.returns, risk_free=0.0, window=runs.window)
     pd.testing.assert_frame_equal(table, again)
+
+
+def test_derived_tables_still_display(runs):
+    table = runs.summary(risk_free=0.0)
+    flipped = table.T  # strategies as columns: rendered under "Other", numbers formatted
+    assert "<b>Other</b>" in flipped._repr_html_()
+    mixed = table[["cagr"]].assign(note="x")
+    assert ">x<" in mixed._repr_html_()

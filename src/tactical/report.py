@@ -143,7 +143,10 @@ class SummaryTable(pd.DataFrame):
         return SummaryTable
 
     def _repr_html_(self) -> str:  # type: ignore[override]
-        return format_summary(self, "html", columns="all", grouped=True)
+        try:
+            return format_summary(self, "html", columns="all", grouped=True)
+        except Exception:  # a derived frame the renderer cannot read: pandas' own view
+            return str(pd.DataFrame(self)._repr_html_())
 
 
 # --------------------------------------------------------------------------- summary

@@ -257,6 +257,8 @@ def _cells(
 def _cell(value: Any, column: str, digits: int) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "n/a"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return str(value)  # a label, date or flag in a derived table: as it is
     pct = COLUMNS.get(column, (column, False))[1]
     if column == "max_drawdown_days" or column in MONEY_COLUMNS:
         return f"{value:,.0f}"
