@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,10 +16,3 @@ def pair() -> tuple[pd.Series, pd.Series]:
     r = (0.7 * b + rng.normal(1e-4, 0.005, 800)).rename("A")
     r.iloc[::37] = 0.0
     return r, b
-
-
-def peer(func, *args, **kwargs):
-    """Call a peer library function, silencing its own deprecation noise."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return func(*args, **kwargs)

@@ -15,7 +15,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     empyrical = pytest.importorskip("empyrical")
 
-from conftest import peer  # noqa: E402
+
+def peer(func, *args, **kwargs):
+    """Call a peer library function, silencing its own deprecation noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
 
 
 def test_up_down_capture_is_up_over_down(pair):

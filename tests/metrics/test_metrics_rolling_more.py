@@ -15,7 +15,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     empyrical = pytest.importorskip("empyrical")
 
-from conftest import peer  # noqa: E402
+
+def peer(func, *args, **kwargs):
+    """Call a peer library function, silencing its own deprecation noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
 
 
 def test_rolling_max_drawdown_is_max_drawdown_of_each_window(pair):
