@@ -42,6 +42,7 @@ def make_data() -> tuple[pd.Series, pd.DataFrame]:
     else:
         rng0 = np.random.default_rng(0)
         bench = pd.Series(rng0.normal(3e-4, 0.012, N_DAYS), index=index[1:])
+        index = bench.index
     rng = np.random.default_rng(42)
     betas = rng.uniform(0.2, 1.2, N_SERIES)
     noise = rng.normal(1e-4, 0.006, (len(bench), N_SERIES))

@@ -128,6 +128,20 @@ def test_drawdown_series_and_max_drawdown():
     assert m.max_drawdown(np.array([0.1, 0.2])) == 0.0
 
 
+def test_drawdown_series_from_the_start_lines_up_with_an_equity_curve():
+    """What a chart draws: equity / running peak - 1, the starting value included."""
+    idx = pd.bdate_range("2020-01-02", periods=6)
+    r = pd.DataFrame({"a": [-0.1, 0.05, 0.2, -0.3, 0.1, 0.0], "b": 0.01}, index=idx)
+    start = pd.Timestamp("2020-01-01")
+    equity = pd.concat([pd.DataFrame({"a": [1.0], "b": [1.0]}, index=[start]), (1 + r).cumprod()])
+    expected = equity / equity.cummax() - 1
+    out = m.drawdown_series(r, start=start)
+    assert out.index[0] == start and out.index[1:].equals(idx)
+    np.testing.assert_allclose(out, expected, rtol=0, atol=1e-15)
+    with pytest.raises(MetricError, match="before the first return"):
+        m.drawdown_series(r, start=idx[0])
+
+
 def test_max_drawdown_info_dates_and_length():
     info = m.max_drawdown_info(monthly([0.1, -0.5, 0.2, 1.0]))
     assert info.depth == -0.5

@@ -9,6 +9,7 @@ from __future__ import annotations
 from tactical import errors, metrics
 from tactical.backtest import backtest, backtest_many, feasible_start
 from tactical.cashflows import periodic_cashflows
+from tactical.comparison import with_standard_benchmarks
 from tactical.costs import FixedCost, ProportionalCost
 from tactical.data import (
     CachedSource,
@@ -78,5 +79,6 @@ __all__ = [
     "feasible_start",
     "periodic_cashflows",
     "standard_benchmarks",
+    "with_standard_benchmarks",
     "xirr",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "MetricWarning",
     "PriceSpikeWarning",
     "UnitWarning",
+    "RiskFreeWarning",
 ]
 
 
@@ -115,3 +116,7 @@ class PriceSpikeWarning(TacticalWarning):
 
 class UnitWarning(TacticalWarning):
     """Numbers look like they are in another unit (T-bill quotes as decimals, not percent)."""
+
+
+class RiskFreeWarning(TacticalWarning):
+    """A summary was computed without a risk-free rate, so 0 %/yr was used; pass ``risk_free``."""

@@ -1,98 +1,152 @@
 """Summary tables: one row per strategy, one numeric column per metric.
 
-:func:`summary` computes the table from daily returns under named
-:class:`~tactical.metrics.conventions.Conventions`; :func:`format_summary` (and
-:func:`to_text`, :func:`to_markdown`, :func:`to_html`) renders it as the
-seed-style table: percentages with two decimals, the window stated above it
-and the conventions under it. :func:`with_standard_benchmarks` adds SPY, AGG
-and a monthly 60/40 mix, run by the same engine over the same window.
+:func:`summary` composes the metric functions of :mod:`tactical.metrics` over
+one 2-D frame of returns (columns = strategies) under named
+:class:`~tactical.metrics.conventions.Conventions`; every column is the
+function of the same name applied to the same input, so the table equals the
+functions by construction. :func:`format_summary` (and :func:`to_text`,
+:func:`to_markdown`, :func:`summary_html`, from :mod:`tactical.tables`)
+renders it: percentages with two decimals, the window stated above it and the
+conventions under it.
 
-The table is plain numbers (decimals, not percent); what it was computed
-over travels in ``table.attrs``: ``"window"`` (start, end), ``"years"``,
-``"benchmark"``, ``"conventions"`` (the preset name) and ``"notes"`` (the
-lines printed under a rendered table).
+The table is a :class:`SummaryTable`: a plain numeric ``DataFrame``
+(decimals, not percent) that a notebook displays formatted and grouped. What
+it was computed over travels in ``table.attrs``: ``"window"`` (start, end),
+``"years"``, ``"benchmark"``, ``"conventions"`` (the preset name) and
+``"notes"`` (the lines printed under a rendered table).
+
+This module runs no backtest: :func:`tactical.with_standard_benchmarks` (in
+:mod:`tactical.comparison`) does.
 """
 
 from __future__ import annotations
 
-import html
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from tactical.errors import FrequencyError, MetricError, MetricWarning
+from tactical.errors import FrequencyError, MetricError, RiskFreeWarning
 from tactical.metrics.conventions import DEFAULT, Conventions
-from tactical.metrics.formulas import _drawdowns
-from tactical.metrics.inputs import (
-    _as_input,
-    _Input,
-    _period_starts,
-    _rate_per_period,
-    _sharpe_core,
-    infer_periods_per_year,
+from tactical.metrics.distribution import (
+    best_month,
+    best_year,
+    conditional_value_at_risk,
+    kurtosis,
+    positive_periods,
+    skew,
+    value_at_risk,
+    worst_month,
+    worst_year,
 )
-from tactical.metrics.relative import _regression
+from tactical.metrics.formulas import (
+    annual_volatility,
+    cagr,
+    calmar_ratio,
+    max_drawdown_info,
+    sharpe_ratio,
+    sortino_ratio,
+    total_return,
+    ulcer_index,
+)
+from tactical.metrics.inputs import check_returns, infer_periods_per_year, period_returns
+from tactical.metrics.relative import (
+    alpha_beta,
+    correlation,
+    down_capture,
+    information_ratio,
+    tracking_error,
+    treynor_ratio,
+    up_capture,
+)
+from tactical.tables import (
+    COLUMNS,
+    HEADLINE_COLUMNS,
+    format_summary,
+    summary_html,
+    to_markdown,
+    to_text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from tactical._typing import DateLike
 
 __all__ = [
     "COLUMNS",
-    "SEED_COLUMNS",
+    "HEADLINE_COLUMNS",
+    "SummaryTable",
+    "account_columns",
     "format_summary",
+    "result_html",
     "summary",
-    "to_html",
+    "summary_html",
     "to_markdown",
     "to_text",
-    "with_standard_benchmarks",
 ]
 
-# column -> (display label, shown as percent)
-COLUMNS: dict[str, tuple[str, bool]] = {
-    "total_return": ("Total return", True),
-    "cagr": ("CAGR", True),
-    "volatility": ("Stdev", True),
-    "max_drawdown": ("Max drawdown", True),
-    "max_drawdown_days": ("Max DD days", False),
-    "sharpe": ("Sharpe", False),
-    "sortino": ("Sortino", False),
-    "calmar": ("Calmar", False),
-    "ulcer_index": ("Ulcer index", True),
-    "best_month": ("Best month", True),
-    "worst_month": ("Worst month", True),
-    "best_year": ("Best year", True),
-    "worst_year": ("Worst year", True),
-    "positive_periods": ("Positive periods", True),
-    "var": ("VaR", True),
-    "cvar": ("CVaR", True),
-    "skew": ("Skew", False),
-    "kurtosis": ("Excess kurtosis", False),
-    "alpha": ("Alpha", True),
-    "beta": ("Beta", False),
-    "treynor": ("Treynor", True),
-    "correlation": ("Correlation", False),
-    "up_capture": ("Up capture", True),
-    "down_capture": ("Down capture", True),
-    "tracking_error": ("Tracking error", True),
-    "information_ratio": ("Information ratio", False),
+_MOVED = {
+    "to_html": (
+        "tactical.report.to_html was renamed tactical.report.summary_html (it returns an HTML "
+        "table fragment; ResultSet.to_html writes a whole report page)"
+    ),
+    "with_standard_benchmarks": (
+        "with_standard_benchmarks runs backtests, so it moved above the report: use "
+        "tactical.with_standard_benchmarks (module tactical.comparison)"
+    ),
 }
-"""Every summary column, with its display label and whether it renders as a percentage."""
 
-SEED_COLUMNS: tuple[str, ...] = (
-    "cagr",
-    "alpha",
-    "beta",
-    "volatility",
-    "max_drawdown",
-    "sharpe",
-    "sortino",
-    "treynor",
-)
-"""Columns of the published-track-record table, rendered by default."""
+
+def __getattr__(name: str) -> Any:
+    # Renamed names: a clear error, not a silent alias. SEED_COLUMNS stays an
+    # undocumented alias of HEADLINE_COLUMNS until tactical.charts reads the new name.
+    if name == "SEED_COLUMNS":
+        return HEADLINE_COLUMNS
+    if name in _MOVED:
+        raise AttributeError(_MOVED[name])
+    raise AttributeError(f"module 'tactical.report' has no attribute {name!r}")
+
+
+# column order of the table (as before the columns were composed from the functions)
+_ORDER = (
+    "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown",
+    "max_drawdown_days", "calmar", "ulcer_index", "best_month", "worst_month", "best_year",
+    "worst_year", "positive_periods", "var", "cvar", "skew", "kurtosis", "alpha", "beta",
+    "treynor", "correlation", "up_capture", "down_capture", "tracking_error",
+    "information_ratio", "final_balance", "contributed", "xirr",
+)  # fmt: skip
+
+
+class SummaryTable(pd.DataFrame):
+    """A summary table: a numeric ``DataFrame`` that notebooks display formatted.
+
+    Values stay plain decimals (0.075 = 7.5 %), as every ``DataFrame``
+    operation expects; only :meth:`_repr_html_` (what Jupyter shows) formats
+    them: percentages, the columns grouped (returns, account, risk, relative,
+    distribution) in stacked tables and the conventions under them. Slices
+    stay ``SummaryTable``; ``pd.DataFrame(table)`` gives a plain frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = SummaryTable({"cagr": [0.05]}, index=["A"])
+    >>> float(t.loc["A", "cagr"]), "5.00%" in t._repr_html_()
+    (0.05, True)
+    """
+
+    _metadata: list[str] = []
+
+    @property
+    def _constructor(self) -> type[SummaryTable]:
+        return SummaryTable
+
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        try:
+            return format_summary(self, "html", columns="all", grouped=True)
+        except Exception:  # a derived frame the renderer cannot read: pandas' own view
+            return str(pd.DataFrame(self)._repr_html_())
 
 
 # --------------------------------------------------------------------------- summary
@@ -106,7 +160,8 @@ def summary(
     window: tuple[DateLike, DateLike] | None = None,
     periods_per_year: float | None = None,
     align: Literal["raise", "common"] = "raise",
-) -> pd.DataFrame:
+    accounts: Mapping[str, Any] | None = None,
+) -> SummaryTable:
     """One row per strategy, one numeric column per metric.
 
     Parameters
@@ -114,7 +169,8 @@ def summary(
     returns : Series or DataFrame
         Simple decimal returns, one column per strategy, shape
         ``(n_dates, n_strategies)``; daily for the daily conventions and
-        daily drawdowns, at least monthly otherwise.
+        daily drawdowns, at least monthly otherwise. Time-weighted, as
+        ``ResultSet.returns``.
     benchmark : Series or str, optional
         Benchmark returns on the same dates, or the name of a column of
         ``returns`` (which stays a row of the table, with beta 1). Adds alpha,
@@ -129,6 +185,9 @@ def summary(
         Overrides ``conventions.risk_free``: an annual decimal rate (0.02 =
         2 %) or per-period returns on the dates of ``returns`` (for T-bill
         quotes use ``tactical.data.cash_returns`` first). Never percent.
+        When neither gives one, 0 %/yr is used, the conventions line says so
+        and a :class:`~tactical.errors.RiskFreeWarning` is emitted (pass
+        ``risk_free=0.0`` to state a zero rate on purpose).
     risk_free_label : str, optional
         Name of the risk-free source for display ("DTB3").
     window : (start, end), optional
@@ -144,44 +203,54 @@ def summary(
         Columns whose returns start on different dates (leading NaN) raise by
         default, since results over different windows are never compared
         silently; ``"common"`` cuts every column to the common window.
+    accounts : mapping of name to result, optional
+        The backtest results behind the columns (a ``ResultSet``). When any
+        of them had cash flows the table gains the money columns of
+        :func:`account_columns`: ``final_balance``, ``contributed`` and
+        ``xirr``.
 
     Returns
     -------
-    pandas.DataFrame
-        Index: strategies. Columns: a subset of :data:`COLUMNS`, decimals
-        (0.075 = 7.5 %), ratios as numbers, ``max_drawdown_days`` in
-        calendar days from peak to recovery (or to the end); a drawdown
-        from the starting value needs its date: ``window[0]``, or one period
-        before the first return for a calendar-regular index (month ends,
-        weeks, calendar days), else NaN with a note. ``attrs``
-        holds the window, years, benchmark and conventions.
+    SummaryTable
+        A ``DataFrame``. Index: strategies. Columns: a subset of
+        :data:`~tactical.tables.COLUMNS`, decimals (0.075 = 7.5 %), ratios as
+        numbers, ``max_drawdown_days`` in calendar days from peak to recovery
+        (or to the end); a drawdown from the starting value needs its date:
+        ``window[0]``, or one period before the first return for a
+        calendar-regular index (month ends, weeks, calendar days), else NaN
+        with a note. ``attrs`` holds the window, years, benchmark and
+        conventions.
 
     Raises
     ------
     MetricError
-        NaN inside the returns, misaligned windows, a benchmark or risk-free
-        series that does not cover the dates, a percent risk-free rate,
-        prices instead of returns.
+        No columns, NaN inside the returns, misaligned windows, a benchmark or
+        risk-free series that does not cover the dates, a percent risk-free
+        rate, prices instead of returns.
     FrequencyError
         Returns too coarse for the conventions, or an irregular index.
 
     Notes
     -----
-    Each column uses the formula of the function with the same name in
-    :mod:`tactical.metrics` (they are tested to agree):
+    Each column is the function of :mod:`tactical.metrics` with the same
+    name (``sharpe`` is :func:`~tactical.metrics.sharpe_ratio`, ``var``
+    :func:`~tactical.metrics.value_at_risk`...), called on:
 
-    * on the whole sample: ``total_return``; ``cagr`` over calendar years
+    * the input returns: ``total_return``; ``cagr`` over calendar years
       from ``window[0]`` (or ``n / periods_per_year`` when the conventions
-      say ``years="periods"`` or the start is unknown, as stated in the notes);
-    * on returns at ``conventions.frequency`` (daily returns compounded into
-      calendar months or years): volatility, Sharpe, Sortino, VaR, CVaR,
-      skew, kurtosis, positive periods and all benchmark statistics;
-    * on closes at ``conventions.drawdown``: max drawdown, its length,
-      Calmar (``cagr / |max drawdown|``) and Ulcer index;
-    * best and worst calendar month and year.
+      say ``years="periods"`` or the start is unknown, as stated in the
+      notes); best and worst calendar month and year;
+    * returns at ``conventions.frequency`` (daily returns compounded into
+      calendar months or years by :func:`~tactical.metrics.period_returns`):
+      volatility, Sharpe, Sortino, VaR, CVaR, skew, kurtosis, positive
+      periods and all benchmark statistics;
+    * closes at ``conventions.drawdown``: max drawdown, its length, Calmar
+      (``cagr / |max drawdown|``) and Ulcer index.
 
     Undefined values (zero variance, beta near zero for Treynor) are NaN with
-    a :class:`~tactical.errors.MetricWarning`.
+    the functions' :class:`~tactical.errors.MetricWarning`; the benchmark's
+    own row has no information ratio (NaN, no warning); skew needs 3 and
+    kurtosis 4 periods (NaN, with a note, below that).
 
     Examples
     --------
@@ -196,19 +265,8 @@ def summary(
     >>> print(to_text(table).splitlines()[0])
     Window: 2020-01-01 to 2021-12-31 (first return to last; start date not given)
     """
-    conv = Conventions.preset(conventions) if isinstance(conventions, str) else conventions
-    if not isinstance(conv, Conventions):
-        raise MetricError(f"conventions must be a Conventions or a preset name, got {conv!r}")
-    if risk_free is not None:
-        conv = replace(conv, risk_free=risk_free)
-    if risk_free_label is not None:
-        conv = replace(conv, risk_free_label=risk_free_label)
-
-    frame = (
-        returns.to_frame(returns.name or "returns") if isinstance(returns, pd.Series) else returns
-    )
-    if not isinstance(frame, pd.DataFrame):
-        raise MetricError(f"returns must be a Series or DataFrame, got {type(returns).__name__}")
+    conv = _conventions(conventions, risk_free, risk_free_label)
+    frame = _as_frame(returns)
     full_index = frame.index
     frame = _align_windows(frame, align)
     if window is not None and len(frame) < len(full_index):
@@ -219,97 +277,286 @@ def summary(
             full_index[first - 1] if first > 0 else window[0],
             frame.index[-1] if frame.index[-1] < full_index[-1] else window[1],
         )
-    bench_name: str | None = None
+    bench_name, bench = _benchmark(benchmark, frame)
+    check_returns(frame)
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        raise MetricError("summary needs returns with a DatetimeIndex")
+    n = len(frame)
+    if n < 2:
+        raise MetricError(f"summary needs at least 2 periods of returns, got {n}")
+    ppy_in = float(periods_per_year or infer_periods_per_year(frame.index))
+    _check_frequencies(conv, ppy_in)
+    start, end, years_note = _cagr_years(frame.index, window, conv, ppy_in, n)
+    notes: list[str] = []
+
+    rf: float | pd.Series
+    if conv.risk_free is None:
+        rf = 0.0
+        warnings.warn(
+            "no risk-free rate given: Sharpe, Sortino, alpha and Treynor use 0%/yr; pass "
+            "risk_free=tactical.cash_returns(quotes, prices.index) (or risk_free=0.0 to say so)",
+            RiskFreeWarning,
+            stacklevel=2,
+        )
+    elif isinstance(conv.risk_free, pd.Series):
+        # every input date must have a rate; the metrics then compound it
+        # onto the conventions' periods
+        rf = _cover(conv.risk_free, frame.index, "risk_free")
+    else:
+        rf = float(conv.risk_free)
+
+    calendar = conv.years == "calendar" and start is not None
+    out: dict[str, Any] = {}
+    # the input returns
+    out["total_return"] = total_return(frame)
+    out["cagr"] = cagr(frame, start=start) if calendar else cagr(frame, ppy_in)
+    if ppy_in >= 12:
+        out["best_month"], out["worst_month"] = best_month(frame), worst_month(frame)
+    out["best_year"], out["worst_year"] = best_year(frame), worst_year(frame)
+
+    # returns at the conventions' frequency
+    r = _at_frequency(frame, conv.frequency, ppy_in)
+    ppy = float(conv.periods_per_year) if conv.frequency != "daily" else ppy_in
+    if len(r) < 2:
+        raise MetricError(
+            f"only {len(r)} {conv.frequency} period(s) in the window; "
+            "use a finer conventions frequency or a longer window"
+        )
+    out["volatility"] = annual_volatility(r, ppy)
+    out["sharpe"] = sharpe_ratio(r, rf, ppy)
+    out["sortino"] = sortino_ratio(r, rf if conv.sortino_target == "risk_free" else 0.0, ppy)
+    out["positive_periods"] = positive_periods(r)
+    out["var"] = value_at_risk(r, conv.confidence)
+    out["cvar"] = conditional_value_at_risk(r, conv.confidence)
+    nan = pd.Series(np.nan, index=frame.columns)
+    out["skew"] = skew(r) if len(r) >= 3 else nan
+    out["kurtosis"] = kurtosis(r) if len(r) >= 4 else nan
+    if len(r) < 4:
+        notes.append(f"skew needs 3 and kurtosis 4 {conv.frequency} periods; have {len(r)}")
+
+    # closes at the conventions' drawdown frequency
+    dd_r = _at_frequency(frame, conv.drawdown, ppy_in)
+    monthly_dd: Literal["monthly"] | None = None if dd_r is frame else "monthly"
+    # one drawdown pass gives the depth (max_drawdown's formula) and the dates
+    out["max_drawdown"], out["max_drawdown_days"], dd_note = _drawdown_depth_days(
+        dd_r, start, frame.index
+    )
+    notes += dd_note
+    out["calmar"] = (
+        calmar_ratio(frame, start=start, drawdown_frequency=monthly_dd)
+        if calendar
+        else calmar_ratio(frame, ppy_in, drawdown_frequency=monthly_dd)
+    )
+    out["ulcer_index"] = ulcer_index(dd_r)
+
+    if bench is not None:
+        b = _at_frequency(bench.to_frame("benchmark"), conv.frequency, ppy_in)["benchmark"]
+        out.update(_relative(r, b, rf, ppy, conv))
+
+    if accounts is not None:
+        money = account_columns(accounts)
+        if money is not None:
+            out.update({c: money[c].reindex(frame.columns) for c in money.columns})
+            notes.append(
+                "time-weighted: every return column above (CAGR, Sharpe...; cash flows "
+                "removed); money-weighted: xirr (XIRR of the dated flows, act/365)"
+            )
+
+    order = [c for c in _ORDER if c in out]
+    table = SummaryTable(
+        {c: np.asarray(out[c], dtype=np.float64) for c in order},
+        index=pd.Index(frame.columns, name="strategy"),
+    )
+    table.attrs.update(
+        window=(start if start is not None else frame.index[0], end),
+        window_start_known=start is not None,
+        years=_years(frame.index, start, conv, ppy_in, n),
+        years_note=years_note,
+        benchmark=bench_name,
+        conventions=conv.name,
+        notes=[*conv.describe()[:-1], f"CAGR years: {years_note}", *notes],
+    )
+    return table
+
+
+def account_columns(results: Mapping[str, Any]) -> pd.DataFrame | None:
+    """Money columns of backtest results: final balance, contributed, XIRR.
+
+    Parameters
+    ----------
+    results : mapping of name to result
+        A ``ResultSet`` or a dict of ``BacktestResult``; read by attribute
+        only (``equity``, ``cashflows``, ``config``, and ``final_balance``,
+        ``contributed``, ``money_weighted_return`` where the result has them).
+
+    Returns
+    -------
+    DataFrame or None
+        None when no result had a cash flow (the time-weighted columns then
+        say it all). Otherwise one row per result with ``final_balance``
+        (account value at the end, currency), ``contributed`` (the initial
+        amount plus every flow, net of withdrawals: ``result.contributed``
+        summed where the result offers it, else ``config["initial"]`` plus
+        the flows (``result.flows["total"]``, or ``cashflows``), or without a
+        stated initial amount the first equity value plus the later flows)
+        and ``xirr`` (``result.money_weighted_return()``: annual, act/365, the
+        flows dated as invested).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> idx = pd.to_datetime(["2020-01-01", "2021-01-01"])
+    >>> res = SimpleNamespace(equity=pd.Series([100.0, 220.0], index=idx),
+    ...     cashflows=pd.Series([100.0], index=idx[1:]), config={"initial": 100.0},
+    ...     money_weighted_return=lambda: 0.10)
+    >>> account_columns({"A": res}).loc["A"].tolist()
+    [220.0, 200.0, 0.1]
+    """
+    rows: dict[str, list[float]] = {}
+    any_flows = False
+    for name, res in results.items():
+        equity = res.equity
+        flows = _flow_totals(res)
+        any_flows = any_flows or bool((flows != 0).any())
+        balance = getattr(res, "final_balance", None)
+        balance = float(equity.iloc[-1]) if balance is None else float(balance)
+        contributed = getattr(res, "contributed", None)
+        if contributed is None:
+            initial = getattr(res, "config", {}).get("initial", None)
+            if initial is None:  # the first value holds the initial amount and any flow then
+                total_in = float(equity.iloc[0]) + float(flows[flows.index > equity.index[0]].sum())
+            else:
+                total_in = float(initial) + float(flows.sum())
+        elif isinstance(contributed, pd.Series):
+            total_in = float(contributed.drop("total", errors="ignore").sum())
+        else:
+            total_in = float(contributed)
+        rows[str(name)] = [balance, total_in, float(res.money_weighted_return())]
+    if not any_flows:
+        return None
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=["final_balance", "contributed", "xirr"]
+    )
+
+
+def result_html(results: Mapping[str, Any], *, title: str = "Backtest results") -> str:
+    """HTML for a notebook: what was run, then the summary, grouped and formatted.
+
+    What ``BacktestResult._repr_html_`` and ``ResultSet._repr_html_`` show.
+    Never raises for a valid result: a summary that cannot be computed (too
+    short a window...) is replaced by the reason, and the summary's warnings
+    are listed under it instead of being emitted at every display.
+
+    Parameters
+    ----------
+    results : mapping of name to result
+        A ``ResultSet``, or ``{name: BacktestResult}``; read by attribute
+        (``returns``, ``equity``, ``n_rebalances``, ``start``, ``end``).
+    title : str
+        Heading of the block.
+
+    Returns
+    -------
+    str
+        An HTML fragment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> idx = pd.bdate_range("2020-01-01", periods=3)
+    >>> res = SimpleNamespace(equity=pd.Series([1.0, 1.1, 1.2], index=idx),
+    ...     returns=pd.Series([0.1, 1.2 / 1.1 - 1], index=idx[1:]), n_rebalances=0,
+    ...     start=idx[0], end=idx[-1], cashflows=pd.Series(dtype=float))
+    >>> "Final value" in result_html({"A": res})
+    True
+    """
+    import html
+
+    e = html.escape
+    rows = []
+    for name, res in results.items():
+        balance = getattr(res, "final_balance", None)
+        balance = float(res.equity.iloc[-1]) if balance is None else float(balance)
+        rows.append(
+            f"<tr><th>{e(str(name))}</th><td>{res.start.date()}</td><td>{res.end.date()}</td>"
+            f'<td style="text-align:right">{balance:,.2f}</td>'
+            f'<td style="text-align:right">{int(getattr(res, "n_rebalances", 0))}</td></tr>'
+        )
+    facts = (
+        '<table class="tactical-results"><thead><tr><th></th><th>Start</th><th>End</th>'
+        "<th>Final value</th><th>Rebalances</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame = pd.DataFrame({str(k): r.returns for k, r in results.items()})
+            first = next(iter(results.values()))
+            table = summary(frame, window=(first.start, first.end), accounts=results)
+            body = format_summary(table, "html", columns="all", grouped=True)
+        except Exception as exc:  # display only: say why there is no table
+            body = f"<p>No summary: {e(type(exc).__name__)}: {e(str(exc))}</p>"
+    said = [str(w.message) for w in caught if not issubclass(w.category, RiskFreeWarning)]
+    if said:
+        body += '<p style="font-size:smaller">' + "<br>".join(e(m) for m in said) + "</p>"
+    return f"<div><h4>{e(title)}</h4>{facts}{body}</div>"
+
+
+def _flow_totals(result: Any) -> pd.Series:
+    """The external flows of a result by date: ``flows["total"]``, else ``cashflows``."""
+    flows = getattr(result, "flows", None)
+    if isinstance(flows, pd.DataFrame) and "total" in flows.columns:
+        return flows["total"].astype(np.float64)
+    cash = getattr(result, "cashflows", None)
+    if isinstance(cash, pd.Series):
+        return cash.astype(np.float64)
+    return pd.Series(dtype=np.float64)
+
+
+def _conventions(
+    conventions: Conventions | str, risk_free: float | pd.Series | None, label: str | None
+) -> Conventions:
+    conv = Conventions.preset(conventions) if isinstance(conventions, str) else conventions
+    if not isinstance(conv, Conventions):
+        raise MetricError(f"conventions must be a Conventions or a preset name, got {conv!r}")
+    if risk_free is not None:
+        conv = replace(conv, risk_free=risk_free)
+    if label is not None:
+        conv = replace(conv, risk_free_label=label)
+    return conv
+
+
+def _as_frame(returns: pd.Series | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(returns, pd.Series):
+        return returns.to_frame(returns.name if returns.name is not None else "returns")
+    if not isinstance(returns, pd.DataFrame):
+        raise MetricError(f"returns must be a Series or DataFrame, got {type(returns).__name__}")
+    if returns.shape[1] == 0:
+        raise MetricError(
+            "returns have no columns: pass one column of returns per strategy "
+            "(e.g. ResultSet.returns)"
+        )
+    return returns
+
+
+def _benchmark(
+    benchmark: pd.Series | str | None, frame: pd.DataFrame
+) -> tuple[str | None, pd.Series | None]:
+    if benchmark is None:
+        return None, None
     if isinstance(benchmark, str):
         if benchmark not in frame.columns:
             raise MetricError(
                 f"benchmark {benchmark!r} is not a column of returns: {list(frame.columns)}"
             )
-        bench_name, bench = benchmark, frame[benchmark]
-    elif benchmark is not None:
-        bench_name = str(benchmark.name) if benchmark.name is not None else "benchmark"
-        bench = _cover(benchmark, frame.index, "benchmark")
-        _as_input(bench, what="benchmark returns")  # prices, < -1, inf: as for returns
-    inp = _as_input(frame)
-    if inp.index is None:
-        raise MetricError("summary needs returns with a DatetimeIndex")
-    n = len(frame)
-    if n < 2:
-        raise MetricError(f"summary needs at least 2 periods of returns, got {n}")
-    ppy_in = float(periods_per_year or infer_periods_per_year(inp.index))
-    _check_frequencies(conv, ppy_in)
-
-    start, end, years, years_note = _window(inp.index, window, conv, ppy_in, n)
-    a = inp.values
-    out: dict[str, np.ndarray] = {}
-
-    # whole sample
-    growth = np.prod(1.0 + a, axis=0)
-    out["total_return"] = growth - 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["cagr"] = np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
-
-    # dispersion at the conventions' frequency
-    freq_starts = _starts(inp.index, conv.frequency, ppy_in)
-    r = _compound(a, freq_starts)
-    ppy = float(conv.periods_per_year) if conv.frequency != "daily" else ppy_in
-    if r.shape[0] < 2:
-        raise MetricError(
-            f"only {r.shape[0]} {conv.frequency} period(s) in the window; "
-            "use a finer conventions frequency or a longer window"
-        )
-    r_inp = _Input(r, inp.index[_ends(freq_starts, n)], inp.columns, "frame")
-    rf = _risk_free(conv, frame.index, r_inp, ppy)
-    excess = r - rf
-    out["volatility"] = r.std(axis=0, ddof=1) * np.sqrt(ppy)
-    out["sharpe"], flat = _sharpe_core(excess, ppy)
-    _warn(flat, inp, "sharpe", "excess returns have zero variance")
-    target = excess if conv.sortino_target == "risk_free" else r
-    down = np.sqrt(np.mean(np.minimum(target, 0.0) ** 2, axis=0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["sortino"] = np.where(down == 0, np.nan, target.mean(axis=0) / down * np.sqrt(ppy))
-    _warn(down == 0, inp, "sortino", "no period is below the target")
-
-    # drawdowns
-    dd_starts = _starts(inp.index, conv.drawdown, ppy_in)
-    w, peak, dd = _drawdowns(_compound(a, dd_starts))
-    dd_dates = inp.index[_ends(dd_starts, n)]
-    mdd = dd.min(axis=0)
-    out["max_drawdown"] = mdd
-    out["max_drawdown_days"], dd_note = _drawdown_days(w, peak, dd, dd_dates, start, inp.index)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["calmar"] = np.where(mdd == 0, np.nan, out["cagr"] / np.abs(mdd))
-    _warn(mdd == 0, inp, "calmar", "there was no drawdown")
-    out["ulcer_index"] = np.sqrt(np.mean(dd[1:] ** 2, axis=0))
-
-    # calendar periods and distribution
-    if ppy_in >= 12:
-        monthly = _compound(a, _period_starts(inp.index, "monthly"))
-        out["best_month"], out["worst_month"] = monthly.max(axis=0), monthly.min(axis=0)
-    yearly = _compound(a, _period_starts(inp.index, "yearly"))
-    out["best_year"], out["worst_year"] = yearly.max(axis=0), yearly.min(axis=0)
-    out["positive_periods"] = np.mean(r > 0, axis=0)
-    var = _quantile(r, 1 - conv.confidence)
-    tail = r <= var
-    out["var"] = var
-    out["cvar"] = np.einsum("ij,ij->j", tail, r) / tail.sum(axis=0)
-    out["skew"], out["kurtosis"] = _skew_kurtosis(r, inp)
-
-    if bench_name is not None:
-        b = _compound(bench.to_numpy(dtype=np.float64).reshape(-1, 1), freq_starts)
-        out.update(_relative(r, b, rf, ppy, conv, inp))
-
-    table = pd.DataFrame(out, index=pd.Index(frame.columns, name="strategy"))
-    table.attrs.update(
-        window=(start if start is not None else inp.index[0], end),
-        window_start_known=start is not None,
-        years=float(years),
-        years_note=years_note,
-        benchmark=bench_name,
-        conventions=conv.name,
-        notes=[*conv.describe()[:-1], f"CAGR years: {years_note}", *dd_note],
-    )
-    return table
+        return benchmark, frame[benchmark]
+    name = str(benchmark.name) if getattr(benchmark, "name", None) is not None else "benchmark"
+    bench = _cover(benchmark, frame.index, "benchmark")
+    check_returns(bench, what="benchmark returns")  # prices, < -1, inf: as for returns
+    return name, bench
 
 
 def _align_windows(frame: pd.DataFrame, align: str) -> pd.DataFrame:
@@ -324,16 +571,21 @@ def _align_windows(frame: pd.DataFrame, align: str) -> pd.DataFrame:
     last_pos = n - 1 - np.argmax(valid[::-1], axis=0)
     firsts = dict(zip(frame.columns, frame.index[first_pos], strict=True))
     lasts = dict(zip(frame.columns, frame.index[last_pos], strict=True))
-    if len(set(firsts.values())) > 1 or len(set(lasts.values())) > 1:
+    late_start, early_end = len(set(firsts.values())) > 1, len(set(lasts.values())) > 1
+    if late_start or early_end:
         if align == "raise":
             spans = ", ".join(
                 f"{c!r}: {pd.Timestamp(firsts[c]).date()}..{pd.Timestamp(lasts[c]).date()}"
                 for c in frame.columns
             )
+            fix = "pass align='common' to cut all of them to the common window"
+            if late_start:
+                fix += ", or extend a short history back with a proxy (tactical.data.splice)"
+            if early_end:
+                fix += "; a column that ends early needs its later returns (newer data)"
             raise MetricError(
                 f"the columns cover different windows ({spans}); results over different windows "
-                "are never compared silently: pass align='common' to cut all of them to the "
-                "common window, or extend a short history with a proxy (tactical.data.splice)"
+                f"are never compared silently: {fix}"
             )
         frame = frame.loc[max(firsts.values()) : min(lasts.values())]
     return frame
@@ -346,10 +598,21 @@ def _cover(series: pd.Series, index: pd.DatetimeIndex, what: str) -> pd.Series:
     missing = aligned.isna().to_numpy()
     if missing.any():
         first = index[int(np.argmax(missing))].date()
+        valid = series.dropna()
+        starts_late = len(valid) > 0 and valid.index[0] > index[0]
+        if starts_late and not missing[index > valid.index[0]].any():
+            fix = (
+                f"it starts on {valid.index[0].date()}: extend a short history back with a "
+                "proxy (tactical.data.splice) or start the window later"
+            )
+        else:
+            fix = (
+                "put it on the same dates as the returns (the same trading calendar, "
+                "through the window's end); splicing does not fill such gaps"
+            )
         raise MetricError(
             f"{what} has no return on {int(missing.sum())} of the {len(index)} dates, first "
-            f"{first}; it must cover the strategies' window (extend a short history with a "
-            "proxy, e.g. tactical.data.splice)"
+            f"{first}; it must cover the strategies' window: {fix}"
         )
     return aligned
 
@@ -364,16 +627,22 @@ def _check_frequencies(conv: Conventions, ppy_in: float) -> None:
             )
 
 
-def _window(
+def _cagr_years(
     index: pd.DatetimeIndex,
     window: tuple[DateLike, DateLike] | None,
     conv: Conventions,
     ppy_in: float,
     n: int,
-) -> tuple[pd.Timestamp | None, pd.Timestamp, float, str]:
+) -> tuple[pd.Timestamp | None, pd.Timestamp, str]:
+    """The stated window ``(start or None, end)`` and how CAGR counts years."""
     end = index[-1]
     start = None
     if window is not None:
+        if not isinstance(window, tuple | list) or len(window) != 2:
+            raise MetricError(
+                f"window must be a (start, end) pair of dates, got {window!r}; "
+                "e.g. window=ResultSet.window"
+            )
         start, end = pd.Timestamp(window[0]), pd.Timestamp(window[1])
         if not start < index[0] or index[-1] > end:
             raise MetricError(
@@ -382,78 +651,58 @@ def _window(
                 "first return"
             )
     if conv.years == "calendar" and start is not None:
-        years = (index[-1] - start).days / 365.25
-        return start, end, years, f"calendar ({(index[-1] - start).days} days / 365.25)"
+        return start, end, f"calendar ({(index[-1] - start).days} days / 365.25)"
     reason = "" if conv.years == "periods" else "; window start not given"
-    return start, end, n / ppy_in, f"{n} periods / {ppy_in:g} per year{reason}"
+    return start, end, f"{n} periods / {ppy_in:g} per year{reason}"
 
 
-def _starts(index: pd.DatetimeIndex, frequency: str, ppy_in: float) -> np.ndarray:
+def _years(
+    index: pd.DatetimeIndex, start: pd.Timestamp | None, conv: Conventions, ppy: float, n: int
+) -> float:
+    if conv.years == "calendar" and start is not None:
+        return (index[-1] - start).days / 365.25
+    return n / ppy
+
+
+def _at_frequency(frame: pd.DataFrame, frequency: str, ppy_in: float) -> pd.DataFrame:
+    """``frame`` itself when it is already at ``frequency``, else its period returns."""
     if frequency == "daily" or (frequency == "monthly" and ppy_in == 12) or ppy_in == 1:
-        return np.arange(len(index))
-    return _period_starts(index, frequency)
+        return frame
+    out = period_returns(frame, frequency)  # type: ignore[arg-type]
+    assert isinstance(out, pd.DataFrame)
+    return out
 
 
-def _ends(starts: np.ndarray, n: int) -> np.ndarray:
-    return np.r_[starts[1:], n] - 1
+def _drawdown_depth_days(
+    dd_returns: pd.DataFrame, start: pd.Timestamp | None, index: pd.DatetimeIndex
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Max drawdown, calendar days from peak to recovery (or the end), notes for the table.
 
-
-def _compound(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    if len(starts) == a.shape[0]:
-        return a
-    return np.multiply.reduceat(1.0 + a, starts, axis=0) - 1.0
-
-
-def _risk_free(
-    conv: Conventions, index: pd.DatetimeIndex, r_inp: _Input, ppy: float
-) -> float | np.ndarray:
-    rf = conv.risk_free
-    if isinstance(rf, pd.Series):
-        # every input date must have a rate; _rate_per_period then compounds
-        # it onto the conventions' periods (the same code the metrics use)
-        rf = _cover(rf, index, "risk_free")
-    return _rate_per_period(rf, r_inp, ppy)
-
-
-def _drawdown_days(
-    w: np.ndarray,
-    peak: np.ndarray,
-    dd: np.ndarray,
-    dates: pd.DatetimeIndex,
-    start: pd.Timestamp | None,
-    index: pd.DatetimeIndex,
-) -> tuple[np.ndarray, list[str]]:
-    """Calendar days from peak to recovery (or the end), and notes for the table.
-
-    Row 0 of ``w`` is the starting value, dated ``start``. Without a window
-    that date is inferred from a calendar-regular ``index`` (month, quarter,
-    year ends, weeks, calendar days: one period before the first return);
-    otherwise a drawdown that peaks at the starting value has an unknown
-    length: NaN, stated in a note.
+    From :func:`~tactical.metrics.max_drawdown_info` (whose ``depth`` is
+    :func:`~tactical.metrics.max_drawdown`) with the starting value
+    dated ``start``. Without a window that date is inferred from a
+    calendar-regular ``index`` (month, quarter, year ends, weeks, calendar
+    days: one period before the first return); otherwise a drawdown that
+    peaks at the starting value has an unknown length: NaN, stated in a note.
     """
-    n1 = w.shape[0]
-    cols = np.arange(w.shape[1])
-    pos = np.arange(n1)[:, None]
-    trough = np.argmin(dd, axis=0)
-    peak_value = peak[trough, cols]
-    peak_pos = np.where((w == peak_value) & (pos <= trough), pos, -1).max(axis=0)
-    back = (w >= peak_value) & (pos > trough)
-    end_pos = np.where(back.any(axis=0), np.argmax(back, axis=0), n1 - 1)
     anchor = start if start is not None else _previous_date(index)
-    known = anchor is not None
-    first = np.datetime64(anchor if known else dates[0], "D")
-    stamps = np.r_[first, dates.values.astype("datetime64[D]")]
-    days = (stamps[end_pos] - stamps[peak_pos]).astype(np.int64).astype(np.float64)
-    days = np.where(dd[trough, cols] < 0, days, 0.0)
+    info = max_drawdown_info(dd_returns, start=anchor)
+    assert isinstance(info, pd.DataFrame)
+    fell = (info["depth"] < 0).to_numpy()
+    recovered = info["recovered"].to_numpy() & fell
+    last = np.datetime64(dd_returns.index[-1], "D")
+    peak = info["peak"].to_numpy().astype("datetime64[D]")
+    until = np.where(recovered, info["recovery"].to_numpy().astype("datetime64[D]"), last)
+    days = (until - peak).astype("timedelta64[D]").astype(np.float64)
+    days = np.where(np.isnat(peak) & fell, np.nan, days)
+    days = np.where(fell, days, 0.0)
     notes: list[str] = []
-    unknown = (peak_pos == 0) & (dd[trough, cols] < 0) & (not known)
-    if unknown.any():
-        days = np.where(unknown, np.nan, days)
+    if np.isnan(days).any():
         notes.append(
             "Max DD days n/a where the drawdown starts at the starting value, whose date is "
             "not known (pass window=(start, end))"
         )
-    return days, notes
+    return info["depth"].to_numpy(), days, notes
 
 
 def _previous_date(index: pd.DatetimeIndex) -> pd.Timestamp | None:
@@ -476,318 +725,21 @@ def _previous_date(index: pd.DatetimeIndex) -> pd.Timestamp | None:
     return None
 
 
-def _skew_kurtosis(r: np.ndarray, inp: _Input) -> tuple[np.ndarray, np.ndarray]:
-    n = r.shape[0]
-    mean = r.mean(axis=0)
-    d = r - mean
-    d2 = d * d
-    m2 = d2.mean(axis=0)
-    m3 = np.einsum("ij,ij->j", d2, d) / n
-    m4 = np.einsum("ij,ij->j", d2, d2) / n
-    flat = m2 <= 1e-24 * np.maximum(m2 + mean * mean, 1e-300)
-    nan = np.full(r.shape[1], np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        skew = m3 / m2**1.5 * np.sqrt(n * (n - 1.0)) / (n - 2.0) if n >= 3 else nan
-        g2 = m4 / (m2 * m2) - 3.0
-        kurt = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)) if n >= 4 else nan
-    _warn(flat, inp, "skew and kurtosis", "returns are constant")
-    return np.where(flat, np.nan, skew), np.where(flat, np.nan, kurt)
-
-
-def _quantile(r: np.ndarray, q: float) -> np.ndarray:
-    """``numpy.percentile(r, 100 q, axis=0)`` (linear) with one partial sort."""
-    n = r.shape[0]
-    pos = (n - 1) * q
-    lo = int(np.floor(pos))
-    hi = min(lo + 1, n - 1)
-    part = np.partition(r, [lo, hi], axis=0)
-    return part[lo] + (pos - lo) * (part[hi] - part[lo])
-
-
 def _relative(
-    r: np.ndarray,
-    b: np.ndarray,
-    rf: float | np.ndarray,
-    ppy: float,
-    conv: Conventions,
-    inp: _Input,
-    min_beta: float = 0.1,
-) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    y, x = r - rf, b - rf
-    beta, alpha, corr, flat = _regression(y, x)
-    _warn(flat, inp, "alpha and beta", "the benchmark returns have zero variance")
-    out["alpha"] = alpha * ppy if conv.alpha == "arithmetic" else (1.0 + alpha) ** ppy - 1.0
-    out["beta"] = beta
-    small = flat | ~(np.abs(beta) >= min_beta)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["treynor"] = np.where(small, np.nan, y.mean(axis=0) * ppy / beta)
-    _warn(small & ~flat, inp, "treynor", f"|beta| is below {min_beta:g}")
-    out["correlation"] = np.where(np.isfinite(corr), corr, np.nan)
-    for key, mask in (("up_capture", b[:, 0] > 0), ("down_capture", b[:, 0] < 0)):
-        k = int(mask.sum())
-        if k == 0:
-            out[key] = np.full(r.shape[1], np.nan)
-            _warn(np.ones(r.shape[1], bool), inp, key, "the benchmark has no such period")
-            continue
-        s = np.prod(1.0 + r[mask], axis=0) ** (ppy / k) - 1.0
-        base = np.prod(1.0 + b[mask], axis=0) ** (ppy / k) - 1.0
-        out[key] = s / base
-    active = r - b
-    sd = active.std(axis=0, ddof=1)
-    out["tracking_error"] = sd * np.sqrt(ppy)
-    identical = np.all(active == 0, axis=0)  # the benchmark's own row: NaN, no warning
-    flat_ir = sd <= 1e-12 * np.abs(active).max(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["information_ratio"] = np.where(
-            flat_ir, np.nan, active.mean(axis=0) / sd * np.sqrt(ppy)
-        )
-    _warn(flat_ir & ~identical, inp, "information_ratio", "the active return is constant")
+    r: pd.DataFrame, b: pd.Series, rf: float | pd.Series, ppy: float, conv: Conventions
+) -> dict[str, Any]:
+    """The benchmark columns, each from its metric function."""
+    out: dict[str, Any] = {}
+    out["alpha"], out["beta"] = alpha_beta(r, b, rf, ppy, annualization=conv.alpha)
+    out["treynor"] = treynor_ratio(r, b, rf, ppy)
+    out["correlation"] = correlation(r, b)
+    out["up_capture"] = up_capture(r, b, ppy)
+    out["down_capture"] = down_capture(r, b, ppy)
+    out["tracking_error"] = tracking_error(r, b, ppy)
+    # the benchmark's own row (active return identically 0): NaN, no warning
+    itself = (r.to_numpy() == b.to_numpy()[:, None]).all(axis=0)
+    ir = pd.Series(np.nan, index=r.columns)
+    if (~itself).any():
+        ir[~itself] = information_ratio(r.loc[:, ~itself], b, ppy)
+    out["information_ratio"] = ir
     return out
-
-
-def _warn(mask: np.ndarray, inp: _Input, metric: str, reason: str) -> None:
-    if np.any(mask):
-        cols = [c for c, m in zip(inp.labels, mask, strict=True) if m]
-        warnings.warn(f"{metric} is NaN for {cols}: {reason}", MetricWarning, stacklevel=3)
-
-
-# --------------------------------------------------------------------------- benchmarks
-def with_standard_benchmarks(
-    returns: pd.DataFrame,
-    prices: pd.DataFrame,
-    *,
-    window: tuple[DateLike, DateLike] | None = None,
-    stocks: str = "SPY",
-    bonds: str = "AGG",
-    **backtest_options: Any,
-) -> pd.DataFrame:
-    """Add SPY and AGG buy-and-hold and a monthly 60/40 mix to a returns frame.
-
-    The three are built by :func:`tactical.backtest_many` with
-    :func:`tactical.strategies.standard_benchmarks` over the strategies'
-    window, so they run on the same engine and the same dates.
-
-    Parameters
-    ----------
-    returns : DataFrame
-        Daily strategy returns (e.g. ``ResultSet.returns``).
-    prices : DataFrame
-        Daily adjusted closes holding ``stocks`` and ``bonds``; a fund with a
-        short history can be extended with a proxy first
-        (``tactical.data.splice``, e.g. AGG with VBMFX).
-    window : (start, end), optional
-        The strategies' window (``ResultSet.window``). Default: from the
-        trading day of ``prices`` before the first return to the last return.
-    stocks, bonds : str
-        Tickers of the stock and bond funds.
-    **backtest_options
-        Passed to :func:`tactical.backtest_many` (``costs``, ``execution_lag``...).
-
-    Returns
-    -------
-    DataFrame
-        ``returns`` with three more columns (e.g. ``"SPY"``, ``"AGG"``,
-        ``"60/40"``) on the same dates.
-
-    Raises
-    ------
-    MetricError
-        If the prices do not cover the window, or a name is already a column.
-    """
-    from tactical import backtest_many
-    from tactical.strategies import standard_benchmarks
-
-    strategies = standard_benchmarks(stocks, bonds)
-    clash = [k for k in strategies if k in returns.columns]
-    if clash:
-        raise MetricError(f"returns already have columns named {clash}; rename them first")
-    if window is None:
-        before = prices.index[prices.index < returns.index[0]]
-        if len(before) == 0:
-            raise MetricError(
-                f"prices start on {prices.index[0].date()}, not before the first return "
-                f"{returns.index[0].date()}; extend them (e.g. splice a proxy)"
-            )
-        window = (before[-1], returns.index[-1])
-    start, end = pd.Timestamp(window[0]), pd.Timestamp(window[1])
-    for ticker in (stocks, bonds):
-        if ticker not in prices.columns:
-            raise MetricError(f"prices have no column {ticker!r}")
-        first = prices[ticker].first_valid_index()
-        if first is None or first > start:
-            raise MetricError(
-                f"{ticker} prices start on {first.date() if first is not None else 'never'}, after "
-                f"the window start {start.date()}; extend {ticker} with a proxy "
-                "(tactical.data.splice) or shorten the window"
-            )
-    runs = backtest_many(
-        prices[[stocks, bonds]], strategies, start=start, end=end, **backtest_options
-    )
-    bench = runs.returns
-    aligned = bench.reindex(returns.index)
-    if aligned.isna().to_numpy().any():
-        raise MetricError("the benchmark backtests do not cover every date of the returns")
-    return pd.concat([returns, aligned], axis=1)
-
-
-# --------------------------------------------------------------------------- formatting
-Format = Literal["text", "markdown", "html"]
-
-
-def format_summary(
-    table: pd.DataFrame,
-    fmt: Format = "text",
-    *,
-    columns: Sequence[str] | Literal["seed", "all"] = "seed",
-    digits: int = 2,
-    notes: bool = True,
-) -> str:
-    """Render a :func:`summary` table as text, Markdown or HTML.
-
-    Parameters
-    ----------
-    table : DataFrame
-        From :func:`summary` (its ``attrs`` give the window and the notes).
-    fmt : {"text", "markdown", "html"}
-    columns : "seed", "all" or list of str
-        ``"seed"``: the published-track-record columns (:data:`SEED_COLUMNS`,
-        those present); ``"all"``: every column.
-    digits : int
-        Decimals: percentages as ``7.66%``, ratios as ``0.52``.
-    notes : bool
-        Print the window above and the conventions below the table.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"cagr": [0.0766], "sharpe": [0.4567]}, index=["SPY"])
-    >>> print(format_summary(t, "markdown", notes=False))
-    |  | CAGR | Sharpe |
-    |---|---:|---:|
-    | SPY | 7.66% | 0.46 |
-    """
-    if columns == "seed":
-        cols = [c for c in SEED_COLUMNS if c in table.columns]
-    elif columns == "all":
-        cols = list(table.columns)
-    else:
-        cols = list(columns)
-        unknown = [c for c in cols if c not in table.columns]
-        if unknown:
-            raise MetricError(f"no column(s) {unknown} in the table; have {list(table.columns)}")
-    header = [COLUMNS.get(c, (c, False))[0] for c in cols]
-    cells = [[_cell(table.at[row, c], c, digits) for c in cols] for row in table.index]
-    rows = [str(r) for r in table.index]
-    above, below = _notes(table) if notes else ([], [])
-    if fmt == "text":
-        return _text(header, rows, cells, above, below)
-    if fmt == "markdown":
-        return _markdown(header, rows, cells, above, below)
-    if fmt == "html":
-        return _html(header, rows, cells, above, below)
-    raise MetricError(f"fmt must be 'text', 'markdown' or 'html', got {fmt!r}")
-
-
-def to_text(table: pd.DataFrame, **options: Any) -> str:
-    """:func:`format_summary` as aligned plain text."""
-    return format_summary(table, "text", **options)
-
-
-def to_markdown(table: pd.DataFrame, **options: Any) -> str:
-    """:func:`format_summary` as a Markdown table."""
-    return format_summary(table, "markdown", **options)
-
-
-def to_html(table: pd.DataFrame, **options: Any) -> str:
-    """:func:`format_summary` as an HTML ``<table>`` (values escaped)."""
-    return format_summary(table, "html", **options)
-
-
-def _cell(value: Any, column: str, digits: int) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "n/a"
-    pct = COLUMNS.get(column, (column, False))[1]
-    if column == "max_drawdown_days":
-        return f"{value:,.0f}"
-    # "z" folds a negative zero such as -0.00% (tiny float noise) into 0.00%
-    return f"{value:z.{digits}%}" if pct else f"{value:z.{digits}f}"
-
-
-def _notes(table: pd.DataFrame) -> tuple[list[str], list[str]]:
-    attrs = table.attrs
-    above: list[str] = []
-    if "window" in attrs:
-        start, end = attrs["window"]
-        if attrs.get("window_start_known", False):
-            span = f"({attrs.get('years', float('nan')):.2f} years)"
-        else:
-            span = "(first return to last; start date not given)"
-        above.append(f"Window: {pd.Timestamp(start).date()} to {pd.Timestamp(end).date()} {span}")
-    if attrs.get("benchmark"):
-        above.append(f"Benchmark: {attrs['benchmark']}")
-    if not above:
-        above.append("Window: not stated (table not made by tactical.report.summary)")
-    return above, list(attrs.get("notes", []))
-
-
-def _text(
-    header: list[str], rows: list[str], cells: list[list[str]], above: list[str], below: list[str]
-) -> str:
-    widths = [max([len(rows_i) for rows_i in rows] + [0])]
-    widths += [max(len(h), *(len(r[j]) for r in cells)) for j, h in enumerate(header)]
-
-    def line(first: str, rest: list[str]) -> str:
-        padded = [v.rjust(w) for v, w in zip(rest, widths[1:], strict=True)]
-        return "  ".join([first.ljust(widths[0]), *padded])
-
-    body = [line("", header), "  ".join("-" * w for w in widths)]
-    body += [line(name, r) for name, r in zip(rows, cells, strict=True)]
-    return "\n".join([*above, *body, *below])
-
-
-def _markdown(
-    header: list[str], rows: list[str], cells: list[list[str]], above: list[str], below: list[str]
-) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    body = ["|  | " + " | ".join(esc(h) for h in header) + " |"]
-    body.append("|---|" + "---:|" * len(header))
-    body += [f"| {esc(n)} | " + " | ".join(r) + " |" for n, r in zip(rows, cells, strict=True)]
-    parts = [*(f"{a}  " for a in above)]
-    if parts:
-        parts.append("")
-    parts += body
-    if below:
-        parts += ["", *(f"- {b}" for b in below)]
-    return "\n".join(parts)
-
-
-def _html(
-    header: list[str], rows: list[str], cells: list[list[str]], above: list[str], below: list[str]
-) -> str:
-    e = html.escape
-    out = ['<table class="tactical-summary">']
-    if above:
-        out.append(f"<caption>{'<br>'.join(e(a) for a in above)}</caption>")
-    out.append(
-        "<thead><tr><th></th>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr></thead>"
-    )
-    out.append("<tbody>")
-    for name, r in zip(rows, cells, strict=True):
-        tds = "".join(f'<td style="text-align:right">{e(v)}</td>' for v in r)
-        out.append(f"<tr><th>{e(name)}</th>{tds}</tr>")
-    out.append("</tbody>")
-    if below:
-        out.append(
-            f'<tfoot><tr><td colspan="{len(header) + 1}">'
-            + "<br>".join(e(b) for b in below)
-            + "</td></tr></tfoot>"
-        )
-    out.append("</table>")
-    return "\n".join(out)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,10 @@ from tactical.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from tactical._typing import DateLike
+    from tactical.metrics.conventions import Conventions
+    from tactical.report import SummaryTable
 
 __all__ = ["BacktestResult", "ResultSet", "xirr"]
 
@@ -136,6 +140,12 @@ class BacktestResult:
             f"BacktestResult({self.name!r}, {self.start.date()}..{self.end.date()}, "
             f"final={self.equity.iloc[-1]:,.2f}, rebalances={self.n_rebalances})"
         )
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the result's facts, then its summary (grouped, formatted)."""
+        from tactical.report import result_html
+
+        return result_html({self.name: self}, title=f"BacktestResult {self.name!r}")
 
 
 def xirr(amounts: list[float] | np.ndarray, dates: list[pd.Timestamp] | pd.DatetimeIndex) -> float:
@@ -247,21 +257,42 @@ class ResultSet(Mapping[str, BacktestResult]):
         first = next(iter(self._results.values()))
         return first.start, first.end
 
-    def summary(self, benchmark: str | pd.Series | None = None, **kwargs: Any) -> pd.DataFrame:
+    def summary(
+        self,
+        benchmark: str | pd.Series | None = None,
+        *,
+        conventions: Conventions | str = "monthly",
+        risk_free: float | pd.Series | None = None,
+        risk_free_label: str | None = None,
+        window: tuple[DateLike, DateLike] | None = None,
+        periods_per_year: float | None = None,
+        align: Literal["raise", "common"] = "raise",
+    ) -> SummaryTable:
         """One row per strategy, one numeric column per metric.
 
         ``benchmark`` names a strategy in this set (e.g. ``"SPY"`` from
         ``buy_and_hold("SPY")``) or gives a daily returns Series. The table
         states :attr:`window` (its start is the close before the first
-        return, so CAGR uses calendar years). Other keyword arguments
-        (``conventions``, ``risk_free``...) go to :func:`tactical.report.summary`.
+        return, so CAGR uses calendar years) unless ``window`` is given.
+        With cash flows it adds ``final_balance``, ``contributed`` and
+        ``xirr`` (money-weighted). The other parameters are those of
+        :func:`tactical.report.summary`.
         """
         from tactical.report import summary
 
         if isinstance(benchmark, str):
             self[benchmark]  # a clear KeyError naming the strategies
-        kwargs.setdefault("window", self.window)
-        return summary(self.returns, benchmark=benchmark, **kwargs)
+        return summary(
+            self.returns,
+            benchmark=benchmark,
+            conventions=conventions,
+            risk_free=risk_free,
+            risk_free_label=risk_free_label,
+            window=self.window if window is None else window,
+            periods_per_year=periods_per_year,
+            align=align,
+            accounts=self,
+        )
 
     def plot_equity(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Growth chart; see :func:`tactical.charts.plots.plot_equity`."""
@@ -315,3 +346,9 @@ class ResultSet(Mapping[str, BacktestResult]):
         from tactical.charts.plots import html_report
 
         return html_report(self, path, **kwargs)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the window and strategies, then the summary (grouped, formatted)."""
+        from tactical.report import result_html
+
+        return result_html(self, title=f"ResultSet of {len(self)} strategies")

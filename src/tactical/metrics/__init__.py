@@ -3,19 +3,28 @@
 The formulas live in one module each and are re-exported here, so
 ``tactical.metrics.sharpe_ratio`` is the one entry point:
 
-* :mod:`tactical.metrics.formulas`: return, risk and distribution metrics;
+* :mod:`tactical.metrics.formulas`: returns, growth, risk-adjusted ratios, drawdowns;
+* :mod:`tactical.metrics.distribution`: calendar extremes, tails, moments, streaks;
 * :mod:`tactical.metrics.relative`: metrics against a benchmark;
 * :mod:`tactical.metrics.rolling`: rolling-window statistics;
-* :mod:`tactical.metrics.inputs`: input validation, ``period_returns`` and
-  ``infer_periods_per_year``;
+* :mod:`tactical.metrics.holdings`: metrics of weights (``exposure``);
+* :mod:`tactical.metrics.inputs`: input validation (``check_returns``),
+  ``period_returns`` and ``infer_periods_per_year``;
 * :mod:`tactical.metrics.conventions`: the named conventions of a summary table.
 """
 
 from __future__ import annotations
 
-from tactical.metrics import formulas, relative, rolling
+from tactical.metrics import distribution, formulas, holdings, relative, rolling
+from tactical.metrics.distribution import *  # noqa: F403
 from tactical.metrics.formulas import *  # noqa: F403
+from tactical.metrics.holdings import *  # noqa: F403
+from tactical.metrics.inputs import check_returns as check_returns
+from tactical.metrics.relative import *  # noqa: F403
 from tactical.metrics.rolling import *  # noqa: F403
 
-__all__ = [*formulas.__all__, *rolling.__all__]
-__all__ += [n for n in relative.__all__ if n not in __all__]
+__all__: list[str] = []
+for _module in (formulas, distribution, relative, rolling, holdings):
+    __all__ += [n for n in _module.__all__ if n not in __all__]
+__all__.append("check_returns")
+del _module

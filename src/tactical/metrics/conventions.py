@@ -73,11 +73,13 @@ class Conventions:
         CAGR over calendar years from the window start
         (``days / 365.25``; needs the start date) or over
         ``n / periods_per_year`` (empyrical, quantstats).
-    risk_free : float or Series
+    risk_free : float, Series or None
         Annual decimal rate (0.02 = 2 %), or per-period returns on the
         returns' dates (daily for daily returns). For T-bill quotes (DTB3,
         ^IRX: percent, discount basis) convert with
-        ``tactical.data.cash_returns`` first.
+        ``tactical.data.cash_returns`` first. None (the presets' default):
+        not given, so a summary uses 0 %/yr, says so in its conventions line
+        and warns (:class:`~tactical.errors.RiskFreeWarning`).
     risk_free_label : str
         What the risk-free rate is, for display ("DTB3", "BIL"...); derived
         from the value when empty.
@@ -101,7 +103,7 @@ class Conventions:
     drawdown: DrawdownFrequency = "daily"
     alpha: Literal["arithmetic", "geometric"] = "arithmetic"
     years: Literal["calendar", "periods"] = "calendar"
-    risk_free: float | pd.Series = field(default=0.0, compare=False)
+    risk_free: float | pd.Series | None = field(default=None, compare=False)
     risk_free_label: str = ""
     sortino_target: Literal["risk_free", "zero"] = "risk_free"
     confidence: float = 0.95
@@ -115,7 +117,7 @@ class Conventions:
         _check("sortino_target", self.sortino_target, ("risk_free", "zero"))
         if not 0.5 <= self.confidence < 1:
             raise ConfigError(f"confidence must be in [0.5, 1), e.g. 0.95, got {self.confidence!r}")
-        if not isinstance(self.risk_free, int | float | pd.Series):
+        if self.risk_free is not None and not isinstance(self.risk_free, int | float | pd.Series):
             raise ConfigError(
                 "risk_free must be an annual decimal rate or a Series of per-period returns, "
                 f"got {type(self.risk_free).__name__}"
@@ -146,6 +148,8 @@ class Conventions:
     def risk_free_text(self) -> str:
         """Human description of the risk-free rate."""
         rf = self.risk_free
+        if rf is None:
+            return "none given, 0.00%/yr used (pass risk_free=...)"
         if isinstance(rf, pd.Series):
             label = self.risk_free_label or (str(rf.name) if rf.name is not None else "series")
             return f"{label} (per-period returns)"

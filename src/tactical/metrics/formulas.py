@@ -46,6 +46,17 @@ import numpy as np
 import pandas as pd
 
 from tactical.errors import MetricError
+from tactical.metrics.distribution import (
+    best_month,
+    best_year,
+    conditional_value_at_risk,
+    kurtosis,
+    positive_periods,
+    skew,
+    value_at_risk,
+    worst_month,
+    worst_year,
+)
 from tactical.metrics.inputs import (
     MAX_ANNUAL_RATE,
     Frequency,
@@ -75,6 +86,9 @@ from tactical.metrics.relative import (
     treynor_ratio,
     up_capture,
 )
+
+# The distribution and relative names above are re-exported for callers of
+# this module; each is defined once, in its own module.
 
 __all__ = [
     "MAX_ANNUAL_RATE",
@@ -107,6 +121,7 @@ __all__ = [
     "sharpe_ratio",
     "skew",
     "sortino_ratio",
+    "stability",
     "total_return",
     "tracking_error",
     "treynor_ratio",
@@ -134,7 +149,12 @@ def total_return(returns: Returns) -> float | pd.Series | np.ndarray:
     Returns
     -------
     float, Series or ndarray
-        Decimal (0.21 = +21 %); 0 for no returns.
+        Decimal (0.21 = +21 %).
+
+    Raises
+    ------
+    MetricError
+        For no returns at all (there is no return over an empty window).
 
     Notes
     -----
@@ -148,6 +168,7 @@ def total_return(returns: Returns) -> float | pd.Series | np.ndarray:
     0.21
     """
     inp = _as_input(returns)
+    _need(inp, 1, "total_return")
     return _wrap(np.prod(1.0 + inp.values, axis=0) - 1.0, inp)
 
 
@@ -206,6 +227,51 @@ def cagr(
         years = inp.values.shape[0] / _periods_per_year(inp, periods_per_year)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
+    return _wrap(out, inp)
+
+
+def stability(returns: Returns) -> float | pd.Series | np.ndarray:
+    """Stability: R squared of a straight line fitted to log growth.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns, at least 2 periods.
+
+    Returns
+    -------
+    float, Series or ndarray
+        In ``[0, 1]``; 1 for growth at a constant rate. NaN with a
+        :class:`~tactical.errors.MetricWarning` after a total loss (log growth
+        is undefined) or when log growth is constant.
+
+    Notes
+    -----
+    ``corr(t, y_t) ** 2`` with ``y_t = sum_{s<=t} log(1 + r_s)`` and
+    ``t = 0..n-1``: the R squared of the least-squares line through the log
+    of the growth curve. Matches empyrical ``stability_of_timeseries``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(stability(np.array([0.01, 0.01, 0.01])), 12)
+    1.0
+    """
+    inp = _as_input(returns)
+    _need(inp, 2, "stability")
+    a = inp.values
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.cumsum(np.log1p(a), axis=0)
+        t = np.arange(a.shape[0], dtype=np.float64)[:, None]
+        tc = t - t.mean()
+        yc = y - y.mean(axis=0)
+        syy = np.sum(yc * yc, axis=0)
+        r = np.sum(tc * yc, axis=0) / np.sqrt(np.sum(tc * tc) * syy)
+    wiped = np.asarray((a <= -1.0).any(axis=0))
+    flat = ~wiped & (syy <= 1e-30 * np.maximum(np.sum(y * y, axis=0), 1e-300))
+    out = np.where(wiped | flat, np.nan, r * r)
+    _warn_undefined(wiped, inp, "stability", "a -100 % return makes log growth undefined")
+    _warn_undefined(flat, inp, "stability", "log growth is constant")
     return _wrap(out, inp)
 
 
@@ -381,13 +447,14 @@ def sortino_ratio(
 
 def _wealth(a: np.ndarray) -> np.ndarray:
     """Growth of 1 with the starting value as row 0: shape (n + 1, k)."""
-    w = np.empty((a.shape[0] + 1, a.shape[1]))
+    # column-major: the running products and maxima go down each column
+    w = np.empty((a.shape[0] + 1, a.shape[1]), order="F")
     w[0] = 1.0
     np.cumprod(1.0 + a, axis=0, out=w[1:])
     return w
 
 
-def _drawdowns(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _wealth_peak_drawdown(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = _wealth(a)
     peak = np.maximum.accumulate(w, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -395,13 +462,25 @@ def _drawdowns(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return w, peak, dd
 
 
-def drawdown_series(returns: Returns) -> pd.Series | pd.DataFrame | np.ndarray:
+def drawdown_series(
+    returns: Returns, *, start: pd.Timestamp | str | None = None
+) -> pd.Series | pd.DataFrame | np.ndarray:
     """Drawdown from the running peak after each period.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns, at least one period.
+    start : Timestamp or str, optional
+        Date of the starting value (the close before the first return). When
+        given (Series or DataFrame only) the result starts with that date,
+        drawdown 0, so it lines up with an equity curve: what a chart draws.
 
     Returns
     -------
     Series, DataFrame or ndarray
-        Same shape and index as ``returns``; values in ``[-1, 0]``.
+        Same shape and index as ``returns`` (one more leading row with
+        ``start``); values in ``[-1, 0]``.
 
     Notes
     -----
@@ -417,11 +496,22 @@ def drawdown_series(returns: Returns) -> pd.Series | pd.DataFrame | np.ndarray:
     [-0.5, -0.25, 0.0]
     """
     inp = _as_input(returns)
-    dd = _drawdowns(inp.values)[2][1:]
+    _need(inp, 1, "drawdown_series")
+    dd = _wealth_peak_drawdown(inp.values)[2]
+    index: pd.Index | None = inp.index
+    if start is None:
+        dd = dd[1:]
+    else:
+        if inp.index is None:
+            raise MetricError("drawdown_series with start= needs returns with a DatetimeIndex")
+        first = pd.Timestamp(start)
+        if not first < inp.index[0]:
+            raise MetricError(f"start {first.date()} must be before the first return date")
+        index = pd.DatetimeIndex([first], name=inp.index.name).append(inp.index)
     if inp.kind == "series":
-        return pd.Series(dd[:, 0], index=inp.index, name=inp.name)
+        return pd.Series(dd[:, 0], index=index, name=inp.name)
     if inp.kind == "frame":
-        return pd.DataFrame(dd, index=inp.index, columns=inp.columns)
+        return pd.DataFrame(dd, index=index, columns=inp.columns)
     return dd[:, 0] if inp.kind == "array1" else dd
 
 
@@ -432,6 +522,11 @@ def max_drawdown(returns: Returns) -> float | pd.Series | np.ndarray:
     -------
     float, Series or ndarray
         A negative decimal (-0.55 = a 55 % fall) or 0.
+
+    Raises
+    ------
+    MetricError
+        For no returns at all.
 
     Notes
     -----
@@ -447,7 +542,8 @@ def max_drawdown(returns: Returns) -> float | pd.Series | np.ndarray:
     -0.5
     """
     inp = _as_input(returns)
-    dd = _drawdowns(inp.values)[2]
+    _need(inp, 1, "max_drawdown")
+    dd = _wealth_peak_drawdown(inp.values)[2]
     return _wrap(dd.min(axis=0), inp)
 
 
@@ -516,7 +612,8 @@ def max_drawdown_info(
     inp = _as_input(returns)
     if inp.index is None:
         raise MetricError("max_drawdown_info needs returns with a DatetimeIndex")
-    w, peak, dd = _drawdowns(inp.values)
+    _need(inp, 1, "max_drawdown_info")
+    w, peak, dd = _wealth_peak_drawdown(inp.values)
     n1, k = w.shape
     cols = np.arange(k)
     pos = np.arange(n1)[:, None]
@@ -568,8 +665,21 @@ def calmar_ratio(
     periods_per_year: float | None = None,
     *,
     start: pd.Timestamp | str | None = None,
+    drawdown_frequency: Frequency | None = None,
 ) -> float | pd.Series | np.ndarray:
     """Calmar ratio: CAGR over the absolute maximum drawdown.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    periods_per_year, start
+        As in :func:`cagr`.
+    drawdown_frequency : {"weekly", "monthly", "quarterly", "yearly"}, optional
+        Measure the drawdown on closes at this frequency,
+        ``max_drawdown(period_returns(returns, drawdown_frequency))`` (month-end
+        closes, as published monthly track records do); default: on the
+        closes of the periods given. Needs a DatetimeIndex.
 
     Notes
     -----
@@ -586,7 +696,17 @@ def calmar_ratio(
     """
     inp = _as_input(returns)
     growth = cagr(returns, periods_per_year, start=start)
-    mdd = _drawdowns(inp.values)[2].min(axis=0)
+    values = inp.values
+    if drawdown_frequency is not None and drawdown_frequency != "daily":
+        if inp.index is None:
+            raise MetricError("calmar_ratio with drawdown_frequency= needs a DatetimeIndex")
+        values = (
+            np.multiply.reduceat(
+                1.0 + values, _period_starts(inp.index, drawdown_frequency), axis=0
+            )
+            - 1.0
+        )
+    mdd = _wealth_peak_drawdown(values)[2].min(axis=0)
     none = mdd == 0
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(none, np.nan, np.atleast_1d(np.asarray(growth, dtype=float)) / np.abs(mdd))
@@ -612,224 +732,5 @@ def ulcer_index(returns: Returns) -> float | pd.Series | np.ndarray:
     """
     inp = _as_input(returns)
     _need(inp, 1, "ulcer_index")
-    dd = _drawdowns(inp.values)[2][1:]
+    dd = _wealth_peak_drawdown(inp.values)[2][1:]
     return _wrap(np.sqrt(np.mean(dd * dd, axis=0)), inp)
-
-
-# ---------------------------------------------------------------------------
-# distribution
-# ---------------------------------------------------------------------------
-
-
-def _period_extreme(returns: Returns, frequency: str, best: bool) -> object:
-    inp = _as_input(returns)
-    if inp.index is None:
-        raise MetricError(f"best/worst {frequency} returns need a DatetimeIndex")
-    starts = _period_starts(inp.index, frequency)
-    agg = np.multiply.reduceat(1.0 + inp.values, starts, axis=0) - 1.0
-    return _wrap(agg.max(axis=0) if best else agg.min(axis=0), inp)
-
-
-def best_month(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
-    """Best calendar-month compounded return.
-
-    Notes
-    -----
-    ``max`` of :func:`period_returns` ``(returns, "monthly")``; a partial first
-    or last month counts as it is. quantstats ``best(aggregate="ME")`` agrees.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> dates = pd.to_datetime(["2020-01-30", "2020-01-31", "2020-02-03"])
-    >>> r = pd.Series([0.1, 0.1, -0.2], index=dates)
-    >>> round(best_month(r), 12), round(worst_month(r), 12)
-    (0.21, -0.2)
-    """
-    return _period_extreme(returns, "monthly", True)  # type: ignore[return-value]
-
-
-def worst_month(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
-    """Worst calendar-month compounded return; see :func:`best_month`.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> r = pd.Series([-0.1, 0.05], index=pd.to_datetime(["2020-01-31", "2020-02-28"]))
-    >>> round(worst_month(r), 12)
-    -0.1
-    """
-    return _period_extreme(returns, "monthly", False)  # type: ignore[return-value]
-
-
-def best_year(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
-    """Best calendar-year compounded return (a partial first or last year counts as it is).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> dates = pd.to_datetime(["2020-06-30", "2020-12-31", "2021-01-04"])
-    >>> r = pd.Series([0.1, 0.1, -0.2], index=dates)
-    >>> round(best_year(r), 12), round(worst_year(r), 12)
-    (0.21, -0.2)
-    """
-    return _period_extreme(returns, "yearly", True)  # type: ignore[return-value]
-
-
-def worst_year(returns: pd.Series | pd.DataFrame) -> float | pd.Series:
-    """Worst calendar-year compounded return; see :func:`best_year`.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> r = pd.Series([-0.1, 0.05], index=pd.to_datetime(["2020-12-31", "2021-12-31"]))
-    >>> round(worst_year(r), 12)
-    -0.1
-    """
-    return _period_extreme(returns, "yearly", False)  # type: ignore[return-value]
-
-
-def positive_periods(returns: Returns) -> float | pd.Series | np.ndarray:
-    """Fraction of periods with a strictly positive return.
-
-    Notes
-    -----
-    ``count(r > 0) / n``; zero returns are not positive. Matches quantstats
-    ``win_rate`` only when no return is exactly zero (it drops zeros).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> positive_periods(np.array([0.01, 0.0, -0.01, 0.02]))
-    0.5
-    """
-    inp = _as_input(returns)
-    _need(inp, 1, "positive_periods")
-    return _wrap(np.mean(inp.values > 0, axis=0), inp)
-
-
-def value_at_risk(returns: Returns, confidence: float = 0.95) -> float | pd.Series | np.ndarray:
-    """Historical value at risk: the ``1 - confidence`` quantile of returns.
-
-    Returns
-    -------
-    float, Series or ndarray
-        A return (negative for a loss), per period of the input.
-
-    Notes
-    -----
-    ``quantile(r, 1 - confidence)`` with linear interpolation
-    (``numpy.percentile``'s default). Matches empyrical ``value_at_risk``
-    (``cutoff = 1 - confidence``); quantstats ``value_at_risk`` is parametric
-    (normal), a different estimator.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> round(value_at_risk(np.array([-0.04, -0.02, 0.0, 0.02, 0.04]), confidence=0.75), 12)
-    -0.02
-    """
-    inp = _as_input(returns)
-    _need(inp, 1, "value_at_risk")
-    _check_confidence(confidence)
-    return _wrap(np.percentile(inp.values, 100 * (1 - confidence), axis=0), inp)
-
-
-def _check_confidence(confidence: float) -> None:
-    if not 0.5 <= confidence < 1:
-        raise MetricError(
-            f"confidence must be a decimal in [0.5, 1), e.g. 0.95, got {confidence!r}"
-        )
-
-
-def conditional_value_at_risk(
-    returns: Returns, confidence: float = 0.95
-) -> float | pd.Series | np.ndarray:
-    """Historical conditional value at risk (expected shortfall).
-
-    Notes
-    -----
-    Mean of the returns at or below :func:`value_at_risk`. Matches
-    quantstats ``conditional_value_at_risk(method="historical")`` and
-    empyrical ``conditional_value_at_risk`` (which averages the
-    ``floor((n - 1)(1 - confidence)) + 1`` lowest returns: the same set when
-    there are no ties at the quantile).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> r = np.array([-0.04, -0.02, 0.0, 0.02, 0.04])
-    >>> round(conditional_value_at_risk(r, confidence=0.75), 12)
-    -0.03
-    """
-    inp = _as_input(returns)
-    _need(inp, 1, "conditional_value_at_risk")
-    _check_confidence(confidence)
-    a = inp.values
-    var = np.percentile(a, 100 * (1 - confidence), axis=0)
-    tail = a <= var
-    return _wrap(np.sum(np.where(tail, a, 0.0), axis=0) / tail.sum(axis=0), inp)
-
-
-def skew(returns: Returns) -> float | pd.Series | np.ndarray:
-    """Sample skewness, bias-corrected (adjusted Fisher-Pearson).
-
-    Notes
-    -----
-    ``G1 = g1 * sqrt(n (n - 1)) / (n - 2)`` with ``g1 = m3 / m2 ** 1.5`` and
-    central moments ``m_k = mean((r - mean(r)) ** k)``. Matches
-    ``pandas.Series.skew`` and quantstats ``skew``; empyrical uses
-    ``scipy.stats.skew`` (``bias=True``, the uncorrected ``g1``). Needs 3
-    periods; NaN with a warning for constant returns.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> round(skew(np.array([0.0, 0.0, 0.03])), 12)
-    1.732050807569
-    """
-    inp = _as_input(returns)
-    _need(inp, 3, "skew")
-    a = inp.values
-    n = a.shape[0]
-    d = a - a.mean(axis=0)
-    m2 = np.mean(d * d, axis=0)
-    m3 = np.mean(d * d * d, axis=0)
-    flat = m2 <= 1e-24 * np.maximum(np.mean(a * a, axis=0), 1e-300)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g1 = m3 / m2**1.5
-    out = np.where(flat, np.nan, g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0))
-    _warn_undefined(flat, inp, "skew", "returns are constant")
-    return _wrap(out, inp)
-
-
-def kurtosis(returns: Returns) -> float | pd.Series | np.ndarray:
-    """Sample excess kurtosis, bias-corrected (0 for a normal distribution).
-
-    Notes
-    -----
-    ``G2 = ((n + 1) g2 + 6) (n - 1) / ((n - 2)(n - 3))`` with
-    ``g2 = m4 / m2 ** 2 - 3``. Matches ``pandas.Series.kurt`` and quantstats
-    ``kurtosis``; empyrical uses ``scipy.stats.kurtosis`` (``bias=True``).
-    Needs 4 periods; NaN with a warning for constant returns.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> round(kurtosis(np.array([0.0, 0.0, 0.0, 0.04])), 12)
-    4.0
-    """
-    inp = _as_input(returns)
-    _need(inp, 4, "kurtosis")
-    a = inp.values
-    n = a.shape[0]
-    d = a - a.mean(axis=0)
-    d2 = d * d
-    m2 = np.mean(d2, axis=0)
-    m4 = np.mean(d2 * d2, axis=0)
-    flat = m2 <= 1e-24 * np.maximum(np.mean(a * a, axis=0), 1e-300)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g2 = m4 / (m2 * m2) - 3.0
-    out = np.where(flat, np.nan, ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)))
-    _warn_undefined(flat, inp, "kurtosis", "returns are constant")
-    return _wrap(out, inp)

@@ -1,7 +1,10 @@
 """Input handling shared by the metric modules: validation, frequency, rates.
 
-Private: the public names are re-exported by :mod:`tactical.metrics`.
-Validation happens once here; the formulas then work on 2-D float64 arrays.
+Public helpers (:func:`check_returns`, :func:`period_returns`,
+:func:`infer_periods_per_year`, :func:`per_period_rate`,
+:func:`frequency_name`) are also re-exported by :mod:`tactical.metrics`; the
+underscored names are the metric modules' shared internals. Validation
+happens once here; the formulas then work on 2-D float64 arrays.
 """
 
 from __future__ import annotations
@@ -73,6 +76,14 @@ def _describe_position(inp: _Input, row: int, col: int) -> str:
 
 def _check_values(inp: _Input, what: str) -> None:
     a = inp.values
+    if a.size == 0:
+        return
+    # two reductions decide the common case: min and max are NaN where a column
+    # holds a NaN, infinite where it holds an infinity, the min says < -1 and > 0
+    low, high = a.min(axis=0), a.max(axis=0)
+    if np.isfinite(low).all() and np.isfinite(high).all() and low.min() >= -1.0:
+        if not (low > 0).any() or a.shape[0] < 2:
+            return
     bad = ~np.isfinite(a)
     if bad.any():
         row, col = np.argwhere(bad)[0]
@@ -143,6 +154,36 @@ def _as_input(returns: Returns, what: str = "returns") -> _Input:
     return inp
 
 
+def check_returns(returns: Returns, what: str = "returns") -> None:
+    """Raise unless ``returns`` are valid input for the metric functions.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    what : str
+        How the error messages name the input ("benchmark returns").
+
+    Raises
+    ------
+    MetricError
+        NaN or infinite values (naming column and date), values below -1 (log
+        returns or percentages?), data that look like prices, an unsorted or
+        duplicated date index, or a type that is not a Series, DataFrame or array.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_returns(pd.Series([0.01, -0.02]))
+    >>> check_returns(pd.Series([101.0, 102.0, 103.0]))
+    Traceback (most recent call last):
+    ...
+    tactical.errors.MetricError: returns look like prices, not returns: every value is \
+positive and the median is 102; pass returns, e.g. prices.pct_change().dropna()
+    """
+    _as_input(returns, what)
+
+
 def _wrap(out: np.ndarray, inp: _Input) -> float | pd.Series | np.ndarray:
     """Shape a per-column result like the input: float, Series or array."""
     if inp.kind in ("series", "array1"):
@@ -153,9 +194,13 @@ def _wrap(out: np.ndarray, inp: _Input) -> float | pd.Series | np.ndarray:
 
 
 def _need(inp: _Input, n: int, metric: str) -> None:
-    if inp.values.shape[0] < n:
+    got = inp.values.shape[0]
+    if got < n:
+        what = "one period" if n == 1 else f"{n} periods"
         raise MetricError(
-            f"{metric} needs at least {n} periods of returns, got {inp.values.shape[0]}"
+            f"{metric} needs at least {what} of returns, got {got}; pass a longer window "
+            "(an empty selection such as returns.loc[start:end] with no dates in it, or "
+            "dropna() on a column that is all NaN, gives none)"
         )
 
 
@@ -194,6 +239,10 @@ def infer_periods_per_year(index: pd.Index) -> int:
         monthly 19-40, quarterly 80-100, yearly 350-380); or daily with
         weekend dates (calendar-day data is ambiguous). Pass
         ``periods_per_year`` explicitly or resample the returns.
+        The first and the last gap may be shorter than the range (a
+        partial first or last period, as :func:`period_returns` labels it by
+        its last date present), so ``period_returns`` of daily returns ending
+        mid-month is monthly.
 
     Notes
     -----
@@ -225,6 +274,10 @@ def infer_periods_per_year(index: pd.Index) -> int:
         mlo, mhi = _MEDIAN_BANDS[name]
         if mlo <= median <= mhi:
             outside = (days < lo) | (days > hi)
+            # a partial first or last period (period_returns labels a period by its
+            # last date present) is shorter than a full one: only too long is wrong
+            if len(days) >= 3:
+                outside[[0, -1]] = days[[0, -1]] > hi
             if outside.any():
                 i = int(np.argmax(outside))
                 raise FrequencyError(

@@ -34,6 +34,7 @@ from tactical.metrics.inputs import (
 __all__ = [
     "alpha",
     "alpha_beta",
+    "batting_average",
     "beta",
     "correlation",
     "down_capture",
@@ -41,6 +42,7 @@ __all__ = [
     "tracking_error",
     "treynor_ratio",
     "up_capture",
+    "up_down_capture",
 ]
 
 
@@ -375,3 +377,92 @@ def information_ratio(
     out, flat = _sharpe_core(inp.values - bench, ppy)
     _warn_undefined(flat, inp, "information_ratio", "the active return has zero variance")
     return _wrap(out, inp)
+
+
+def up_down_capture(
+    returns: Returns, benchmark: Returns, periods_per_year: float | None = None
+) -> float | pd.Series | np.ndarray:
+    """Up/down capture ratio: :func:`up_capture` over :func:`down_capture`.
+
+    Notes
+    -----
+    ``up_capture / down_capture``, both annualised over their own periods;
+    above 1 means more of the rises than of the falls. Matches empyrical
+    ``up_down_capture``. NaN with a warning when either is undefined or the
+    down capture is 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r, b = np.array([0.02, -0.01]), np.array([0.02, -0.02])
+    >>> round(up_down_capture(r, b, periods_per_year=1), 12)
+    2.0
+    """
+    up = np.atleast_1d(np.asarray(up_capture(returns, benchmark, periods_per_year), float))
+    down = np.atleast_1d(np.asarray(down_capture(returns, benchmark, periods_per_year), float))
+    inp, _ = _benchmark_pair(returns, benchmark, "up_down_capture")
+    zero = down == 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(zero, np.nan, up / down)
+    _warn_undefined(zero, inp, "up_down_capture", "the down capture is 0")
+    return _wrap(out, inp)
+
+
+Market: TypeAlias = Literal["all", "up", "down"]
+
+
+def batting_average(
+    returns: Returns, benchmark: Returns, *, market: Market = "all"
+) -> float | pd.Series | np.ndarray:
+    """Batting average: share of periods in which the strategy beat the benchmark.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    benchmark : Series or 1-D ndarray
+        Benchmark returns at the same frequency.
+    market : {"all", "up", "down"}
+        Count all periods, only those where the benchmark return is ``>= 0``
+        (up market) or only those where it is ``< 0`` (down market).
+
+    Returns
+    -------
+    float, Series or ndarray
+        A share in ``[0, 1]``; NaN with a warning when the market named has
+        no period.
+
+    Notes
+    -----
+    ``count(r_t - b_t > 0) / n`` over the periods counted; a tie is not a win.
+    Matches empyrical ``batting_average`` (its ``"batting average"``,
+    ``"up market"`` and ``"down market"`` entries for ``market="all"``,
+    ``"up"``, ``"down"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r, b = np.array([0.02, -0.01, 0.0, 0.01]), np.array([0.01, -0.02, 0.01, 0.01])
+    >>> batting_average(r, b), batting_average(r, b, market="down")
+    (0.5, 1.0)
+    """
+    inp, bench = _benchmark_pair(returns, benchmark, "batting_average")
+    if market == "all":
+        rows = np.ones(bench.shape[0], dtype=bool)
+    elif market == "up":
+        rows = bench[:, 0] >= 0.0
+    elif market == "down":
+        rows = bench[:, 0] < 0.0
+    else:
+        raise MetricError(f"market must be 'all', 'up' or 'down', got {market!r}")
+    k = int(rows.sum())
+    if k == 0:
+        _warn_undefined(
+            np.ones(inp.values.shape[1], bool),
+            inp,
+            "batting_average",
+            f"the benchmark has no {market}-market period",
+        )
+        return _wrap(np.full(inp.values.shape[1], np.nan), inp)
+    wins = (inp.values[rows] - bench[rows]) > 0.0
+    return _wrap(wins.mean(axis=0), inp)

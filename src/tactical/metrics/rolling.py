@@ -1,4 +1,4 @@
-"""Rolling metrics: trailing-window returns, volatility, Sharpe ratio and beta.
+"""Rolling metrics: trailing-window returns, volatility, Sharpe, drawdown, alpha and beta.
 
 Same inputs and conventions as :mod:`tactical.metrics` (simple decimal
 returns, ``ddof=1``, ``periods_per_year`` inferred or given, ``risk_free`` an
@@ -9,6 +9,8 @@ because the window is not yet full.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -25,10 +27,18 @@ from tactical.metrics.inputs import (
     _rate_per_period,
 )
 
-__all__ = ["rolling_beta", "rolling_returns", "rolling_sharpe", "rolling_volatility"]
+__all__ = [
+    "rolling_alpha",
+    "rolling_alpha_beta",
+    "rolling_beta",
+    "rolling_max_drawdown",
+    "rolling_returns",
+    "rolling_sharpe",
+    "rolling_volatility",
+]
 
 
-def _check_window(window: int, inp: _Input, minimum: int) -> int:
+def _check_rolling_window(window: int, inp: _Input, minimum: int) -> int:
     if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < minimum:
         raise MetricError(
             f"window must be an integer number of periods >= {minimum}, got {window!r}"
@@ -91,7 +101,7 @@ def rolling_returns(
     [nan, 0.21, -0.45]
     """
     inp = _as_input(returns)
-    window = _check_window(window, inp, 1)
+    window = _check_rolling_window(window, inp, 1)
     with np.errstate(divide="ignore"):
         logs = np.log1p(inp.values)
     wiped = _frame((logs == -np.inf).astype(np.float64), inp).rolling(window).max()
@@ -120,7 +130,7 @@ def rolling_volatility(
     [nan, 0.014142, 0.014142]
     """
     inp = _as_input(returns)
-    window = _check_window(window, inp, 2)
+    window = _check_rolling_window(window, inp, 2)
     ppy = _periods_per_year(inp, periods_per_year)
     vol = _frame(inp.values, inp).rolling(window).std(ddof=1) * np.sqrt(ppy)
     return _unframe(vol, inp, returns)
@@ -149,7 +159,7 @@ def rolling_sharpe(
     [nan, 2.828427, 2.828427]
     """
     inp = _as_input(returns)
-    window = _check_window(window, inp, 2)
+    window = _check_rolling_window(window, inp, 2)
     ppy = _periods_per_year(inp, periods_per_year)
     excess = _frame(inp.values - _rate_per_period(risk_free, inp, ppy), inp)
     roll = excess.rolling(window)
@@ -196,7 +206,7 @@ def rolling_beta(
     [nan, 2.0, 2.0]
     """
     inp, bench = _benchmark_pair(returns, benchmark, "rolling_beta")
-    window = _check_window(window, inp, 2)
+    window = _check_rolling_window(window, inp, 2)
     y, x = _excess_returns(inp, bench, risk_free, periods_per_year)
     yf = _frame(y, inp)
     xs = pd.Series(x[:, 0], index=yf.index)
@@ -209,3 +219,137 @@ def rolling_beta(
     if inp.kind == "series":
         return pd.Series(result.to_numpy()[:, 0], index=inp.index, name=inp.name)
     return pd.DataFrame(result.to_numpy(), index=inp.index, columns=inp.columns)
+
+
+def rolling_max_drawdown(returns: Returns, window: int) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Maximum drawdown within each trailing window.
+
+    Parameters
+    ----------
+    returns : Series, DataFrame or ndarray
+        Simple periodic decimal returns.
+    window : int
+        Number of periods in each window, at least 1.
+
+    Notes
+    -----
+    For the window ending at ``t``: :func:`tactical.metrics.max_drawdown` of
+    ``r_{t-window+1..t}``, the value before the window's first return counting
+    as a peak (a loss in the window's first period is a drawdown). Matches
+    empyrical ``roll_max_drawdown`` (which drops the first ``window - 1``
+    rows instead of filling them with NaN). Memory ``O(n * window)`` per
+    column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rolling_max_drawdown(np.array([0.1, -0.5, 0.2, 0.5]), 2).round(12).tolist()
+    [nan, -0.5, -0.5, 0.0]
+    """
+    inp = _as_input(returns)
+    window = _check_rolling_window(window, inp, 1)
+    n, k = inp.values.shape
+    out = np.full((n, k), np.nan)
+    wealth = np.empty((n + 1, k))
+    wealth[0] = 1.0
+    np.cumprod(1.0 + inp.values, axis=0, out=wealth[1:])
+    view = np.lib.stride_tricks.sliding_window_view
+    for j in range(k):
+        spans = view(wealth[:, j], window + 1)  # row i: W_i .. W_{i+window}
+        peaks = np.maximum.accumulate(spans, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dd = np.where(peaks > 0, spans / peaks - 1.0, -1.0)
+        out[window - 1 :, j] = dd.min(axis=1)
+    return _unframe(_frame(out, inp), inp, returns)
+
+
+def rolling_alpha_beta(
+    returns: Returns,
+    benchmark: Returns,
+    window: int,
+    risk_free: Rate = 0.0,
+    periods_per_year: float | None = None,
+    *,
+    annualization: Literal["arithmetic", "geometric"] = "arithmetic",
+) -> tuple[pd.Series | pd.DataFrame | np.ndarray, pd.Series | pd.DataFrame | np.ndarray]:
+    """Jensen's alpha (annualised) and beta over each trailing window.
+
+    Parameters
+    ----------
+    returns, benchmark, window, risk_free, periods_per_year
+        As in :func:`rolling_beta`; ``periods_per_year`` also annualises alpha.
+    annualization : {"arithmetic", "geometric"}
+        As in :func:`tactical.metrics.alpha`.
+
+    Returns
+    -------
+    (alpha, beta)
+        Each shaped like ``returns``; the first ``window - 1`` rows NaN.
+
+    Notes
+    -----
+    On each window, with ``y = r - rf`` and ``x = b - rf``: ``beta =
+    cov(y, x) / var(x)`` and per-period ``a = mean(y) - beta * mean(x)``,
+    annualised as ``a * ppy`` or ``(1 + a) ** ppy - 1``; the same regression
+    as :func:`tactical.metrics.alpha_beta` on that window. Matches empyrical
+    ``roll_alpha_beta`` (geometric) and ``roll_alpha``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r, b = np.array([0.03, 0.01, 0.05]), np.array([0.01, 0.0, 0.02])
+    >>> a, beta = rolling_alpha_beta(r, b, 2, periods_per_year=12)
+    >>> a.round(12).tolist(), beta.round(12).tolist()
+    ([nan, 0.12, 0.12], [nan, 2.0, 2.0])
+    """
+    inp, bench = _benchmark_pair(returns, benchmark, "rolling_alpha_beta")
+    window = _check_rolling_window(window, inp, 2)
+    ppy = _periods_per_year(inp, periods_per_year)
+    y, x = _excess_returns(inp, bench, risk_free, ppy)
+    yf = _frame(y, inp)
+    xs = pd.Series(x[:, 0], index=yf.index)
+    beta = rolling_beta(y, x[:, 0], window)
+    beta = np.asarray(beta, dtype=np.float64).reshape(len(yf), -1)
+    per = (
+        yf.rolling(window).mean().to_numpy() - beta * xs.rolling(window).mean().to_numpy()[:, None]
+    )
+    if annualization == "arithmetic":
+        alpha = per * ppy
+    elif annualization == "geometric":
+        alpha = (1.0 + per) ** ppy - 1.0
+    else:
+        raise MetricError(
+            f"annualization must be 'arithmetic' or 'geometric', got {annualization!r}"
+        )
+    return _shape(alpha, inp), _shape(beta, inp)
+
+
+def rolling_alpha(
+    returns: Returns,
+    benchmark: Returns,
+    window: int,
+    risk_free: Rate = 0.0,
+    periods_per_year: float | None = None,
+    *,
+    annualization: Literal["arithmetic", "geometric"] = "arithmetic",
+) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Annualised Jensen's alpha over each trailing window; see :func:`rolling_alpha_beta`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r, b = np.array([0.03, 0.01, 0.05]), np.array([0.01, 0.0, 0.02])
+    >>> rolling_alpha(r, b, 2, periods_per_year=12).round(12).tolist()
+    [nan, 0.12, 0.12]
+    """
+    return rolling_alpha_beta(
+        returns, benchmark, window, risk_free, periods_per_year, annualization=annualization
+    )[0]
+
+
+def _shape(values: np.ndarray, inp: _Input) -> pd.Series | pd.DataFrame | np.ndarray:
+    if inp.kind == "series":
+        return pd.Series(values[:, 0], index=inp.index, name=inp.name)
+    if inp.kind == "frame":
+        return pd.DataFrame(values, index=inp.index, columns=inp.columns)
+    return values[:, 0] if inp.kind == "array1" else values

@@ -1,4 +1,4 @@
-"""Regressions from the metrics/summary review: each test failed before its fix."""
+"""Input handling: risk-free series onto return periods, benchmark dates, frequency inference."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from tactical import metrics as m
 from tactical.data.rates import cash_returns
 from tactical.errors import FrequencyError, MetricError
 from tactical.metrics.rolling import rolling_sharpe
-from tactical.report import summary
 
 PRICE_DATES = pd.bdate_range("2015-01-01", "2019-12-31")
 
@@ -103,62 +102,6 @@ def test_benchmark_with_a_longer_history_is_trimmed_at_the_ends():
     assert m.beta(r, b) == pytest.approx(0.5)
 
 
-# --------------------------------------------------------------------------- summary
-def test_summary_rejects_a_benchmark_of_prices(daily):
-    prices = 100 * (1 + daily["M"]).cumprod()
-    with pytest.raises(MetricError, match="benchmark returns look like prices"):
-        summary(daily[["A"]], benchmark=prices)
-
-
-@pytest.mark.parametrize("bad", [-3.0, np.inf])
-def test_summary_rejects_a_benchmark_of_impossible_returns(daily, bad):
-    bench = daily["M"].copy()
-    bench.iloc[5] = bad
-    with pytest.raises(MetricError, match="benchmark returns"):
-        summary(daily[["A"]], benchmark=bench)
-
-
-def test_common_alignment_with_a_window_states_and_uses_the_cut_window(daily):
-    frame = daily.copy()
-    frame.loc[:"2016-12-31", "M"] = np.nan  # M starts two years later
-    table = summary(frame, window=(PRICE_DATES[0], PRICE_DATES[-1]), align="common")
-    cut = frame.loc["2017-01-02":]
-    start = pd.Timestamp("2016-12-30")  # the close before the new first return
-    assert table.attrs["window"] == (start, PRICE_DATES[-1])
-    assert table.attrs["years"] == pytest.approx((PRICE_DATES[-1] - start).days / 365.25)
-    expected = m.cagr(cut, start=start)
-    assert table["cagr"].to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-12)
-    calmar = expected / m.max_drawdown(cut).abs()
-    assert table["calmar"].to_numpy() == pytest.approx(calmar.to_numpy(), rel=1e-12)
-
-
-def test_common_alignment_cut_at_the_end_states_the_new_end(daily):
-    frame = daily.copy()
-    frame.loc["2019-07-01":, "A"] = np.nan
-    table = summary(frame, window=(PRICE_DATES[0], PRICE_DATES[-1]), align="common")
-    assert table.attrs["window"] == (PRICE_DATES[0], pd.Timestamp("2019-06-28"))
-
-
-def test_drawdown_days_from_the_first_return_without_a_window_monthly():
-    idx = pd.date_range("2020-01-31", periods=5, freq="ME")
-    r = pd.DataFrame({"a": [-0.1, 0.05, 0.06, 0.01, -0.02]}, index=idx)
-    with_window = summary(r, window=("2019-12-31", idx[-1]), conventions="month_end")
-    without = summary(r, conventions="month_end")
-    expected = (idx[2] - pd.Timestamp("2019-12-31")).days
-    assert with_window.loc["a", "max_drawdown_days"] == expected
-    assert without.loc["a", "max_drawdown_days"] == expected
-
-
-def test_drawdown_days_unknown_start_on_trading_days_is_nan_with_a_note():
-    idx = pd.bdate_range("2020-01-02", periods=30)
-    r = pd.DataFrame({"a": np.r_[-0.05, np.full(29, 0.004)]}, index=idx)
-    table = summary(r, conventions="daily")
-    assert np.isnan(table.loc["a", "max_drawdown_days"])
-    assert any("Max DD days n/a" in note for note in table.attrs["notes"])
-    known = summary(r, conventions="daily", window=("2019-12-31", idx[-1]))
-    assert np.isfinite(known.loc["a", "max_drawdown_days"])
-
-
 # --------------------------------------------------------------------------- frequency
 def test_calendar_day_index_is_not_silently_trading_days():
     idx = pd.date_range("2024-01-01", periods=60, freq="D")
@@ -170,3 +113,19 @@ def test_calendar_day_index_is_not_silently_trading_days():
     assert m.sharpe_ratio(r, periods_per_year=365) == pytest.approx(
         r.mean() / r.std() * np.sqrt(365)
     )
+
+
+def test_partial_last_and_first_months_are_still_monthly():
+    """period_returns of daily returns that start and end mid-month: a Sharpe ratio works."""
+    idx = pd.bdate_range("2020-01-15", "2021-06-11")
+    r = pd.Series(np.random.default_rng(5).normal(4e-4, 0.01, len(idx)), index=idx)
+    monthly = m.period_returns(r, "monthly")
+    assert monthly.index[-1] == pd.Timestamp("2021-06-11")  # a partial month
+    assert m.infer_periods_per_year(monthly.index) == 12
+    assert m.sharpe_ratio(monthly) == pytest.approx(
+        m.sharpe_ratio(monthly, periods_per_year=12), rel=1e-15
+    )
+    # a gap too long is still irregular, at the ends too
+    stretched = monthly.index[:-1].append(pd.DatetimeIndex(["2021-08-31"]))
+    with pytest.raises(FrequencyError, match="irregular monthly index"):
+        m.infer_periods_per_year(stretched)

@@ -1,0 +1,369 @@
+"""Rendering summary tables as text, Markdown and HTML.
+
+:func:`tactical.report.summary` computes a numeric table (decimals, not
+percent); this module only displays it: percentages with two decimals, ratios
+as numbers, money with thousands separators, the window stated above the table
+and the conventions under it. Nothing here computes a metric.
+
+Names
+-----
+:func:`format_summary` is the one renderer (``fmt="text"``, ``"markdown"`` or
+``"html"``); :func:`to_text`, :func:`to_markdown` and :func:`summary_html` are
+shorthands. :func:`summary_html` returns an HTML **fragment** (tables), unlike
+:meth:`tactical.ResultSet.to_html`, which writes a whole report page to a file.
+The old name ``tactical.report.to_html`` was removed for that reason and raises
+an ``AttributeError`` saying so.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from tactical.errors import MetricError
+
+__all__ = [
+    "COLUMNS",
+    "COLUMN_GROUPS",
+    "HEADLINE_COLUMNS",
+    "MONEY_COLUMNS",
+    "format_summary",
+    "summary_html",
+    "to_markdown",
+    "to_text",
+]
+
+# column -> (display label, shown as percent)
+COLUMNS: dict[str, tuple[str, bool]] = {
+    "total_return": ("Total return", True),
+    "cagr": ("CAGR", True),
+    "volatility": ("Stdev", True),
+    "max_drawdown": ("Max drawdown", True),
+    "max_drawdown_days": ("Max DD days", False),
+    "sharpe": ("Sharpe", False),
+    "sortino": ("Sortino", False),
+    "calmar": ("Calmar", False),
+    "ulcer_index": ("Ulcer index", True),
+    "best_month": ("Best month", True),
+    "worst_month": ("Worst month", True),
+    "best_year": ("Best year", True),
+    "worst_year": ("Worst year", True),
+    "positive_periods": ("Positive periods", True),
+    "var": ("VaR", True),
+    "cvar": ("CVaR", True),
+    "skew": ("Skew", False),
+    "kurtosis": ("Excess kurtosis", False),
+    "alpha": ("Alpha", True),
+    "beta": ("Beta", False),
+    "treynor": ("Treynor", True),
+    "correlation": ("Correlation", False),
+    "up_capture": ("Up capture", True),
+    "down_capture": ("Down capture", True),
+    "tracking_error": ("Tracking error", True),
+    "information_ratio": ("Information ratio", False),
+    "final_balance": ("Final balance", False),
+    "contributed": ("Contributed", False),
+    "xirr": ("XIRR (money-weighted)", True),
+}
+"""Every summary column, with its display label and whether it renders as a percentage."""
+
+MONEY_COLUMNS: frozenset[str] = frozenset({"final_balance", "contributed"})
+"""Columns in currency, rendered with thousands separators and no decimals."""
+
+HEADLINE_COLUMNS: tuple[str, ...] = (
+    "cagr",
+    "alpha",
+    "beta",
+    "volatility",
+    "max_drawdown",
+    "sharpe",
+    "sortino",
+    "treynor",
+)
+"""The columns of a published track-record table, rendered by default (those present)."""
+
+COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
+    "Returns": ("total_return", "cagr", "best_month", "worst_month", "best_year", "worst_year"),
+    "Account (money)": ("final_balance", "contributed", "xirr"),
+    "Risk": (
+        "volatility",
+        "max_drawdown",
+        "max_drawdown_days",
+        "ulcer_index",
+        "sharpe",
+        "sortino",
+        "calmar",
+    ),
+    "Relative to the benchmark": (
+        "alpha",
+        "beta",
+        "treynor",
+        "correlation",
+        "up_capture",
+        "down_capture",
+        "tracking_error",
+        "information_ratio",
+    ),
+    "Distribution": ("positive_periods", "var", "cvar", "skew", "kurtosis"),
+}
+"""Display groups of the HTML summary (one table per group, stacked, not side by side).
+
+Columns of a table that no group names are shown in a last group, "Other".
+"""
+
+Format = Literal["text", "markdown", "html"]
+
+
+def format_summary(
+    table: pd.DataFrame,
+    fmt: Format = "text",
+    *,
+    columns: Sequence[str] | Literal["headline", "all"] = "headline",
+    digits: int = 2,
+    notes: bool = True,
+    grouped: bool = False,
+) -> str:
+    """Render a :func:`~tactical.report.summary` table as text, Markdown or HTML.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`~tactical.report.summary` (its ``attrs`` give the window
+        and the notes); any numeric table with the same column names works.
+    fmt : {"text", "markdown", "html"}
+    columns : "headline", "all" or list of str
+        ``"headline"``: the published-track-record columns
+        (:data:`HEADLINE_COLUMNS`, those present); ``"all"``: every column.
+    digits : int
+        Decimals: percentages as ``7.66%``, ratios as ``0.52``. Money columns
+        (:data:`MONEY_COLUMNS`) show whole currency units (``244,243``).
+    notes : bool
+        Print the window above and the conventions below the table.
+    grouped : bool
+        HTML only: one table per group of :data:`COLUMN_GROUPS` (returns,
+        account, risk, relative, distribution), stacked vertically, so 26
+        columns never scroll sideways; the notes follow the last table.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    MetricError
+        An unknown column, format, or the old option ``columns="seed"``
+        (renamed ``"headline"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"cagr": [0.0766], "sharpe": [0.4567]}, index=["SPY"])
+    >>> print(format_summary(t, "markdown", notes=False))
+    |  | CAGR | Sharpe |
+    |---|---:|---:|
+    | SPY | 7.66% | 0.46 |
+    """
+    cols = _select(table, columns)
+    above, below = _notes(table) if notes else ([], [])
+    if fmt not in ("text", "markdown", "html"):
+        raise MetricError(f"fmt must be 'text', 'markdown' or 'html', got {fmt!r}")
+    if grouped and fmt == "html":
+        return _html_grouped(table, cols, digits, above, below)
+    header, rows, cells = _cells(table, cols, digits)
+    if fmt == "text":
+        return _text(header, rows, cells, above, below)
+    if fmt == "markdown":
+        return _markdown(header, rows, cells, above, below)
+    return _html(header, rows, cells, above, below)
+
+
+def to_text(table: pd.DataFrame, **options: Any) -> str:
+    """:func:`format_summary` as aligned plain text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(to_text(pd.DataFrame({"cagr": [0.05]}, index=["A"]), notes=False))
+        CAGR
+    -  -----
+    A  5.00%
+    """
+    return format_summary(table, "text", **options)
+
+
+def to_markdown(table: pd.DataFrame, **options: Any) -> str:
+    """:func:`format_summary` as a Markdown table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(to_markdown(pd.DataFrame({"beta": [0.5]}, index=["A"]), notes=False))
+    |  | Beta |
+    |---|---:|
+    | A | 0.50 |
+    """
+    return format_summary(table, "markdown", **options)
+
+
+def summary_html(table: pd.DataFrame, **options: Any) -> str:
+    """:func:`format_summary` as an HTML fragment: ``<table>`` elements, values escaped.
+
+    Not a page: :meth:`tactical.ResultSet.to_html` writes a whole report file.
+    Options as in :func:`format_summary` (``columns="all", grouped=True`` is
+    what a notebook shows for a summary).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary_html(pd.DataFrame({"cagr": [0.05]}, index=["A&B"]), notes=False).splitlines()[3]
+    '<tr><th>A&amp;B</th><td style="text-align:right">5.00%</td></tr>'
+    """
+    return format_summary(table, "html", **options)
+
+
+def _select(table: pd.DataFrame, columns: Sequence[str] | str) -> list[str]:
+    if isinstance(columns, str):
+        if columns == "headline":
+            return [c for c in HEADLINE_COLUMNS if c in table.columns]
+        if columns == "all":
+            return list(table.columns)
+        if columns == "seed":
+            raise MetricError(
+                "columns='seed' was renamed columns='headline' (the published track-record "
+                "columns, HEADLINE_COLUMNS)"
+            )
+        raise MetricError(
+            f"columns must be 'headline', 'all' or a list of column names, got {columns!r}"
+        )
+    cols = list(columns)
+    unknown = [c for c in cols if c not in table.columns]
+    if unknown:
+        raise MetricError(f"no column(s) {unknown} in the table; have {list(table.columns)}")
+    return cols
+
+
+def _cells(
+    table: pd.DataFrame, cols: list[str], digits: int
+) -> tuple[list[str], list[str], list[list[str]]]:
+    header = [COLUMNS.get(c, (c, False))[0] for c in cols]
+    cells = [[_cell(table.at[row, c], c, digits) for c in cols] for row in table.index]
+    return header, [str(r) for r in table.index], cells
+
+
+def _cell(value: Any, column: str, digits: int) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return str(value)  # a label, date or flag in a derived table: as it is
+    pct = COLUMNS.get(column, (column, False))[1]
+    if column == "max_drawdown_days" or column in MONEY_COLUMNS:
+        return f"{value:,.0f}"
+    # "z" folds a negative zero such as -0.00% (tiny float noise) into 0.00%
+    return f"{value:z.{digits}%}" if pct else f"{value:z.{digits}f}"
+
+
+def _notes(table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    attrs = table.attrs
+    above: list[str] = []
+    if "window" in attrs:
+        start, end = attrs["window"]
+        if attrs.get("window_start_known", False):
+            span = f"({attrs.get('years', float('nan')):.2f} years)"
+        else:
+            span = "(first return to last; start date not given)"
+        above.append(f"Window: {pd.Timestamp(start).date()} to {pd.Timestamp(end).date()} {span}")
+    if attrs.get("benchmark"):
+        above.append(f"Benchmark: {attrs['benchmark']}")
+    if not above:
+        above.append("Window: not stated (table not made by tactical.report.summary)")
+    return above, list(attrs.get("notes", []))
+
+
+def _text(
+    header: list[str], rows: list[str], cells: list[list[str]], above: list[str], below: list[str]
+) -> str:
+    widths = [max([len(rows_i) for rows_i in rows] + [0])]
+    widths += [max(len(h), *(len(r[j]) for r in cells)) for j, h in enumerate(header)]
+
+    def line(first: str, rest: list[str]) -> str:
+        padded = [v.rjust(w) for v, w in zip(rest, widths[1:], strict=True)]
+        return "  ".join([first.ljust(widths[0]), *padded])
+
+    body = [line("", header), "  ".join("-" * w for w in widths)]
+    body += [line(name, r) for name, r in zip(rows, cells, strict=True)]
+    return "\n".join([*above, *body, *below])
+
+
+def _markdown(
+    header: list[str], rows: list[str], cells: list[list[str]], above: list[str], below: list[str]
+) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    body = ["|  | " + " | ".join(esc(h) for h in header) + " |"]
+    body.append("|---|" + "---:|" * len(header))
+    body += [f"| {esc(n)} | " + " | ".join(r) + " |" for n, r in zip(rows, cells, strict=True)]
+    parts = [*(f"{a}  " for a in above)]
+    if parts:
+        parts.append("")
+    parts += body
+    if below:
+        parts += ["", *(f"- {b}" for b in below)]
+    return "\n".join(parts)
+
+
+def _html(
+    header: list[str],
+    rows: list[str],
+    cells: list[list[str]],
+    above: list[str],
+    below: list[str],
+    group: str | None = None,
+) -> str:
+    e = html.escape
+    out = ['<table class="tactical-summary">']
+    caption = ([f"<b>{e(group)}</b>"] if group else []) + [e(a) for a in above]
+    if caption:
+        out.append(f"<caption>{'<br>'.join(caption)}</caption>")
+    out.append(
+        "<thead><tr><th></th>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr></thead>"
+    )
+    out.append("<tbody>")
+    for name, r in zip(rows, cells, strict=True):
+        tds = "".join(f'<td style="text-align:right">{e(v)}</td>' for v in r)
+        out.append(f"<tr><th>{e(name)}</th>{tds}</tr>")
+    out.append("</tbody>")
+    if below:
+        out.append(
+            f'<tfoot><tr><td colspan="{len(header) + 1}">'
+            + "<br>".join(e(b) for b in below)
+            + "</td></tr></tfoot>"
+        )
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _html_grouped(
+    table: pd.DataFrame, cols: list[str], digits: int, above: list[str], below: list[str]
+) -> str:
+    chosen = set(cols)
+    groups = [(g, [c for c in members if c in chosen]) for g, members in COLUMN_GROUPS.items()]
+    grouped = {c for _, members in groups for c in members}
+    groups.append(("Other", [c for c in cols if c not in grouped]))
+    groups = [(g, members) for g, members in groups if members]
+    parts = ['<div class="tactical-summary-groups">']
+    if above:
+        parts.append(f"<p>{'<br>'.join(html.escape(a) for a in above)}</p>")
+    for name, members in groups:
+        header, rows, cells = _cells(table, members, digits)
+        parts.append(_html(header, rows, cells, [], [], group=name))
+    if below:
+        parts.append(
+            '<p style="font-size:smaller">' + "<br>".join(html.escape(b) for b in below) + "</p>"
+        )
+    parts.append("</div>")
+    return "\n".join(parts)
