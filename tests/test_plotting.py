@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from tactical.charts import plots as plotting  # noqa: E402
+from tactical import charts as plotting  # noqa: E402
 from tactical.errors import ConfigError  # noqa: E402
 from tactical.results import BacktestResult, ResultSet  # noqa: E402
 
@@ -266,7 +266,9 @@ def test_worst_drawdown_episodes_are_separate():
         [0, -0.1, -0.3, -0.2, 0, -0.05, 0, -0.4, -0.1],
         index=pd.bdate_range("2020-01-01", periods=9),
     )
-    worst = plotting._worst_episodes(dd, 2)
+    from tactical.charts.data import _worst_episodes
+
+    worst = _worst_episodes(dd, 2)
     assert [v for _, v in worst] == [-0.4, -0.3]
     assert worst[1][0] == dd.index[2]
 

@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import to_hex, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from tactical.charts import plots as plotting  # noqa: E402
+from tactical import charts as plotting  # noqa: E402
 from tactical.errors import ConfigError  # noqa: E402
 
 NAMES = [

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from tactical.charts import plots as plotting  # noqa: E402
+from tactical import charts as plotting  # noqa: E402
 from tactical.results import BacktestResult, ResultSet  # noqa: E402
 
 

@@ -2,12 +2,18 @@
 
 * :mod:`tactical.charts.plots`: one chart per function, each returning a matplotlib Axes;
 * :mod:`tactical.charts.sheets`: the one-page tear sheet and the HTML report;
+* :mod:`tactical.charts.style`: colours, line styles, axis formats and legends;
 * :mod:`tactical.charts.data`: the numbers the charts draw, computed without matplotlib.
+
+Charts read results by attribute (``equity``, ``returns``, ``weights``,
+``trades``, ``flows``...) and never import :mod:`tactical.results`, which
+delegates its ``plot_*`` methods here.
 """
 
 from __future__ import annotations
 
 from tactical.charts import plots
 from tactical.charts.plots import *  # noqa: F403
+from tactical.charts.sheets import html_report, tear_sheet
 
-__all__ = list(plots.__all__)
+__all__ = [*plots.__all__, "tear_sheet", "html_report"]

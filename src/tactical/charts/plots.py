@@ -13,18 +13,17 @@ returns (a ``Series``, or a ``DataFrame`` with one column per strategy). For
 plain returns the start value is placed one business day before the first
 return, since a return needs a previous value.
 
-Colours
--------
-:func:`strategy_colors` gives each strategy a colour by its position in the
-results, so the same results draw each strategy in the same colour on every
-chart. External benchmarks (returns passed to ``benchmarks=``) are drawn in
-neutral dark greys with dashed lines; holdings in allocation charts use a
-separate palette so they are never mistaken for strategies.
+Colours and legends
+-------------------
+See :mod:`tactical.charts.style`: each strategy has a colour (and beyond 30
+strategies a line style) by its position in the results, the same on every
+chart; legends sit outside the plot and shrink, split into two columns or
+list the first entries so that they fit.
 
 Figures
 -------
 With ``ax=None`` a chart opens a new pyplot figure (so it shows in Jupyter);
-:func:`tear_sheet` and :func:`html_report` build
+the tear sheet and the HTML report (:mod:`tactical.charts.sheets`) build
 :class:`~matplotlib.figure.Figure` objects directly and leave no pyplot
 figure open.
 """
@@ -33,19 +32,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from os import PathLike
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from tactical._typing import CASH
+from tactical._typing import ResultLike, ResultSetLike
 from tactical.charts.data import (
     Results,
     _annual_returns,
     _as_panel,
+    _contributions,
     _drawdowns,
+    _is_result_set,
     _monthly_grid,
     _partial_years,
     _pick_result,
@@ -53,53 +52,41 @@ from tactical.charts.data import (
     _rolling_returns,
     _worst_episodes,
 )
+from tactical.charts.style import (
+    _BENCHMARK_STYLES,
+    _LINE_WIDTH,
+    _axes_inches,
+    _date_axis,
+    _holding_colors,
+    _legend,
+    _legend_outside,
+    _money,
+    _new_axes,
+    _percent,
+    _percent_axis,
+    _style,
+    strategy_colors,
+    strategy_linestyles,
+)
 from tactical.errors import ConfigError
-from tactical.results import BacktestResult, ResultSet
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 __all__ = [
     "strategy_colors",
+    "strategy_linestyles",
+    "plot_balance",
     "plot_equity",
     "plot_drawdowns",
     "plot_rolling_returns",
     "plot_annual_returns",
     "plot_allocation",
     "plot_monthly_heatmap",
-    "tear_sheet",
-    "html_report",
 ]
 
 
-# Strategy colours: each has a contrast ratio of at least 3.4 against white (WCAG 2), so it
-# reads as text in tables as well as a line. tab10 without its grey (kept for benchmarks), its
-# light hues (orange, pink, olive, cyan) darkened; then the dark tab20b shades.
-_STRATEGY_PALETTE = (
-    "#1f77b4", "#d95f02", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#c2379a", "#7f7f00", "#0e8a99",
-    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173",
-    "#5254a3", "#ad494a", "#a55194", "#1a5e20",
-)  # fmt: skip
-# (colour, dash style) for external benchmarks: neutral, distinct.
-_BENCHMARK_STYLES = (
-    ("#222222", "--"),
-    ("#777777", "--"),
-    ("#222222", ":"),
-    ("#777777", ":"),
-    ("#222222", "-."),
-    ("#777777", "-."),
-)
-# Holdings in allocation charts: ColorBrewer Set2 and Dark2 (colour-blind safe), cash in grey.
-_HOLDING_PALETTE = (
-    "#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494",
-    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-)  # fmt: skip
-_CASH_COLOR = "#c8c8c8"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LINE_WIDTH = 1.4
-_DEFAULT_SIZE = (10.0, 5.0)
 # Calendar-year chart: grouped bars up to this many series and bars, else a heat-table.
 _MAX_BAR_SERIES = 5
 _MAX_BARS = 120
@@ -108,132 +95,7 @@ _MAX_ANNOTATED_COLUMNS = 40
 _MAX_ANNOTATED_ROWS = 60
 
 
-# ---------------------------------------------------------------- colours
-
-
-def strategy_colors(names: Sequence[str] | ResultSet) -> dict[str, str]:
-    """Colour of each strategy, by its position in ``names``.
-
-    Parameters
-    ----------
-    names : sequence of str or ResultSet
-        Strategy names in display order (a ``ResultSet`` gives its own order).
-
-    Returns
-    -------
-    dict of str to str
-        ``name -> hex colour``. Position ``i`` always gets the same colour, so
-        the same results draw each strategy in the same colour on every chart.
-        The first nine are tab10 without its grey (kept for benchmarks), with
-        its light hues darkened; the next nine dark tab20b shades. Every
-        colour has a contrast ratio of at least 3 against white, so it also
-        reads as text (table rows). Beyond 18 strategies colours repeat.
-
-    Examples
-    --------
-    >>> strategy_colors(["60/40", "Trend", "SPY"])
-    {'60/40': '#1f77b4', 'Trend': '#d95f02', 'SPY': '#2ca02c'}
-    """
-    keys = list(names.names) if isinstance(names, ResultSet) else list(names)
-    return {k: _STRATEGY_PALETTE[i % len(_STRATEGY_PALETTE)] for i, k in enumerate(keys)}
-
-
-def _holding_colors(holdings: Sequence[str]) -> dict[str, str]:
-    """Colour per holding in first-seen order; cash is always light grey."""
-    colors: dict[str, str] = {}
-    i = 0
-    for h in holdings:
-        if h in colors:
-            continue
-        if h == CASH:
-            colors[h] = _CASH_COLOR
-        else:
-            colors[h] = _HOLDING_PALETTE[i % len(_HOLDING_PALETTE)]
-            i += 1
-    return colors
-
-
-# ---------------------------------------------------------------- drawing helpers
-
-
-def _new_axes(ax: Axes | None, figsize: tuple[float, float] = _DEFAULT_SIZE) -> Axes:
-    """``ax``, or the axes of a new pyplot figure (constrained layout) when None."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=figsize, layout="constrained")
-    return new
-
-
-def _money(x: float, _pos: Any = None) -> str:
-    """``$12k``-style currency tick label."""
-    ax_ = abs(x)
-    if ax_ >= 1e6:
-        return f"${x / 1e6:,.4g}M"
-    if ax_ >= 1e3:
-        return f"${x / 1e3:,.4g}k"
-    if ax_ >= 1:
-        return f"${x:,.4g}"
-    return f"${x:.2g}"
-
-
-def _percent(value: float, decimals: int = 0) -> str:
-    """``-12%`` with a true minus sign; never ``-0%``."""
-    text = f"{value * 100:.{decimals}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", "\N{MINUS SIGN}") + "%"
-
-
-def _percent_axis(ax: Axes) -> None:
-    """Decimal values shown as percent ticks, decimals by the visible span."""
-    from matplotlib.ticker import FuncFormatter
-
-    def fmt(x: float, _pos: Any = None) -> str:
-        lo, hi = ax.yaxis.get_view_interval()
-        span = abs(hi - lo)
-        return _percent(x, 0 if span >= 0.05 else 1 if span >= 0.005 else 2)
-
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
-
-
-def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
-    ax.set_xlim(start, end)
-
-
-def _legend(ax: Axes) -> None:
-    """Legend of the labelled artists, outside the plot area; none when nothing is labelled."""
-    handles, labels = ax.get_legend_handles_labels()
-    if not handles:
-        return
-    _legend_outside(ax, handles, labels)
-
-
-def _legend_outside(ax: Axes, handles: Sequence[Any], labels: Sequence[str]) -> None:
-    """Legend of ``handles`` outside the plot area on the right (never over the data)."""
-    ax.legend(
-        handles,
-        labels,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        borderaxespad=0.0,
-        frameon=False,
-        fontsize="small",
-    )
-
-
-def _style(ax: Axes) -> None:
-    """Light grid behind the data, no top/right spines (local to this Axes)."""
-    ax.grid(True, which="major", color="#e0e0e0", linewidth=0.7)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+# ---------------------------------------------------------------- helpers
 
 
 def _benchmark_frames(
@@ -307,6 +169,7 @@ def plot_equity(
     ax = _new_axes(ax)
     in_set, external = _benchmark_frames(benchmarks, panel.names)
     colors = strategy_colors(panel.names)
+    styles = strategy_linestyles(panel.names)
     growth = panel.growth * initial
     for name in panel.names:
         bench = name in in_set
@@ -316,7 +179,7 @@ def plot_equity(
             color=colors[name],
             label=name,
             linewidth=_LINE_WIDTH,
-            linestyle="--" if bench else "-",
+            linestyle="--" if bench else styles[name],
             zorder=2 if bench else 3,
         )
     if external is not None:
@@ -393,7 +256,8 @@ def plot_drawdowns(
     panel = _as_panel(results)
     ax = _new_axes(ax)
     colors = strategy_colors(panel.names)
-    dd = _drawdowns(panel.growth)
+    styles = strategy_linestyles(panel.names)
+    dd = _drawdowns(panel)
     ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
     # one strategy: depth labels at the troughs; several: the legend states each maximum
     # (labels of several strategies collide in shared crashes such as 2008, 2020, 2022)
@@ -405,6 +269,7 @@ def plot_drawdowns(
             color=colors[name],
             label=name,
             linewidth=_LINE_WIDTH * (0.85 if single else 0.7),
+            linestyle=styles[name],
             zorder=3,
         )
         if single:
@@ -507,6 +372,7 @@ def plot_rolling_returns(
         )
     ax = _new_axes(ax)
     colors = strategy_colors(panel.names)
+    styles = strategy_linestyles(panel.names)
     ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
     for name in panel.names:
         ax.plot(
@@ -515,6 +381,7 @@ def plot_rolling_returns(
             color=colors[name],
             label=name,
             linewidth=_LINE_WIDTH * 0.85,
+            linestyle=styles[name],
             zorder=3,
         )
     first = rolling.index[0]
@@ -707,7 +574,7 @@ def _heat_cells(
 
 
 def plot_allocation(
-    result: ResultSet | BacktestResult,
+    result: ResultSetLike | ResultLike,
     ax: Axes | None = None,
     *,
     name: str | None = None,
@@ -727,8 +594,13 @@ def plot_allocation(
         Strategy to draw from a ``ResultSet``; default the first one (the
         title names it).
     mark_rebalances : bool, default True
-        Mark each rebalance (an execution after the initial investment that
-        traded anything) with a short tick along the top edge.
+        Mark rebalances with short ticks along the top edge: the strategy's
+        trades after the initial investment (``result.rebalances``), not the
+        purchases made with contributions (without that attribute: trade
+        dates minus cash-flow dates). Ticks closer than 3 points would merge
+        into a band, so dense rebalances are marked once per week, month,
+        quarter or year with any (the coarsest that keeps ticks apart); the
+        legend gives the count and says so.
     legend : bool, default True
         Draw a legend of holdings outside the plot, on the right.
     title : str, optional
@@ -738,7 +610,8 @@ def plot_allocation(
     -------
     Axes
         One filled area per holding that is ever held, plus one line
-        collection of rebalance ticks when marked.
+        collection of rebalance ticks (labelled ``"Rebalances (n)"``) when
+        there are any.
 
     Notes
     -----
@@ -747,10 +620,11 @@ def plot_allocation(
     light grey.
     """
     chosen = _pick_result(result, name)
-    pool = result.values() if isinstance(result, ResultSet) else [chosen]
+    pool: Any = result.values() if _is_result_set(result) else [chosen]  # type: ignore[union-attr]
     hcolors = _holding_colors([c for r in pool for c in r.weights.columns])
     weights = chosen.weights.astype(float).clip(lower=0.0)
     held = [c for c in weights.columns if (weights[c] > 1e-12).any()]
+    start, end = chosen.equity.index[0], chosen.equity.index[-1]
     ax = _new_axes(ax)
     ax.stackplot(
         weights.index,
@@ -759,28 +633,28 @@ def plot_allocation(
         colors=[hcolors[c] for c in held],
         linewidth=0.0,
     )
-    n_reb = 0
     if mark_rebalances:
         dates = _rebalance_dates(chosen)
-        n_reb = len(dates)
-        if n_reb:
+        if len(dates):
+            shown, per = _thin_marks(dates, start, end, _axes_inches(ax)[0])
+            label = f"Rebalances ({len(dates)})" + (f"\none tick per {per}" if per else "")
             ax.vlines(
-                dates,
+                shown,
                 0.965,
                 1.0,
                 transform=ax.get_xaxis_transform(),
                 color="#222222",
                 linewidth=0.7,
-                label=f"Rebalance ({n_reb})",
+                label=label,
                 zorder=4,
             )
     _style(ax)
     ax.grid(False)
-    _date_axis(ax, chosen.start, chosen.end)
+    _date_axis(ax, start, end)
     ax.set_ylim(0.0, 1.0)
     _percent_axis(ax)
     ax.set_ylabel("Weight (% of account)")
-    window = f"{chosen.start:%Y-%m-%d} to {chosen.end:%Y-%m-%d}"
+    window = f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
     ax.set_title(title or f"Allocation: {chosen.name}, {window}", loc="left")
     if legend:
         handles, labels = ax.get_legend_handles_labels()
@@ -793,6 +667,34 @@ def plot_allocation(
         pairs = areas + other
         _legend_outside(ax, [h for h, _ in pairs], [lab for _, lab in pairs])
     return ax
+
+
+_MARK_GAP_POINTS = 3.0  # rebalance ticks closer than this merge into a band
+_MARK_PERIODS = (("W", "week", 7.0), ("M", "month", 30.44), ("Q", "quarter", 91.31))
+
+
+def _thin_marks(
+    dates: pd.DatetimeIndex, start: pd.Timestamp, end: pd.Timestamp, width_in: float
+) -> tuple[pd.DatetimeIndex, str | None]:
+    """Dates to tick, and the period they are thinned to (None when all are shown).
+
+    All dates when every gap is at least 3 points on an axis ``width_in``
+    wide; else the first date in each week, month, quarter or year with any,
+    the finest period at least 3 points long.
+    """
+    if len(dates) < 2:
+        return dates, None
+    need = max((end - start).days, 1) * _MARK_GAP_POINTS / (max(width_in, 1.0) * 72.0)
+    gaps = np.diff(dates.asi8) / 86_400e9  # days
+    if gaps.min() >= need:
+        return dates, None
+    freq, word = "Y", "year"
+    for f, w, days in _MARK_PERIODS:
+        if days >= need:
+            freq, word = f, w
+            break
+    periods = dates.to_period(freq)
+    return dates[~periods.duplicated()], word
 
 
 def plot_monthly_heatmap(
@@ -864,36 +766,138 @@ def plot_monthly_heatmap(
     return ax
 
 
-# ---------------------------------------------------------------- pages
+# Cumulative contributions by source, beneath the balance lines: light, and never a strategy colour.
+_SOURCE_COLORS = {
+    "initial": "#d9d9d9",
+    "employee": "#9ecae1",
+    "employer": "#a1d99b",
+    "contributions": "#9ecae1",
+    "other": "#fdd0a2",
+}
+_SOURCE_EXTRA = ("#dadaeb", "#fdae6b", "#c7e9c0", "#bcbddc")
 
 
-def tear_sheet(
-    results: Results,
-    name: str | None = None,
+def plot_balance(
+    results: ResultSetLike | ResultLike,
+    ax: Axes | None = None,
     *,
-    table: pd.DataFrame | None = None,
-    path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
-    log: bool = True,
-    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+    contributions: bool = True,
+    legend: bool = True,
     title: str | None = None,
-) -> Figure:
-    """One-page summary figure; see :func:`tactical.charts.sheets.tear_sheet`."""
-    from tactical.charts.sheets import tear_sheet as _tear_sheet
+) -> Axes:
+    """Account balance in dollars, with the money contributed by source beneath.
 
-    return _tear_sheet(
-        results, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
+    The chart a saver looks at first: what the account is worth, and how much
+    of it is their own money, the employer's and growth.
+
+    Parameters
+    ----------
+    results : ResultSet or BacktestResult
+        Results (the balance needs them: plain returns carry no dollars).
+    ax : Axes, optional
+        Axes to draw on; a new figure is opened when None.
+    contributions : bool, default True
+        Draw the cumulative contributions as stacked areas by source
+        (``initial`` deposit, then ``employee``, ``employer``... from
+        ``result.flows``; a result with only ``cashflows`` gives one
+        ``contributions`` area). When the strategies' contributions differ,
+        each strategy's total is drawn as a dotted line in its colour instead.
+    legend : bool, default True
+        Draw a legend outside the plot, on the right; each strategy's entry
+        states its final balance, each source its total.
+    title : str, optional
+        Title; by default it states the window.
+
+    Returns
+    -------
+    Axes
+        One line per strategy (its ``equity``), then the contribution areas
+        (one ``PolyCollection`` per source) or lines.
+
+    Notes
+    -----
+    The balance is ``equity``: the account value in currency at each close,
+    flows included (not time-weighted). Contributions on each date are
+    ``C_t = initial + sum_{s<=t} F_s`` per source, so the gap between the
+    balance and the top of the areas is the growth (or loss) to date:
+    ``growth = balance - contributed``. Withdrawals count negative.
+    """
+    if not (_is_result_set(results) or hasattr(results, "equity")):
+        raise TypeError(
+            "plot_balance needs backtest results (a ResultSet or a BacktestResult); "
+            f"got {type(results).__name__}: plain returns carry no dollar balance"
+        )
+    panel = _as_panel(results)
+    chosen = list(panel.results.values())
+    ax = _new_axes(ax)
+    colors = strategy_colors(panel.names)
+    styles = strategy_linestyles(panel.names)
+    start, end = chosen[0].equity.index[0], chosen[0].equity.index[-1]
+    for name, result in panel.results.items():
+        eq = result.equity.astype(float)
+        ax.plot(
+            eq.index,
+            eq.to_numpy(),
+            color=colors[name],
+            linestyle=styles[name],
+            linewidth=_LINE_WIDTH,
+            label=f"{name}: {_money(float(eq.iloc[-1]))}",
+            zorder=3,
+        )
+    if contributions:
+        tables = [_contributions(r) for r in chosen]
+        totals = [t.sum(axis=1).reindex(tables[0].index) for t in tables]
+        same = all(
+            np.allclose(t.to_numpy(), totals[0].to_numpy(), rtol=1e-9, atol=1e-6, equal_nan=True)
+            for t in totals
+        )
+        if same and not tables[0].empty:
+            table = tables[0]
+            extra = iter(_SOURCE_EXTRA * 4)
+            ax.stackplot(
+                table.index,
+                *[table[c].clip(lower=0.0).to_numpy() for c in table.columns],
+                labels=[
+                    f"Contributed, {c}: {_money(float(table[c].iloc[-1]))}" for c in table.columns
+                ],
+                colors=[_SOURCE_COLORS.get(c) or next(extra) for c in table.columns],
+                linewidth=0.0,
+                zorder=1,
+            )
+        elif not same:
+            for name, total in zip(panel.names, totals, strict=True):
+                ax.plot(
+                    total.index,
+                    total.to_numpy(),
+                    color=colors[name],
+                    linestyle=":",
+                    linewidth=1.0,
+                    label=f"Contributed, {name}: {_money(float(total.iloc[-1]))}",
+                    zorder=2,
+                )
+    _style(ax)
+    _date_axis(ax, start, end)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_ylim(bottom=0.0)
+    ax.yaxis.set_major_formatter(FuncFormatter(_money))
+    ax.set_ylabel("Balance ($)")
+    ax.set_title(
+        title or f"Balance and contributions, {start:%Y-%m-%d} to {end:%Y-%m-%d}", loc="left"
     )
-
-
-def html_report(
-    results: Results,
-    path: str | PathLike[str],
-    *,
-    table: pd.DataFrame | None = None,
-    title: str = "Backtest report",
-    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
-) -> Path:
-    """Write a self-contained HTML report; see :func:`tactical.charts.sheets.html_report`."""
-    from tactical.charts.sheets import html_report as _html_report
-
-    return _html_report(results, path, table=table, title=title, benchmarks=benchmarks)
+    if legend:
+        handles, labels = ax.get_legend_handles_labels()
+        # strategies first, then the areas from the top one down (the stacking order reversed)
+        lines = [
+            (h, lab)
+            for h, lab in zip(handles, labels, strict=True)
+            if not lab.startswith("Contributed")
+        ]
+        areas = [
+            (h, lab)
+            for h, lab in zip(handles, labels, strict=True)
+            if lab.startswith("Contributed")
+        ]
+        pairs = lines + areas[::-1]
+        _legend_outside(ax, [h for h, _ in pairs], [lab for _, lab in pairs])
+    return ax

@@ -23,10 +23,14 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
+from tactical._typing import ResultLike
 from tactical.charts.data import (
     Results,
     _annual_returns,
     _as_panel,
+    _contributions,
+    _flows,
+    _is_result_set,
     _monthly_grid,
     _partial_years,
     _pick_result,
@@ -36,13 +40,13 @@ from tactical.charts.plots import (
     _heat_scale,
     plot_allocation,
     plot_annual_returns,
+    plot_balance,
     plot_drawdowns,
     plot_equity,
     plot_rolling_returns,
-    strategy_colors,
 )
+from tactical.charts.style import _legend_rows, _percent, _short, strategy_colors
 from tactical.errors import ConfigError
-from tactical.results import BacktestResult, ResultSet
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -151,8 +155,9 @@ def _summary_or_reason(
             raise TypeError(f"table must be a pandas DataFrame; got {type(table).__name__}")
         return table, ""
     try:
-        if isinstance(results, ResultSet):
-            return results.summary(), ""
+        own = getattr(results, "summary", None)
+        if _is_result_set(results) and callable(own):
+            return own(), ""
         from tactical.report import summary
 
         return summary(_as_panel(results).returns), ""
@@ -224,34 +229,94 @@ def tear_sheet(
     Returns
     -------
     Figure
-        A US-letter portrait :class:`~matplotlib.figure.Figure` (not managed by
-        pyplot: it shows in Jupyter when it is a cell's result; nothing stays
-        open).
+        A portrait :class:`~matplotlib.figure.Figure` 8.5 inches wide (not
+        managed by pyplot: it shows in Jupyter when it is a cell's result;
+        nothing stays open).
+
+    Notes
+    -----
+    Layout by size. With cash flows (``result.flows`` or ``cashflows``) the
+    page opens with :func:`~tactical.charts.plots.plot_balance`, the growth of
+    $10,000 (time-weighted) below it. Up to 6 strategies each chart has its
+    legend on the right; with more, one legend of all strategies spans the
+    page under the charts, in as many columns as fit. The table lists
+    strategies across (up to 7) or down; its rows keep a readable size
+    (at least 6 points), so a long table makes the page taller than US
+    letter's 11 inches (about 20 strategies fit on letter) rather than
+    overprint; beyond 40 strategies it shows the first 40 and says how many
+    more ``results.summary()`` holds.
     """
     from matplotlib.figure import Figure
 
     panel = _as_panel(results)
     has_weights = bool(panel.results)
     if has_weights:
-        source = results if isinstance(results, (ResultSet, BacktestResult)) else None
-        focus = _pick_result(source, name)  # type: ignore[arg-type]
+        source: Any = results  # a result or a set: plain returns have no weights
+        focus = _pick_result(source, name)
+    has_flows = any(_flows(r) is not None for r in panel.results.values())
     summary_table, reason = _summary_or_reason(results, table)
+    n = len(panel.names)
+    shared_legend = n > _MAX_PANEL_LEGEND
 
-    fig = Figure(figsize=(8.5, 11.0), layout="constrained")
-    table_height = 3.2 if summary_table is not None else 0.8
-    heights = [3.2, 2.2, 2.0, table_height] if has_weights else [3.4, 2.4, table_height]
-    axes = fig.subplots(len(heights), 1, height_ratios=heights)
-    ax_growth, ax_dd = axes[0], axes[1]
-    ax_alloc = axes[2] if has_weights else None
+    # heights in inches: charts at their full size when the page has room, else at their least
+    rows, _ = _table_shape(summary_table)
+    table_in = _table_inches(rows, summary_table) if summary_table is not None else 0.8
+    charts = [("balance", 2.5, 2.0)] if has_flows else []
+    charts += [("growth", 2.5 if has_flows else 3.0, 2.2), ("drawdowns", 1.9, 1.5)]
+    if has_weights:
+        charts.append(("allocation", 1.7, 1.3))
+    legend_in = 0.0
+    if shared_legend:
+        columns, legend_rows = _legend_rows(
+            n, 7.6, size=_SHEET_LEGEND_SIZE, longest=max(len(x) for x in panel.names)
+        )
+        legend_in = 0.2 + legend_rows * 1.62 * _SHEET_LEGEND_SIZE / 72.0
+    fixed = 0.6 + legend_in + table_in  # title and margins, legend, table
+    full = fixed + sum(c[1] for c in charts)
+    least = fixed + sum(c[2] for c in charts)
+    if full <= _LETTER_HEIGHT:
+        chart_in = [c[1] for c in charts]
+    elif least <= _LETTER_HEIGHT:  # shrink the charts in proportion to what they can give
+        spare = (_LETTER_HEIGHT - least) / (full - least)
+        chart_in = [c[2] + spare * (c[1] - c[2]) for c in charts]
+    else:
+        chart_in = [c[2] for c in charts]
+    heights = chart_in + ([legend_in] if shared_legend else []) + [table_in]
+    page = max(_LETTER_HEIGHT, fixed + sum(chart_in))
+
+    fig = Figure(figsize=(8.5, page), layout="constrained")
+    axes = list(fig.subplots(len(heights), 1, height_ratios=heights))
+    kinds = [c[0] for c in charts]
+    ax_of = dict(zip(kinds, axes, strict=False))
     ax_table = axes[-1]
+    panel_legend = not shared_legend
 
+    if has_flows:
+        plot_balance(
+            results, ax=ax_of["balance"], legend=panel_legend, title="Balance and contributions"
+        )  # type: ignore[arg-type]
     scale = " (log scale)" if log else ""
+    what = ", time-weighted" if has_flows else ""
     plot_equity(
-        results, ax=ax_growth, log=log, benchmarks=benchmarks, title=f"Growth of $10,000{scale}"
+        results,
+        ax=ax_of["growth"],
+        log=log,
+        benchmarks=benchmarks,
+        legend=panel_legend,
+        title=f"Growth of $10,000{what}{scale}",
     )
-    plot_drawdowns(results, ax=ax_dd, title="Drawdowns from peak, worst 3 marked")
-    if ax_alloc is not None:
-        plot_allocation(results, ax=ax_alloc, name=focus.name, title=f"Allocation: {focus.name}")  # type: ignore[arg-type]
+    plot_drawdowns(
+        results,
+        ax=ax_of["drawdowns"],
+        legend=panel_legend,
+        title="Drawdowns from peak, worst 3 marked",
+    )
+    if has_weights:
+        plot_allocation(
+            source, ax=ax_of["allocation"], name=focus.name, title=f"Allocation: {focus.name}"
+        )
+    if shared_legend:
+        _strategy_legend(axes[len(charts)], panel.names, ax_of["growth"])
     _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
     fig.suptitle(
         title or f"Backtest tear sheet, {panel.window_text}", fontsize="large", fontweight="bold"
@@ -259,6 +324,55 @@ def tear_sheet(
     if path is not None:
         _save_figure(fig, path)
     return fig
+
+
+_LETTER_HEIGHT = 11.0
+_MAX_PANEL_LEGEND = 6  # more strategies: one legend for the page instead of one per chart
+_SHEET_LEGEND_SIZE = 7.0
+_MAX_TABLE_ROWS = 40  # strategies listed in the tear sheet's table
+_TABLE_ROW_EM = 1.55  # height of a table row in font sizes
+_TABLE_FONT = 7.0
+
+
+def _table_shape(table: pd.DataFrame | None) -> tuple[int, bool]:
+    """``(body rows, strategies across)`` of the tear-sheet table."""
+    if table is None:
+        return 0, False
+    across = len(table) <= 7  # strategies as columns when they fit the page width
+    if across:
+        return len(_format_table(table, columns="seed").columns), True
+    return min(len(table), _MAX_TABLE_ROWS), False
+
+
+def _table_inches(rows: int, table: pd.DataFrame | None) -> float:
+    """Height the table needs: title, a two-line header, ``rows`` rows and the notes."""
+    notes = textwrap.wrap("; ".join(_table_notes(table)), 135) if table is not None else []
+    more = table is not None and len(table) > _MAX_TABLE_ROWS
+    size = _TABLE_FONT if rows <= 20 else 6.0
+    body = (rows + 2.2) * _TABLE_ROW_EM * size / 72.0
+    return 0.3 + body + (len(notes) + more) * 0.11 + 0.1
+
+
+def _strategy_legend(ax: Axes, names: list[str], source: Axes) -> None:
+    """One legend of all strategies across the page, with the handles drawn on ``source``."""
+    ax.set_axis_off()
+    # the strategies (in order), then any external benchmark drawn on the growth chart
+    handles = [ln for ln in source.get_lines() if not str(ln.get_label()).startswith("_")]
+    labels = [_short(str(h.get_label())) for h in handles]
+    columns, _ = _legend_rows(
+        len(handles), 7.6, size=_SHEET_LEGEND_SIZE, longest=max(len(x) for x in labels)
+    )
+    ax.legend(
+        handles,
+        labels,
+        loc="center",
+        ncols=columns,
+        frameon=False,
+        fontsize=_SHEET_LEGEND_SIZE,
+        borderaxespad=0.0,
+        columnspacing=1.2,
+        handlelength=1.8,
+    )
 
 
 def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[str, str]) -> None:
@@ -281,9 +395,18 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
         )
         return
     formatted = _format_table(table, columns="seed")
-    across = len(formatted) <= 7  # strategies as columns when they fit the page width
+    rows, across = _table_shape(table)
+    more = len(formatted) - _MAX_TABLE_ROWS
+    if not across and more > 0:
+        formatted = formatted.iloc[:_MAX_TABLE_ROWS]
     shown = formatted.T if across else formatted
-    notes = textwrap.wrap("; ".join(_table_notes(table)), 135)
+    lines_of_notes = _table_notes(table)
+    if not across and more > 0:
+        lines_of_notes.append(
+            f"The table lists the first {_MAX_TABLE_ROWS} of {len(table)} strategies; "
+            f"{more} more are in results.summary() and the HTML report"
+        )
+    notes = textwrap.wrap("; ".join(lines_of_notes), 135)
     ax_height = _height_inches(ax)
     notes_height = min(0.45, (len(notes) * 0.11 + 0.08) / ax_height) if notes else 0.0
     ax.set_title("Metrics", loc="left", fontsize="medium")
@@ -295,7 +418,9 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
         max(_text_chars([lab], bold=True), _text_chars([row[j] for row in cells]))
         for j, lab in enumerate(col_labels)
     ]
-    fontsize = 7.0 if len(shown) > 10 or len(shown.columns) > 7 else 8.0
+    fontsize = 8.0 if len(shown) <= 10 and len(shown.columns) <= 7 else _TABLE_FONT
+    if rows > 20:
+        fontsize = 6.0  # the page grows to keep rows at this size (see _table_inches)
     available = _width_inches(ax) * 72.0 / (_CHAR_EM * fontsize)  # characters that fit
     fontsize = max(5.5, min(fontsize, fontsize * available / sum(widths)))
     label_share = widths[0] / sum(widths)
@@ -483,6 +608,13 @@ def html_report(
             "Pass <code>table=results.summary(...)</code> to include it.</p>"
         )
 
+    if any(_flows(r) is not None for r in panel.results.values()):
+        parts.append("<h2>Balance</h2>")
+        parts.append(
+            '<p class="note">The account in dollars, cash flows included; the shaded areas '
+            "are the money contributed to date by source, the gap above them the growth.</p>"
+        )
+        parts.append(_chart("Balance and contributions", plot_balance, results))
     parts.append("<h2>Growth</h2>")
     parts.append(
         _chart(
@@ -519,7 +651,7 @@ def html_report(
         result = panel.results.get(name)
         if result is not None:
             parts.append(_facts_html(result))
-            source: Any = results if isinstance(results, ResultSet) else result
+            source: Any = results if _is_result_set(results) else result
             parts.append(
                 _chart(
                     f"Allocation of {name}", plot_allocation, source, name=name, size=(10.0, 3.6)
@@ -586,8 +718,6 @@ def _monthly_html(returns: pd.Series, partial: set[int], *, open_: bool = False)
     import matplotlib
     from matplotlib.colors import to_hex
 
-    from tactical.charts.plots import _percent
-
     cmap = matplotlib.colormaps["RdBu"]
     grid = _monthly_grid(returns)
     values = grid.to_numpy(dtype=float)
@@ -628,15 +758,36 @@ def _config_text(value: Any) -> str:
     return repr(value)
 
 
-def _facts_html(result: BacktestResult) -> str:
-    """Final value, rebalances, turnover, costs and the configuration of one result."""
+def _facts_html(result: ResultLike) -> str:
+    """Final value, money in, rebalances, turnover, costs and the configuration of one result."""
     esc = html.escape
+    start, end = result.equity.index[0], result.equity.index[-1]
+    final = float(result.equity.iloc[-1])
     facts = [
-        ("Window", f"{result.start:%Y-%m-%d} to {result.end:%Y-%m-%d}"),
-        ("Final account value", f"${float(result.equity.iloc[-1]):,.2f}"),
+        ("Window", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"),
+        ("Final account value", f"${final:,.2f}"),
+    ]
+    if _flows(result) is not None:
+        money_in = _contributions(result).iloc[-1]
+        for source, amount in money_in.items():
+            facts.append((f"Contributed: {source}", f"${float(amount):,.2f}"))
+        facts.append(
+            ("Growth (balance less contributed)", f"${final - float(money_in.sum()):,.2f}")
+        )
+        mwr = getattr(result, "money_weighted_return", None)
+        if callable(mwr):
+            try:
+                facts.append(("Money-weighted return (XIRR, annual)", f"{float(mwr()):.2%}"))
+            except (ValueError, ArithmeticError):  # no sign change: no rate
+                pass
+    turnover = getattr(result, "annual_turnover", None)
+    facts += [
         ("Rebalances", f"{len(_rebalance_dates(result)):,}"),
-        ("Turnover (one-way, per year)", f"{result.annual_turnover:.2%}"),
-        ("Transaction costs", f"${result.total_costs:,.2f}"),
+        (
+            "Turnover (one-way, per year)",
+            f"{float(turnover):.2%}" if isinstance(turnover, int | float) else "n/a",
+        ),
+        ("Transaction costs", f"${float(result.costs.sum()):,.2f}"),
     ]
     facts += [(str(k), _config_text(v)) for k, v in result.config.items()]
     rows = "".join(
