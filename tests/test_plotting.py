@@ -458,7 +458,7 @@ def test_table_formatting_percent_for_returns_plain_for_ratios(results):
 
 
 def plotting_format(table: pd.DataFrame) -> pd.DataFrame:
-    from tactical.charts.sheets import _format_table
+    from tactical.charts.tables import _format_table
 
     return _format_table(table)
 

@@ -234,9 +234,10 @@ def _rebalance_dates(result: ResultLike) -> pd.DatetimeIndex:
     """Execution dates of rebalances: strategy trades, not contribution purchases.
 
     ``result.rebalances`` when the result has it; otherwise the execution dates
-    after the initial investment with any nonzero trade, minus the dates of
-    cash flows (a purchase with a paycheck is not a rebalance; a rebalance on
-    a flow date is then missed, which the engine's own record avoids).
+    after the initial investment with any nonzero trade, where on the date of
+    a cash flow the traded amount ``sum_i |trade_i|`` must exceed the flow's
+    ``|F_t|`` (plus ``1e-9 V_t``): buying only with a paycheck (or selling
+    only for a withdrawal) is not a rebalance.
     """
     recorded = getattr(result, "rebalances", None)
     if recorded is not None:
@@ -244,11 +245,16 @@ def _rebalance_dates(result: ResultLike) -> pd.DatetimeIndex:
     trades = result.trades
     if len(trades) <= 1:
         return pd.DatetimeIndex([])
-    later = trades.iloc[1:]
-    traded = (later.fillna(0.0).abs() > 0).any(axis=1)
-    dates = pd.DatetimeIndex(later.index[traded.to_numpy()])
+    later = trades.iloc[1:].fillna(0.0)
+    traded = later.abs().sum(axis=1)
     flows = _flows(result)
-    return dates if flows is None else dates.difference(pd.DatetimeIndex(flows.index))
+    if flows is not None:
+        # on a flow date, only trading beyond the flow itself (any sale with a paycheck,
+        # any purchase with a withdrawal) is a rebalance
+        net = flows["total"].groupby(level=0).sum().reindex(later.index, fill_value=0.0).abs()
+        value = result.equity.reindex(later.index).abs().fillna(0.0)
+        traded = traded - net - 1e-9 * value
+    return pd.DatetimeIndex(later.index[(traded > 0).to_numpy()])
 
 
 def _flows(result: ResultLike) -> pd.DataFrame | None:

@@ -37,27 +37,21 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from tactical._typing import ResultLike, ResultSetLike
+from tactical.charts.account import plot_allocation, plot_balance
 from tactical.charts.data import (
     Results,
     _annual_returns,
     _as_panel,
-    _contributions,
     _drawdowns,
-    _is_result_set,
     _monthly_grid,
     _partial_years,
-    _pick_result,
-    _rebalance_dates,
     _rolling_returns,
     _worst_episodes,
 )
 from tactical.charts.style import (
     _BENCHMARK_STYLES,
     _LINE_WIDTH,
-    _axes_inches,
     _date_axis,
-    _holding_colors,
     _legend,
     _legend_outside,
     _money,
@@ -65,6 +59,7 @@ from tactical.charts.style import (
     _percent,
     _percent_axis,
     _style,
+    _ylabel,
     strategy_colors,
     strategy_linestyles,
 )
@@ -209,7 +204,7 @@ def plot_equity(
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.grid(True, which="minor", color="#f2f2f2", linewidth=0.5)
     ax.yaxis.set_major_formatter(FuncFormatter(_money))
-    ax.set_ylabel("Value ($, log scale)" if log else "Value ($)")
+    _ylabel(ax, "Value ($, log scale)" if log else "Value ($)", "Value ($)")
     ax.set_title(title or f"Growth of ${initial:,.0f}, {panel.window_text}", loc="left")
     if legend:
         _legend(ax)
@@ -308,7 +303,7 @@ def plot_drawdowns(
     _percent_axis(ax)
     low = float(np.nanmin(dd.to_numpy()))
     ax.set_ylim(min(low * 1.15, -0.01), 0.02)
-    ax.set_ylabel("Drawdown from peak (%)")
+    _ylabel(ax, "Drawdown from peak (%)", "Drawdown (%)")
     what = f", worst {mark_worst} marked" if mark_worst > 0 else ""
     ax.set_title(title or f"Drawdowns{what}, {panel.window_text}", loc="left")
     if legend:
@@ -406,7 +401,7 @@ def plot_rolling_returns(
     _style(ax)
     _date_axis(ax, panel.start, panel.end)
     _percent_axis(ax)
-    ax.set_ylabel("Return (%, annualized)" if ann else "Return (%)")
+    _ylabel(ax, "Return (%, annualized)" if ann else "Return (%)", "Return (%)")
     kind = "annualized " if ann else ""
     ax.set_title(title or f"Rolling {months}-month {kind}return, {panel.window_text}", loc="left")
     if legend:
@@ -573,130 +568,6 @@ def _heat_cells(
     return image
 
 
-def plot_allocation(
-    result: ResultSetLike | ResultLike,
-    ax: Axes | None = None,
-    *,
-    name: str | None = None,
-    mark_rebalances: bool = True,
-    legend: bool = True,
-    title: str | None = None,
-) -> Axes:
-    """Daily drifted weights of one strategy as a stacked area.
-
-    Parameters
-    ----------
-    result : BacktestResult or ResultSet
-        One result, or a set with ``name`` choosing the strategy.
-    ax : Axes, optional
-        Axes to draw on; a new figure is opened when None.
-    name : str, optional
-        Strategy to draw from a ``ResultSet``; default the first one (the
-        title names it).
-    mark_rebalances : bool, default True
-        Mark rebalances with short ticks along the top edge: the strategy's
-        trades after the initial investment (``result.rebalances``), not the
-        purchases made with contributions (without that attribute: trade
-        dates minus cash-flow dates). Ticks closer than 3 points would merge
-        into a band, so dense rebalances are marked once per week, month,
-        quarter or year with any (the coarsest that keeps ticks apart); the
-        legend gives the count and says so.
-    legend : bool, default True
-        Draw a legend of holdings outside the plot, on the right.
-    title : str, optional
-        Title; by default the strategy, the window and the rebalance count.
-
-    Returns
-    -------
-    Axes
-        One filled area per holding that is ever held, plus one line
-        collection of rebalance ticks (labelled ``"Rebalances (n)"``) when
-        there are any.
-
-    Notes
-    -----
-    Holdings get colours in their order of first appearance across the set,
-    so a fund has the same colour in every strategy's chart; ``"CASH"`` is
-    light grey.
-    """
-    chosen = _pick_result(result, name)
-    pool: Any = result.values() if _is_result_set(result) else [chosen]  # type: ignore[union-attr]
-    hcolors = _holding_colors([c for r in pool for c in r.weights.columns])
-    weights = chosen.weights.astype(float).clip(lower=0.0)
-    held = [c for c in weights.columns if (weights[c] > 1e-12).any()]
-    start, end = chosen.equity.index[0], chosen.equity.index[-1]
-    ax = _new_axes(ax)
-    ax.stackplot(
-        weights.index,
-        *[weights[c].to_numpy() for c in held],
-        labels=held,
-        colors=[hcolors[c] for c in held],
-        linewidth=0.0,
-    )
-    if mark_rebalances:
-        dates = _rebalance_dates(chosen)
-        if len(dates):
-            shown, per = _thin_marks(dates, start, end, _axes_inches(ax)[0])
-            label = f"Rebalances ({len(dates)})" + (f"\none tick per {per}" if per else "")
-            ax.vlines(
-                shown,
-                0.965,
-                1.0,
-                transform=ax.get_xaxis_transform(),
-                color="#222222",
-                linewidth=0.7,
-                label=label,
-                zorder=4,
-            )
-    _style(ax)
-    ax.grid(False)
-    _date_axis(ax, start, end)
-    ax.set_ylim(0.0, 1.0)
-    _percent_axis(ax)
-    ax.set_ylabel("Weight (% of account)")
-    window = f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
-    ax.set_title(title or f"Allocation: {chosen.name}, {window}", loc="left")
-    if legend:
-        handles, labels = ax.get_legend_handles_labels()
-        # stack order: the top area first, the rebalance marker last
-        areas = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab in held][::-1]
-        from matplotlib.lines import Line2D
-
-        tick = Line2D([], [], color="#222222", marker="|", linestyle="none", markersize=8)
-        other = [(tick, lab) for lab in labels if lab not in held]  # drawn as a vertical tick
-        pairs = areas + other
-        _legend_outside(ax, [h for h, _ in pairs], [lab for _, lab in pairs])
-    return ax
-
-
-_MARK_GAP_POINTS = 3.0  # rebalance ticks closer than this merge into a band
-_MARK_PERIODS = (("W", "week", 7.0), ("M", "month", 30.44), ("Q", "quarter", 91.31))
-
-
-def _thin_marks(
-    dates: pd.DatetimeIndex, start: pd.Timestamp, end: pd.Timestamp, width_in: float
-) -> tuple[pd.DatetimeIndex, str | None]:
-    """Dates to tick, and the period they are thinned to (None when all are shown).
-
-    All dates when every gap is at least 3 points on an axis ``width_in``
-    wide; else the first date in each week, month, quarter or year with any,
-    the finest period at least 3 points long.
-    """
-    if len(dates) < 2:
-        return dates, None
-    need = max((end - start).days, 1) * _MARK_GAP_POINTS / (max(width_in, 1.0) * 72.0)
-    gaps = np.diff(dates.asi8) / 86_400e9  # days
-    if gaps.min() >= need:
-        return dates, None
-    freq, word = "Y", "year"
-    for f, w, days in _MARK_PERIODS:
-        if days >= need:
-            freq, word = f, w
-            break
-    periods = dates.to_period(freq)
-    return dates[~periods.duplicated()], word
-
-
 def plot_monthly_heatmap(
     result_or_returns: Results,
     ax: Axes | None = None,
@@ -763,141 +634,4 @@ def plot_monthly_heatmap(
     ax.set_title(
         title or f"Monthly returns (%): {col}, {panel.window_text}{note}", loc="left", pad=14
     )
-    return ax
-
-
-# Cumulative contributions by source, beneath the balance lines: light, and never a strategy colour.
-_SOURCE_COLORS = {
-    "initial": "#d9d9d9",
-    "employee": "#9ecae1",
-    "employer": "#a1d99b",
-    "contributions": "#9ecae1",
-    "other": "#fdd0a2",
-}
-_SOURCE_EXTRA = ("#dadaeb", "#fdae6b", "#c7e9c0", "#bcbddc")
-
-
-def plot_balance(
-    results: ResultSetLike | ResultLike,
-    ax: Axes | None = None,
-    *,
-    contributions: bool = True,
-    legend: bool = True,
-    title: str | None = None,
-) -> Axes:
-    """Account balance in dollars, with the money contributed by source beneath.
-
-    The chart a saver looks at first: what the account is worth, and how much
-    of it is their own money, the employer's and growth.
-
-    Parameters
-    ----------
-    results : ResultSet or BacktestResult
-        Results (the balance needs them: plain returns carry no dollars).
-    ax : Axes, optional
-        Axes to draw on; a new figure is opened when None.
-    contributions : bool, default True
-        Draw the cumulative contributions as stacked areas by source
-        (``initial`` deposit, then ``employee``, ``employer``... from
-        ``result.flows``; a result with only ``cashflows`` gives one
-        ``contributions`` area). When the strategies' contributions differ,
-        each strategy's total is drawn as a dotted line in its colour instead.
-    legend : bool, default True
-        Draw a legend outside the plot, on the right; each strategy's entry
-        states its final balance, each source its total.
-    title : str, optional
-        Title; by default it states the window.
-
-    Returns
-    -------
-    Axes
-        One line per strategy (its ``equity``), then the contribution areas
-        (one ``PolyCollection`` per source) or lines.
-
-    Notes
-    -----
-    The balance is ``equity``: the account value in currency at each close,
-    flows included (not time-weighted). Contributions on each date are
-    ``C_t = initial + sum_{s<=t} F_s`` per source, so the gap between the
-    balance and the top of the areas is the growth (or loss) to date:
-    ``growth = balance - contributed``. Withdrawals count negative.
-    """
-    if not (_is_result_set(results) or hasattr(results, "equity")):
-        raise TypeError(
-            "plot_balance needs backtest results (a ResultSet or a BacktestResult); "
-            f"got {type(results).__name__}: plain returns carry no dollar balance"
-        )
-    panel = _as_panel(results)
-    chosen = list(panel.results.values())
-    ax = _new_axes(ax)
-    colors = strategy_colors(panel.names)
-    styles = strategy_linestyles(panel.names)
-    start, end = chosen[0].equity.index[0], chosen[0].equity.index[-1]
-    for name, result in panel.results.items():
-        eq = result.equity.astype(float)
-        ax.plot(
-            eq.index,
-            eq.to_numpy(),
-            color=colors[name],
-            linestyle=styles[name],
-            linewidth=_LINE_WIDTH,
-            label=f"{name}: {_money(float(eq.iloc[-1]))}",
-            zorder=3,
-        )
-    if contributions:
-        tables = [_contributions(r) for r in chosen]
-        totals = [t.sum(axis=1).reindex(tables[0].index) for t in tables]
-        same = all(
-            np.allclose(t.to_numpy(), totals[0].to_numpy(), rtol=1e-9, atol=1e-6, equal_nan=True)
-            for t in totals
-        )
-        if same and not tables[0].empty:
-            table = tables[0]
-            extra = iter(_SOURCE_EXTRA * 4)
-            ax.stackplot(
-                table.index,
-                *[table[c].clip(lower=0.0).to_numpy() for c in table.columns],
-                labels=[
-                    f"Contributed, {c}: {_money(float(table[c].iloc[-1]))}" for c in table.columns
-                ],
-                colors=[_SOURCE_COLORS.get(c) or next(extra) for c in table.columns],
-                linewidth=0.0,
-                zorder=1,
-            )
-        elif not same:
-            for name, total in zip(panel.names, totals, strict=True):
-                ax.plot(
-                    total.index,
-                    total.to_numpy(),
-                    color=colors[name],
-                    linestyle=":",
-                    linewidth=1.0,
-                    label=f"Contributed, {name}: {_money(float(total.iloc[-1]))}",
-                    zorder=2,
-                )
-    _style(ax)
-    _date_axis(ax, start, end)
-    from matplotlib.ticker import FuncFormatter
-
-    ax.set_ylim(bottom=0.0)
-    ax.yaxis.set_major_formatter(FuncFormatter(_money))
-    ax.set_ylabel("Balance ($)")
-    ax.set_title(
-        title or f"Balance and contributions, {start:%Y-%m-%d} to {end:%Y-%m-%d}", loc="left"
-    )
-    if legend:
-        handles, labels = ax.get_legend_handles_labels()
-        # strategies first, then the areas from the top one down (the stacking order reversed)
-        lines = [
-            (h, lab)
-            for h, lab in zip(handles, labels, strict=True)
-            if not lab.startswith("Contributed")
-        ]
-        areas = [
-            (h, lab)
-            for h, lab in zip(handles, labels, strict=True)
-            if lab.startswith("Contributed")
-        ]
-        pairs = lines + areas[::-1]
-        _legend_outside(ax, [h for h, _ in pairs], [lab for _, lab in pairs])
     return ax

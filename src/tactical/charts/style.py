@@ -20,7 +20,7 @@ Legends
 Legends sit outside the plot area, on the right. A legend that would be
 taller than its chart gets a smaller font, then a second column; when even
 that does not fit, it lists the first entries and a last line saying how
-many are not shown. Labels longer than 32 characters are shortened with an
+many are not shown. Labels longer than 36 characters are shortened with an
 ellipsis.
 """
 
@@ -69,7 +69,7 @@ _HOLDING_PALETTE = (
 _CASH_COLOR = "#c8c8c8"
 _LINE_WIDTH = 1.4
 _DEFAULT_SIZE = (10.0, 5.0)
-_LABEL_CHARS = 32  # legend labels longer than this are shortened
+_LABEL_CHARS = 36  # legend labels longer than this are shortened
 _LEGEND_ENTRY = 1.62  # height of one legend entry in font sizes (measured, default style)
 _CHAR_EM = 0.6  # average width of a character in ems (DejaVu Sans)
 
@@ -215,6 +215,16 @@ def _style(ax: Axes) -> None:
         ax.spines[side].set_visible(False)
 
 
+def _ylabel(ax: Axes, text: str, short: str) -> None:
+    """Label the value axis with ``text``, or ``short`` when ``text`` is taller than the axes."""
+    import matplotlib
+
+    _, height = _axes_inches(ax)
+    size = matplotlib.font_manager.FontProperties(size=matplotlib.rcParams["axes.labelsize"])
+    needed = len(text) * _CHAR_EM * size.get_size_in_points() / 72.0
+    ax.set_ylabel(text if needed <= 0.9 * height else short)
+
+
 def _axes_inches(ax: Axes) -> tuple[float, float]:
     """Width and height of ``ax`` in inches as placed before layout runs."""
     from matplotlib.figure import Figure
@@ -261,7 +271,7 @@ def _legend_outside(ax: Axes, handles: Sequence[Any], labels: Sequence[str]) -> 
     """Legend of ``handles`` outside the plot area on the right (never over the data).
 
     Sized by :func:`_legend_layout` to fit beside the chart; labels are
-    shortened to 32 characters.
+    shortened to 36 characters.
     """
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
