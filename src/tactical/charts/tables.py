@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tactical.charts.data import Results, _as_panel, _is_result_set
+from tactical.charts.style import _short
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -192,7 +193,7 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
     notes_height = min(0.45, (len(notes) * 0.11 + 0.08) / ax_height) if notes else 0.0
     ax.set_title("Metrics", loc="left", fontsize="medium")
     col_labels = [textwrap.fill(str(c), 10, break_long_words=False) for c in shown.columns]
-    row_labels = [textwrap.shorten(str(r), 24) for r in shown.index]
+    row_labels = [_short(str(r), 28) for r in shown.index]
     cells = shown.to_numpy().tolist()
     # column widths by content (in characters), so no header or number is clipped
     widths = [_text_chars(row_labels)] + [
