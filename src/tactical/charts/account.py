@@ -293,7 +293,7 @@ def _thin_marks(
     if len(dates) < 2:
         return dates, None
     need = max((end - start).days, 1) * _MARK_GAP_POINTS / (max(width_in, 1.0) * 72.0)
-    gaps = np.diff(dates.asi8) / 86_400e9  # days
+    gaps = np.diff(dates.to_numpy()).astype("timedelta64[s]").astype(float) / 86_400.0  # days
     if gaps.min() >= need:
         return dates, None
     freq, word = "Y", "year"

@@ -156,7 +156,8 @@ def tear_sheet(
     has_weights = bool(panel.results)
     source: Any = results  # a result or a set when has_weights: plain returns have no weights
     if has_weights:
-        focus = _pick_result(source, name)
+        _pick_result(source, name)  # a clear error for an unknown name
+    focus = panel.names[0] if name is None else name  # the key in the set
     has_flows = any(_flows(r) is not None for r in panel.results.values())
     summary_table, reason = _summary_or_reason(results, table)
     n = len(panel.names)
@@ -222,9 +223,7 @@ def tear_sheet(
         title="Drawdowns from peak, worst 3 marked" if worst == 3 else "Drawdowns, worst marked",
     )
     if has_weights:
-        plot_allocation(
-            source, ax=ax_of["allocation"], name=focus.name, title=f"Allocation: {focus.name}"
-        )
+        plot_allocation(source, ax=ax_of["allocation"], name=focus, title=f"Allocation: {focus}")
     if shared_legend:
         _strategy_legend(axes[len(charts)], panel.names, ax_of["growth"])
     _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
