@@ -291,3 +291,50 @@ def test_pages_without_flows_have_no_balance(tmp_path):
     assert fig.axes[0].get_title(loc="left").startswith("Growth of $10,000")
     text = charts.html_report(result, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<h2>Balance</h2>" not in text
+
+
+def _from_zero(saver) -> AccountResult:
+    """The saver's account opened at $0: the first paycheck (bar 2) is its first money.
+
+    As the engine branch delivers it (I3): equity 0 until then, time-weighted returns
+    from the bar after the account first holds money.
+    """
+    index = saver.equity.index
+    equity = saver.equity.copy()
+    equity.iloc[:2] = 0.0
+    equity.iloc[2:] = [100.0, 120.0, 121.21, 222.22, 220.38, 231.55]
+    returns = (equity.iloc[3:] - pd.Series([0, 0, 100.0, 0, 0], index=index[3:])) / (
+        equity.shift(1).iloc[3:]
+    ) - 1.0
+    flows = pd.DataFrame(
+        {"employee": [80.0, 80.0], "employer": [20.0, 20.0]}, index=[index[2], index[5]]
+    )
+    flows["total"] = flows.sum(axis=1)
+    base = _with_sources(saver)
+    return AccountResult(
+        **{
+            **base.__dict__,
+            "equity": equity,
+            "returns": returns,
+            "flows": flows,
+            "cashflows": flows["total"],
+            "config": {**base.config, "initial": 0.0},
+        }
+    )
+
+
+def test_an_account_opened_at_zero_grows_from_its_first_money(saver):
+    account = _from_zero(saver)
+    ax = charts.plot_equity(account, ax=_axes(), initial=1.0)
+    (line,) = ax.get_lines()
+    y = line.get_ydata()
+    assert np.isnan(y[:2]).all() and y[2] == 1.0  # growth of 1 starts where the money does
+    assert y[-1] == pytest.approx(float(np.prod(1.0 + account.returns.to_numpy())))
+    lines = charts.plot_drawdowns(account, ax=_axes()).get_lines()
+    (dd,) = [ln.get_ydata() for ln in lines if ln.get_label() == account.name]
+    assert np.isnan(dd[:2]).all() and dd[2] == 0.0
+    table = _contributions(account)
+    assert list(table.columns) == ["employee", "employer"]  # no initial deposit
+    assert table.iloc[-1].tolist() == [160.0, 40.0]
+    ax = charts.plot_balance(account, ax=_axes())
+    assert [_top(c) for c in ax.collections] == pytest.approx([160.0, 200.0])

@@ -352,6 +352,7 @@ def html_report(
     panel = _as_panel(results)
     colors = strategy_colors(panel.names)
     summary_table, reason = _summary_or_reason(results, table)
+    has_flows = any(_flows(r) is not None for r in panel.results.values())
     esc = html.escape
     parts: list[str] = [
         "<!DOCTYPE html>",
@@ -360,7 +361,14 @@ def html_report(
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
         f'<p class="meta">{len(panel.names)} strategies, {esc(panel.window_text)}. '
-        "Returns are time-weighted (cash flows excluded).</p>",
+        "Returns are time-weighted (cash flows excluded)"
+        + (
+            "; the balance and each strategy's facts are in dollars, flows included, with the "
+            "money-weighted return (XIRR)."
+            if has_flows
+            else "."
+        )
+        + "</p>",
         "<h2>Summary</h2>",
     ]
     if summary_table is not None:
@@ -373,7 +381,7 @@ def html_report(
             "Pass <code>table=results.summary(...)</code> to include it.</p>"
         )
 
-    if any(_flows(r) is not None for r in panel.results.values()):
+    if has_flows:
         parts.append("<h2>Balance</h2>")
         parts.append(
             '<p class="note">The account in dollars, cash flows included; the shaded areas '
