@@ -301,6 +301,7 @@ details { margin: 0.5em 0 1em; }
 summary { cursor: pointer; color: #444; }
 table.heat td { padding: 0.15em 0.45em; min-width: 2.6em; border-bottom: 1px solid #fff; }
 table.heat td.year { font-weight: bold; border-left: 3px solid #fff; }
+div.groups { display: flex; flex-wrap: wrap; column-gap: 2em; align-items: flex-start; }
 h3.group { font-size: 0.95em; margin: 1em 0 0.2em; color: #444; }
 img { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; }
 .scroll { overflow-x: auto; }

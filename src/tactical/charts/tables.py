@@ -308,8 +308,9 @@ def _grouped_tables_html(table: pd.DataFrame, colors: dict[str, str]) -> str:
     """The summary as one table per group of columns (returns, risk, relative...).
 
     A table of at most 9 columns shows whole, no group split; a wider one is
-    cut into its groups (each at most 9 columns, the strategy names repeated)
-    so the page never scrolls sideways to read a row.
+    cut into its groups (each at most 9 columns, the strategy names repeated),
+    side by side where the page is wide enough, so the page never scrolls
+    sideways to read a row.
     """
     if len(table.columns) <= _MAX_HTML_COLUMNS:
         return _table_html(_format_table(table), colors, index_name="Strategy")
@@ -323,9 +324,11 @@ def _grouped_tables_html(table: pd.DataFrame, colors: dict[str, str]) -> str:
         cols = groups[group]
         for i in range(0, len(cols), _MAX_HTML_COLUMNS):
             chunk = table[cols[i : i + _MAX_HTML_COLUMNS]]
-            parts.append(f'<h3 class="group">{html.escape(group)}</h3>')
-            parts.append(_table_html(_format_table(chunk), colors, index_name="Strategy"))
-    return "\n".join(parts)
+            parts.append(
+                f'<div class="group"><h3 class="group">{html.escape(group)}</h3>'
+                f"{_table_html(_format_table(chunk), colors, index_name='Strategy')}</div>"
+            )
+    return '<div class="groups">' + "\n".join(parts) + "</div>"
 
 
 def _table_html(shown: pd.DataFrame, colors: dict[str, str], index_name: str) -> str:
