@@ -433,3 +433,23 @@ def test_a_tear_sheet_of_45_strategies_lists_40_and_says_so():
     assert _shown_as(results.names[40], 28) not in cells
     notes = " ".join(t.get_text() for t in fig.axes[-1].texts)
     assert "first 40 of 45 strategies" in notes
+
+
+def test_a_wide_figure_takes_a_second_legend_column_before_cutting_entries():
+    ax = plotting.plot_equity(_returns(40, 2), ax=_axes((16.0, 4.0)))
+    legend = ax.get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert len(texts) == 40 and not texts[-1].endswith("not shown")
+    assert legend._ncols == 2
+    assert overprinted(ax.get_figure()) == []
+
+
+def test_the_shared_legend_of_a_tear_sheet_names_external_benchmarks_too(sets):
+    results = sets[25]
+    external = results["60/40 buy & hold"].returns.rename("Outside index")
+    fig = plotting.tear_sheet(results, table=_summary(results.names), benchmarks=external)
+    assert overprinted(fig) == []
+    labels = [
+        t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()
+    ]
+    assert "Outside index" in labels
