@@ -134,6 +134,13 @@ def test_balance_by_source_from_flows(saver):
     ]
 
 
+def test_audit_columns_of_the_flows_are_not_sources(saver):
+    account = _with_sources(saver)
+    flows = account.flows.assign(pay=3461.54, limit_reached=False)
+    table = _contributions(AccountResult(**{**account.__dict__, "flows": flows}))
+    assert list(table.columns) == ["initial", "employee", "employer"]
+
+
 def test_sources_that_do_not_cover_the_total_show_the_rest(saver):
     account = _with_sources(saver)
     flows = account.flows.assign(employer=0.0)  # total keeps the employer's 25%

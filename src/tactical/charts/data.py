@@ -257,15 +257,21 @@ def _rebalance_dates(result: ResultLike) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(later.index[(traded > 0).to_numpy()])
 
 
+# Columns a contributions frame may carry for auditing (I3): amounts that are not money in.
+_AUDIT_COLUMNS = ("pay", "salary", "deferral", "limit_reached", "catch_up_eligible")
+
+
 def _flows(result: ResultLike) -> pd.DataFrame | None:
     """External flows by source (columns: sources, then ``total``), or None without any.
 
-    ``result.flows`` (by source) when the result has it and it is not empty;
-    else ``result.cashflows`` as a ``total`` column. All-zero flows count as none.
+    ``result.flows`` (by source) when the result has it and it is not empty,
+    without audit columns (``pay``, ``limit_reached``...); else
+    ``result.cashflows`` as a ``total`` column. All-zero flows count as none.
     """
     frame = getattr(result, "flows", None)
     if isinstance(frame, pd.DataFrame) and not frame.empty:
-        out = frame.select_dtypes("number").astype(float)
+        out = frame.select_dtypes("number").drop(columns=list(_AUDIT_COLUMNS), errors="ignore")
+        out = out.astype(float)
         if "total" not in out.columns:
             out["total"] = out.sum(axis=1)
     else:
