@@ -28,6 +28,7 @@ MODULES = (
     "tactical.report",
     "tactical.data",
     "tactical.charts.plots",
+    "tactical.charts.sheets",
     "tactical.testing",
     "tactical.errors",
 )

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from tactical.charts import plots as plotting  # noqa: E402
+from tactical import charts as plotting  # noqa: E402
 from tactical.errors import ConfigError  # noqa: E402
 from tactical.results import BacktestResult, ResultSet  # noqa: E402
 
@@ -266,7 +266,9 @@ def test_worst_drawdown_episodes_are_separate():
         [0, -0.1, -0.3, -0.2, 0, -0.05, 0, -0.4, -0.1],
         index=pd.bdate_range("2020-01-01", periods=9),
     )
-    worst = plotting._worst_episodes(dd, 2)
+    from tactical.charts.data import _worst_episodes
+
+    worst = _worst_episodes(dd, 2)
     assert [v for _, v in worst] == [-0.4, -0.3]
     assert worst[1][0] == dd.index[2]
 
@@ -456,7 +458,7 @@ def test_table_formatting_percent_for_returns_plain_for_ratios(results):
 
 
 def plotting_format(table: pd.DataFrame) -> pd.DataFrame:
-    from tactical.charts.sheets import _format_table
+    from tactical.charts.tables import _format_table
 
     return _format_table(table)
 
@@ -482,3 +484,53 @@ def test_importing_plotting_does_not_import_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- explicit parameters
+
+_DELEGATES = {
+    "plot_equity": "plot_equity",
+    "plot_balance": "plot_balance",
+    "plot_drawdowns": "plot_drawdowns",
+    "plot_rolling_returns": "plot_rolling_returns",
+    "plot_annual_returns": "plot_annual_returns",
+    "plot_allocation": "plot_allocation",
+    "plot_monthly_heatmap": "plot_monthly_heatmap",
+    "tear_sheet": "tear_sheet",
+    "to_html": "html_report",
+}
+
+
+def test_chart_functions_and_resultset_methods_take_no_catch_all_arguments():
+    import inspect
+
+    from tactical import charts
+
+    for name in [*charts.plots.__all__, "tear_sheet", "html_report"]:
+        kinds = {p.kind for p in inspect.signature(getattr(charts, name)).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD not in kinds, name
+        assert inspect.Parameter.VAR_POSITIONAL not in kinds, name
+    for method, function in _DELEGATES.items():
+        own = inspect.signature(getattr(ResultSet, method)).parameters
+        theirs = inspect.signature(getattr(charts, function)).parameters
+        assert inspect.Parameter.VAR_KEYWORD not in {p.kind for p in own.values()}, method
+        # every option of the chart is offered by the method, with the same default
+        options = {k: p.default for k, p in theirs.items() if p.kind is p.KEYWORD_ONLY}
+        offered = {k: own[k].default for k in options if k in own}
+        assert offered == options, method
+
+
+def test_resultset_methods_pass_every_option_through(results):
+    ax = results.plot_equity(ax=_axes(), log=True, initial=1.0, legend=False, title="T")
+    assert ax.get_title(loc="left") == "T" and ax.get_legend() is None
+    assert ax.get_lines()[0].get_ydata()[0] == 1.0
+    ax = results.plot_drawdowns(ax=_axes(), mark_worst=0, legend=False)
+    assert not ax.collections and ax.get_legend() is None
+    ax = results.plot_rolling_returns(ax=_axes(), months=6, annualize=True)
+    assert "annualized" in ax.get_title(loc="left")
+    assert results.plot_annual_returns(ax=_axes(), kind="heatmap").images
+    ax = results.plot_allocation("Trend", ax=_axes(), mark_rebalances=False, legend=False)
+    assert ax.get_legend() is None
+    assert not results.plot_monthly_heatmap("STK", ax=_axes(), annotate=False).texts
+    ax = results.plot_balance(ax=_axes(), contributions=False, title="B")
+    assert not ax.collections and ax.get_title(loc="left") == "B"

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from tactical.charts import plots as plotting  # noqa: E402
+from tactical import charts as plotting  # noqa: E402
 from tactical.results import BacktestResult, ResultSet  # noqa: E402
 
 
@@ -166,3 +166,25 @@ def test_report_of_plain_returns_without_summary_says_why(results, tmp_path, mon
     assert len(re.findall(r"<img ", text)) == 5  # no allocation charts for plain returns
     assert text.count('<table class="heat">') == 2  # monthly returns of each column
     assert "Allocation of" not in text
+
+
+def test_a_wide_summary_is_split_into_tables_by_kind(results):
+    from tactical.charts.tables import _grouped_tables_html
+    from tactical.report import COLUMNS
+
+    names = list(results)
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.uniform(0.01, 0.2, (len(names), len(COLUMNS))), index=names,
+                        columns=list(COLUMNS))  # fmt: skip
+    page = _grouped_tables_html(wide, plotting.strategy_colors(names))
+    tables = re.findall(r"<table>.*?</table>", page, flags=re.S)
+    groups = re.findall(r'<h3 class="group">([^<]+)</h3>', page)
+    assert len(tables) == len(groups) >= 5
+    assert groups[:3] == ["Returns", "Risk", "Risk-adjusted"]
+    headers = [re.findall(r"<thead>.*?</thead>", t, flags=re.S)[0] for t in tables]
+    labels = [re.findall(r"<th>([^<]*)</th>", h)[1:] for h in headers]  # after "Strategy"
+    assert all(len(cols) <= 9 for cols in labels)
+    assert sorted(c for cols in labels for c in cols) == sorted(v[0] for v in COLUMNS.values())
+    assert all(t.count("<tr><th>") == len(names) + 1 for t in tables)  # header + each strategy
+    narrow = _grouped_tables_html(wide.iloc[:, :5], plotting.strategy_colors(names))
+    assert narrow.count("<table>") == 1 and "group" not in narrow

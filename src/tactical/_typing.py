@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, TypeAlias
+from typing import Any, Literal, Protocol, TypeAlias, runtime_checkable
 
 import pandas as pd
 
@@ -18,3 +18,38 @@ ThresholdCheck: TypeAlias = Literal["bar", "schedule"]
 
 CASH = "CASH"
 """Name of the explicit cash holding."""
+
+
+@runtime_checkable
+class ResultLike(Protocol):
+    """What charts read from one backtest result, by attribute only.
+
+    :class:`tactical.results.BacktestResult` satisfies it; charts never import
+    :mod:`tactical.results` (results delegate to charts, so the import would
+    be circular). Optional attributes a chart uses when present: ``flows``
+    (cash flows by source), ``rebalances`` (execution dates of rebalances),
+    ``contributed`` (totals by source).
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def equity(self) -> pd.Series: ...
+    @property
+    def returns(self) -> pd.Series: ...
+    @property
+    def weights(self) -> pd.DataFrame: ...
+    @property
+    def targets(self) -> pd.DataFrame: ...
+    @property
+    def trades(self) -> pd.DataFrame: ...
+    @property
+    def costs(self) -> pd.Series: ...
+    @property
+    def cashflows(self) -> pd.Series: ...
+    @property
+    def config(self) -> Mapping[str, Any]: ...
+
+
+ResultSetLike: TypeAlias = Mapping[str, ResultLike]
+"""Several results by name, in display order (:class:`tactical.results.ResultSet`)."""

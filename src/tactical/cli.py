@@ -183,6 +183,7 @@ def write_outputs(
     from matplotlib.figure import Figure
 
     from tactical.charts import plots as plotting
+    from tactical.charts import sheets
     from tactical.report import format_summary
 
     say = progress or (lambda message: None)
@@ -211,14 +212,14 @@ def write_outputs(
         fig.savefig(folder / filename, dpi=110)
         written.append(folder / filename)
         say(f"wrote {filename}")
-    plotting.tear_sheet(
+    sheets.tear_sheet(
         runs, focus, table=table, path=folder / "tear_sheet.png", title=title, benchmarks=dashed
     )
     written.append(folder / "tear_sheet.png")
     say("wrote tear_sheet.png")
     if html:
         say(f"writing report.html ({len(runs)} strategies, a chart or two each)...")
-        plotting.html_report(
+        sheets.html_report(
             runs, folder / "report.html", table=table, title=title, benchmarks=dashed
         )
         written.append(folder / "report.html")

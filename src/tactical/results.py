@@ -22,7 +22,7 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,7 +32,11 @@ import pandas as pd
 from tactical.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from os import PathLike
+    from pathlib import Path
+
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from tactical._typing import DateLike
     from tactical.metrics.conventions import Conventions
@@ -294,58 +298,139 @@ class ResultSet(Mapping[str, BacktestResult]):
             accounts=self,
         )
 
-    def plot_equity(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    def plot_equity(
+        self,
+        ax: Axes | None = None,
+        *,
+        log: bool = False,
+        initial: float = 10_000,
+        benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+        legend: bool = True,
+        title: str | None = None,
+    ) -> Axes:
         """Growth chart; see :func:`tactical.charts.plots.plot_equity`."""
         from tactical.charts.plots import plot_equity
 
-        return plot_equity(self, ax=ax, **kwargs)
+        return plot_equity(
+            self, ax=ax, log=log, initial=initial, benchmarks=benchmarks, legend=legend, title=title
+        )
 
-    def plot_drawdowns(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    def plot_balance(
+        self,
+        ax: Axes | None = None,
+        *,
+        contributions: bool = True,
+        legend: bool = True,
+        title: str | None = None,
+    ) -> Axes:
+        """Balance in dollars with contributions by source; see
+        :func:`tactical.charts.plots.plot_balance`."""
+        from tactical.charts.plots import plot_balance
+
+        return plot_balance(self, ax=ax, contributions=contributions, legend=legend, title=title)
+
+    def plot_drawdowns(
+        self,
+        ax: Axes | None = None,
+        *,
+        mark_worst: int = 3,
+        legend: bool = True,
+        title: str | None = None,
+    ) -> Axes:
         """Underwater chart; see :func:`tactical.charts.plots.plot_drawdowns`."""
         from tactical.charts.plots import plot_drawdowns
 
-        return plot_drawdowns(self, ax=ax, **kwargs)
+        return plot_drawdowns(self, ax=ax, mark_worst=mark_worst, legend=legend, title=title)
 
-    def plot_rolling_returns(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    def plot_rolling_returns(
+        self,
+        ax: Axes | None = None,
+        *,
+        months: int = 12,
+        annualize: bool | None = None,
+        legend: bool = True,
+        title: str | None = None,
+    ) -> Axes:
         """Rolling returns chart; see :func:`tactical.charts.plots.plot_rolling_returns`."""
         from tactical.charts.plots import plot_rolling_returns
 
-        return plot_rolling_returns(self, ax=ax, **kwargs)
+        return plot_rolling_returns(
+            self, ax=ax, months=months, annualize=annualize, legend=legend, title=title
+        )
 
-    def plot_annual_returns(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    def plot_annual_returns(
+        self,
+        ax: Axes | None = None,
+        *,
+        kind: Literal["auto", "bars", "heatmap"] = "auto",
+        legend: bool = True,
+        title: str | None = None,
+    ) -> Axes:
         """Calendar-year bars; see :func:`tactical.charts.plots.plot_annual_returns`."""
         from tactical.charts.plots import plot_annual_returns
 
-        return plot_annual_returns(self, ax=ax, **kwargs)
+        return plot_annual_returns(self, ax=ax, kind=kind, legend=legend, title=title)
 
     def plot_allocation(
-        self, name: str | None = None, ax: Axes | None = None, **kwargs: Any
+        self,
+        name: str | None = None,
+        ax: Axes | None = None,
+        *,
+        mark_rebalances: bool = True,
+        legend: bool = True,
+        title: str | None = None,
     ) -> Axes:
         """Allocation of one strategy; see :func:`tactical.charts.plots.plot_allocation`."""
         from tactical.charts.plots import plot_allocation
 
-        return plot_allocation(self, ax=ax, name=name, **kwargs)
+        return plot_allocation(
+            self, ax=ax, name=name, mark_rebalances=mark_rebalances, legend=legend, title=title
+        )
 
     def plot_monthly_heatmap(
-        self, name: str | None = None, ax: Axes | None = None, **kwargs: Any
+        self,
+        name: str | None = None,
+        ax: Axes | None = None,
+        *,
+        annotate: bool | None = None,
+        title: str | None = None,
     ) -> Axes:
         """Monthly returns heatmap; see :func:`tactical.charts.plots.plot_monthly_heatmap`."""
         from tactical.charts.plots import plot_monthly_heatmap
 
-        return plot_monthly_heatmap(self, ax=ax, name=name, **kwargs)
+        return plot_monthly_heatmap(self, ax=ax, name=name, annotate=annotate, title=title)
 
-    def tear_sheet(self, name: str | None = None, **kwargs: Any) -> Any:
-        """One-page summary as a matplotlib ``Figure``; see :func:`tactical.charts.tear_sheet`."""
-        from tactical.charts.plots import tear_sheet
+    def tear_sheet(
+        self,
+        name: str | None = None,
+        *,
+        table: pd.DataFrame | None = None,
+        path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
+        log: bool = True,
+        benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+        title: str | None = None,
+    ) -> Figure:
+        """One-page summary as a matplotlib ``Figure``; see
+        :func:`tactical.charts.sheets.tear_sheet`."""
+        from tactical.charts.sheets import tear_sheet
 
-        return tear_sheet(self, name, **kwargs)
+        return tear_sheet(
+            self, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
+        )
 
-    def to_html(self, path: Any, **kwargs: Any) -> Any:
+    def to_html(
+        self,
+        path: str | PathLike[str],
+        *,
+        table: pd.DataFrame | None = None,
+        title: str = "Backtest report",
+        benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+    ) -> Path:
         """Write a self-contained HTML report to ``path`` (str or ``pathlib.Path``) and
-        return its ``Path``; see :func:`tactical.charts.plots.html_report`."""
-        from tactical.charts.plots import html_report
+        return its ``Path``; see :func:`tactical.charts.sheets.html_report`."""
+        from tactical.charts.sheets import html_report
 
-        return html_report(self, path, **kwargs)
+        return html_report(self, path, table=table, title=title, benchmarks=benchmarks)
 
     def _repr_html_(self) -> str:
         """Notebook display: the window and strategies, then the summary (grouped, formatted)."""

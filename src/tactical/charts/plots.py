@@ -13,18 +13,17 @@ returns (a ``Series``, or a ``DataFrame`` with one column per strategy). For
 plain returns the start value is placed one business day before the first
 return, since a return needs a previous value.
 
-Colours
--------
-:func:`strategy_colors` gives each strategy a colour by its position in the
-results, so the same results draw each strategy in the same colour on every
-chart. External benchmarks (returns passed to ``benchmarks=``) are drawn in
-neutral dark greys with dashed lines; holdings in allocation charts use a
-separate palette so they are never mistaken for strategies.
+Colours and legends
+-------------------
+See :mod:`tactical.charts.style`: each strategy has a colour (and beyond 30
+strategies a line style) by its position in the results, the same on every
+chart; legends sit outside the plot and shrink, split into two columns or
+list the first entries so that they fit.
 
 Figures
 -------
 With ``ax=None`` a chart opens a new pyplot figure (so it shows in Jupyter);
-:func:`tear_sheet` and :func:`html_report` build
+the tear sheet and the HTML report (:mod:`tactical.charts.sheets`) build
 :class:`~matplotlib.figure.Figure` objects directly and leave no pyplot
 figure open.
 """
@@ -33,14 +32,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from os import PathLike
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from tactical._typing import CASH
+from tactical.charts.account import plot_allocation, plot_balance
 from tactical.charts.data import (
     Results,
     _annual_returns,
@@ -48,58 +45,43 @@ from tactical.charts.data import (
     _drawdowns,
     _monthly_grid,
     _partial_years,
-    _pick_result,
-    _rebalance_dates,
     _rolling_returns,
     _worst_episodes,
 )
+from tactical.charts.style import (
+    _BENCHMARK_STYLES,
+    _LINE_WIDTH,
+    _date_axis,
+    _legend,
+    _legend_outside,
+    _money,
+    _new_axes,
+    _percent,
+    _percent_axis,
+    _style,
+    _ylabel,
+    strategy_colors,
+    strategy_linestyles,
+)
 from tactical.errors import ConfigError
-from tactical.results import BacktestResult, ResultSet
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 __all__ = [
     "strategy_colors",
+    "strategy_linestyles",
+    "plot_balance",
     "plot_equity",
     "plot_drawdowns",
     "plot_rolling_returns",
     "plot_annual_returns",
     "plot_allocation",
     "plot_monthly_heatmap",
-    "tear_sheet",
-    "html_report",
 ]
 
 
-# Strategy colours: each has a contrast ratio of at least 3.4 against white (WCAG 2), so it
-# reads as text in tables as well as a line. tab10 without its grey (kept for benchmarks), its
-# light hues (orange, pink, olive, cyan) darkened; then the dark tab20b shades.
-_STRATEGY_PALETTE = (
-    "#1f77b4", "#d95f02", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#c2379a", "#7f7f00", "#0e8a99",
-    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173",
-    "#5254a3", "#ad494a", "#a55194", "#1a5e20",
-)  # fmt: skip
-# (colour, dash style) for external benchmarks: neutral, distinct.
-_BENCHMARK_STYLES = (
-    ("#222222", "--"),
-    ("#777777", "--"),
-    ("#222222", ":"),
-    ("#777777", ":"),
-    ("#222222", "-."),
-    ("#777777", "-."),
-)
-# Holdings in allocation charts: ColorBrewer Set2 and Dark2 (colour-blind safe), cash in grey.
-_HOLDING_PALETTE = (
-    "#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494",
-    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-)  # fmt: skip
-_CASH_COLOR = "#c8c8c8"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LINE_WIDTH = 1.4
-_DEFAULT_SIZE = (10.0, 5.0)
 # Calendar-year chart: grouped bars up to this many series and bars, else a heat-table.
 _MAX_BAR_SERIES = 5
 _MAX_BARS = 120
@@ -108,132 +90,7 @@ _MAX_ANNOTATED_COLUMNS = 40
 _MAX_ANNOTATED_ROWS = 60
 
 
-# ---------------------------------------------------------------- colours
-
-
-def strategy_colors(names: Sequence[str] | ResultSet) -> dict[str, str]:
-    """Colour of each strategy, by its position in ``names``.
-
-    Parameters
-    ----------
-    names : sequence of str or ResultSet
-        Strategy names in display order (a ``ResultSet`` gives its own order).
-
-    Returns
-    -------
-    dict of str to str
-        ``name -> hex colour``. Position ``i`` always gets the same colour, so
-        the same results draw each strategy in the same colour on every chart.
-        The first nine are tab10 without its grey (kept for benchmarks), with
-        its light hues darkened; the next nine dark tab20b shades. Every
-        colour has a contrast ratio of at least 3 against white, so it also
-        reads as text (table rows). Beyond 18 strategies colours repeat.
-
-    Examples
-    --------
-    >>> strategy_colors(["60/40", "Trend", "SPY"])
-    {'60/40': '#1f77b4', 'Trend': '#d95f02', 'SPY': '#2ca02c'}
-    """
-    keys = list(names.names) if isinstance(names, ResultSet) else list(names)
-    return {k: _STRATEGY_PALETTE[i % len(_STRATEGY_PALETTE)] for i, k in enumerate(keys)}
-
-
-def _holding_colors(holdings: Sequence[str]) -> dict[str, str]:
-    """Colour per holding in first-seen order; cash is always light grey."""
-    colors: dict[str, str] = {}
-    i = 0
-    for h in holdings:
-        if h in colors:
-            continue
-        if h == CASH:
-            colors[h] = _CASH_COLOR
-        else:
-            colors[h] = _HOLDING_PALETTE[i % len(_HOLDING_PALETTE)]
-            i += 1
-    return colors
-
-
-# ---------------------------------------------------------------- drawing helpers
-
-
-def _new_axes(ax: Axes | None, figsize: tuple[float, float] = _DEFAULT_SIZE) -> Axes:
-    """``ax``, or the axes of a new pyplot figure (constrained layout) when None."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=figsize, layout="constrained")
-    return new
-
-
-def _money(x: float, _pos: Any = None) -> str:
-    """``$12k``-style currency tick label."""
-    ax_ = abs(x)
-    if ax_ >= 1e6:
-        return f"${x / 1e6:,.4g}M"
-    if ax_ >= 1e3:
-        return f"${x / 1e3:,.4g}k"
-    if ax_ >= 1:
-        return f"${x:,.4g}"
-    return f"${x:.2g}"
-
-
-def _percent(value: float, decimals: int = 0) -> str:
-    """``-12%`` with a true minus sign; never ``-0%``."""
-    text = f"{value * 100:.{decimals}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", "\N{MINUS SIGN}") + "%"
-
-
-def _percent_axis(ax: Axes) -> None:
-    """Decimal values shown as percent ticks, decimals by the visible span."""
-    from matplotlib.ticker import FuncFormatter
-
-    def fmt(x: float, _pos: Any = None) -> str:
-        lo, hi = ax.yaxis.get_view_interval()
-        span = abs(hi - lo)
-        return _percent(x, 0 if span >= 0.05 else 1 if span >= 0.005 else 2)
-
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
-
-
-def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
-    ax.set_xlim(start, end)
-
-
-def _legend(ax: Axes) -> None:
-    """Legend of the labelled artists, outside the plot area; none when nothing is labelled."""
-    handles, labels = ax.get_legend_handles_labels()
-    if not handles:
-        return
-    _legend_outside(ax, handles, labels)
-
-
-def _legend_outside(ax: Axes, handles: Sequence[Any], labels: Sequence[str]) -> None:
-    """Legend of ``handles`` outside the plot area on the right (never over the data)."""
-    ax.legend(
-        handles,
-        labels,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        borderaxespad=0.0,
-        frameon=False,
-        fontsize="small",
-    )
-
-
-def _style(ax: Axes) -> None:
-    """Light grid behind the data, no top/right spines (local to this Axes)."""
-    ax.grid(True, which="major", color="#e0e0e0", linewidth=0.7)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+# ---------------------------------------------------------------- helpers
 
 
 def _benchmark_frames(
@@ -307,6 +164,7 @@ def plot_equity(
     ax = _new_axes(ax)
     in_set, external = _benchmark_frames(benchmarks, panel.names)
     colors = strategy_colors(panel.names)
+    styles = strategy_linestyles(panel.names)
     growth = panel.growth * initial
     for name in panel.names:
         bench = name in in_set
@@ -316,7 +174,7 @@ def plot_equity(
             color=colors[name],
             label=name,
             linewidth=_LINE_WIDTH,
-            linestyle="--" if bench else "-",
+            linestyle="--" if bench else styles[name],
             zorder=2 if bench else 3,
         )
     if external is not None:
@@ -346,7 +204,7 @@ def plot_equity(
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.grid(True, which="minor", color="#f2f2f2", linewidth=0.5)
     ax.yaxis.set_major_formatter(FuncFormatter(_money))
-    ax.set_ylabel("Value ($, log scale)" if log else "Value ($)")
+    _ylabel(ax, "Value ($, log scale)" if log else "Value ($)", "Value ($)")
     ax.set_title(title or f"Growth of ${initial:,.0f}, {panel.window_text}", loc="left")
     if legend:
         _legend(ax)
@@ -393,7 +251,8 @@ def plot_drawdowns(
     panel = _as_panel(results)
     ax = _new_axes(ax)
     colors = strategy_colors(panel.names)
-    dd = _drawdowns(panel.growth)
+    styles = strategy_linestyles(panel.names)
+    dd = _drawdowns(panel)
     ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
     # one strategy: depth labels at the troughs; several: the legend states each maximum
     # (labels of several strategies collide in shared crashes such as 2008, 2020, 2022)
@@ -405,6 +264,7 @@ def plot_drawdowns(
             color=colors[name],
             label=name,
             linewidth=_LINE_WIDTH * (0.85 if single else 0.7),
+            linestyle=styles[name],
             zorder=3,
         )
         if single:
@@ -443,7 +303,7 @@ def plot_drawdowns(
     _percent_axis(ax)
     low = float(np.nanmin(dd.to_numpy()))
     ax.set_ylim(min(low * 1.15, -0.01), 0.02)
-    ax.set_ylabel("Drawdown from peak (%)")
+    _ylabel(ax, "Drawdown from peak (%)", "Drawdown (%)")
     what = f", worst {mark_worst} marked" if mark_worst > 0 else ""
     ax.set_title(title or f"Drawdowns{what}, {panel.window_text}", loc="left")
     if legend:
@@ -507,6 +367,7 @@ def plot_rolling_returns(
         )
     ax = _new_axes(ax)
     colors = strategy_colors(panel.names)
+    styles = strategy_linestyles(panel.names)
     ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1)
     for name in panel.names:
         ax.plot(
@@ -515,6 +376,7 @@ def plot_rolling_returns(
             color=colors[name],
             label=name,
             linewidth=_LINE_WIDTH * 0.85,
+            linestyle=styles[name],
             zorder=3,
         )
     first = rolling.index[0]
@@ -539,7 +401,7 @@ def plot_rolling_returns(
     _style(ax)
     _date_axis(ax, panel.start, panel.end)
     _percent_axis(ax)
-    ax.set_ylabel("Return (%, annualized)" if ann else "Return (%)")
+    _ylabel(ax, "Return (%, annualized)" if ann else "Return (%)", "Return (%)")
     kind = "annualized " if ann else ""
     ax.set_title(title or f"Rolling {months}-month {kind}return, {panel.window_text}", loc="left")
     if legend:
@@ -706,95 +568,6 @@ def _heat_cells(
     return image
 
 
-def plot_allocation(
-    result: ResultSet | BacktestResult,
-    ax: Axes | None = None,
-    *,
-    name: str | None = None,
-    mark_rebalances: bool = True,
-    legend: bool = True,
-    title: str | None = None,
-) -> Axes:
-    """Daily drifted weights of one strategy as a stacked area.
-
-    Parameters
-    ----------
-    result : BacktestResult or ResultSet
-        One result, or a set with ``name`` choosing the strategy.
-    ax : Axes, optional
-        Axes to draw on; a new figure is opened when None.
-    name : str, optional
-        Strategy to draw from a ``ResultSet``; default the first one (the
-        title names it).
-    mark_rebalances : bool, default True
-        Mark each rebalance (an execution after the initial investment that
-        traded anything) with a short tick along the top edge.
-    legend : bool, default True
-        Draw a legend of holdings outside the plot, on the right.
-    title : str, optional
-        Title; by default the strategy, the window and the rebalance count.
-
-    Returns
-    -------
-    Axes
-        One filled area per holding that is ever held, plus one line
-        collection of rebalance ticks when marked.
-
-    Notes
-    -----
-    Holdings get colours in their order of first appearance across the set,
-    so a fund has the same colour in every strategy's chart; ``"CASH"`` is
-    light grey.
-    """
-    chosen = _pick_result(result, name)
-    pool = result.values() if isinstance(result, ResultSet) else [chosen]
-    hcolors = _holding_colors([c for r in pool for c in r.weights.columns])
-    weights = chosen.weights.astype(float).clip(lower=0.0)
-    held = [c for c in weights.columns if (weights[c] > 1e-12).any()]
-    ax = _new_axes(ax)
-    ax.stackplot(
-        weights.index,
-        *[weights[c].to_numpy() for c in held],
-        labels=held,
-        colors=[hcolors[c] for c in held],
-        linewidth=0.0,
-    )
-    n_reb = 0
-    if mark_rebalances:
-        dates = _rebalance_dates(chosen)
-        n_reb = len(dates)
-        if n_reb:
-            ax.vlines(
-                dates,
-                0.965,
-                1.0,
-                transform=ax.get_xaxis_transform(),
-                color="#222222",
-                linewidth=0.7,
-                label=f"Rebalance ({n_reb})",
-                zorder=4,
-            )
-    _style(ax)
-    ax.grid(False)
-    _date_axis(ax, chosen.start, chosen.end)
-    ax.set_ylim(0.0, 1.0)
-    _percent_axis(ax)
-    ax.set_ylabel("Weight (% of account)")
-    window = f"{chosen.start:%Y-%m-%d} to {chosen.end:%Y-%m-%d}"
-    ax.set_title(title or f"Allocation: {chosen.name}, {window}", loc="left")
-    if legend:
-        handles, labels = ax.get_legend_handles_labels()
-        # stack order: the top area first, the rebalance marker last
-        areas = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab in held][::-1]
-        from matplotlib.lines import Line2D
-
-        tick = Line2D([], [], color="#222222", marker="|", linestyle="none", markersize=8)
-        other = [(tick, lab) for lab in labels if lab not in held]  # drawn as a vertical tick
-        pairs = areas + other
-        _legend_outside(ax, [h for h, _ in pairs], [lab for _, lab in pairs])
-    return ax
-
-
 def plot_monthly_heatmap(
     result_or_returns: Results,
     ax: Axes | None = None,
@@ -862,38 +635,3 @@ def plot_monthly_heatmap(
         title or f"Monthly returns (%): {col}, {panel.window_text}{note}", loc="left", pad=14
     )
     return ax
-
-
-# ---------------------------------------------------------------- pages
-
-
-def tear_sheet(
-    results: Results,
-    name: str | None = None,
-    *,
-    table: pd.DataFrame | None = None,
-    path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
-    log: bool = True,
-    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
-    title: str | None = None,
-) -> Figure:
-    """One-page summary figure; see :func:`tactical.charts.sheets.tear_sheet`."""
-    from tactical.charts.sheets import tear_sheet as _tear_sheet
-
-    return _tear_sheet(
-        results, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
-    )
-
-
-def html_report(
-    results: Results,
-    path: str | PathLike[str],
-    *,
-    table: pd.DataFrame | None = None,
-    title: str = "Backtest report",
-    benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
-) -> Path:
-    """Write a self-contained HTML report; see :func:`tactical.charts.sheets.html_report`."""
-    from tactical.charts.sheets import html_report as _html_report
-
-    return _html_report(results, path, table=table, title=title, benchmarks=benchmarks)

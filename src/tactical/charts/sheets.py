@@ -4,7 +4,7 @@
 (saved as PNG and/or PDF); :func:`html_report` writes one self-contained HTML
 file: tables as HTML, charts as base64-encoded PNG images embedded in the page,
 inline CSS, no scripts and no reference to any network resource. Both are also
-importable from :mod:`tactical.charts.plots`.
+importable from :mod:`tactical.charts`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import functools
 import html
 import io
 import math
-import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -23,10 +22,14 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
+from tactical._typing import ResultLike
 from tactical.charts.data import (
     Results,
     _annual_returns,
     _as_panel,
+    _contributions,
+    _flows,
+    _is_result_set,
     _monthly_grid,
     _partial_years,
     _pick_result,
@@ -36,129 +39,35 @@ from tactical.charts.plots import (
     _heat_scale,
     plot_allocation,
     plot_annual_returns,
+    plot_balance,
     plot_drawdowns,
     plot_equity,
     plot_rolling_returns,
+)
+from tactical.charts.style import (
+    _legend_outside,
+    _legend_rows,
+    _percent,
+    _short,
     strategy_colors,
 )
+from tactical.charts.tables import (
+    _draw_table,
+    _format_table,
+    _grouped_tables_html,
+    _summary_or_reason,
+    _table_html,
+    _table_inches,
+    _table_notes,
+    _table_shape,
+)
 from tactical.errors import ConfigError
-from tactical.results import BacktestResult, ResultSet
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = ["tear_sheet", "html_report"]
-
-# ---------------------------------------------------------------- tables
-
-
-_PLAIN_WORDS = (
-    "sharpe", "sortino", "calmar", "ratio", "beta", "skew", "kurt", "corr", "r2", "r_squared",
-    "omega", "factor", "tail",
-)  # fmt: skip
-_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number")
-
-
-def _known_columns() -> dict[str, tuple[str, bool]]:
-    """``column -> (label, is percent)`` from :mod:`tactical.report`, if it offers them."""
-    try:
-        from tactical.report import COLUMNS
-    except ImportError:
-        return {}
-    return dict(COLUMNS) if isinstance(COLUMNS, Mapping) else {}
-
-
-def _column_kind(column: str, known: Mapping[str, tuple[str, bool]]) -> str:
-    """``"percent"`` (decimal returns and rates), ``"plain"`` (ratios) or ``"count"``."""
-    low = column.lower()
-    is_count = low.startswith("n_") or any(w in low for w in _COUNT_WORDS)
-    if column in known:
-        return "percent" if known[column][1] else "count" if is_count else "plain"
-    if is_count:
-        return "count"
-    if "%" in low or "return" in low or "drawdown" in low:
-        return "percent"
-    return "plain" if any(w in low for w in _PLAIN_WORDS) else "percent"
-
-
-def _format_value(value: Any, kind: str) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
-    if isinstance(value, (float, np.floating)):
-        if kind == "count":
-            return f"{value:,.0f}"
-        return f"{value:.2%}" if kind == "percent" else f"{value:,.2f}"
-    if isinstance(value, pd.Timestamp):
-        return f"{value:%Y-%m-%d}"
-    return str(value)
-
-
-def _format_table(table: pd.DataFrame, columns: str = "all") -> pd.DataFrame:
-    """Display strings, rows = strategies, columns = display labels.
-
-    Columns of a :func:`tactical.report.summary` table take their label and
-    percent flag from ``tactical.report.COLUMNS``; other columns are read by
-    name: ratios (``sharpe``, ``beta``...) plain with two decimals, counts
-    (``rebalances``, ``..._days``) whole, everything else as a decimal shown
-    as a percentage with two decimals. ``columns="seed"`` keeps only
-    ``tactical.report.SEED_COLUMNS`` when the table has any of them.
-    """
-    known = _known_columns()
-    cols = list(table.columns)
-    if columns == "seed":
-        try:
-            from tactical.report import SEED_COLUMNS
-        except ImportError:
-            SEED_COLUMNS = ()  # noqa: N806
-        seed = [c for c in SEED_COLUMNS if c in cols]
-        cols = seed or cols
-    out = pd.DataFrame(index=[str(i) for i in table.index])
-    for col in cols:
-        label = known[col][0] if col in known else str(col)
-        kind = _column_kind(str(col), known)
-        out[label] = [_format_value(v, kind) for v in table[col].tolist()]
-    return out
-
-
-def _table_notes(table: pd.DataFrame) -> list[str]:
-    """Lines stating what a summary table was computed over (from ``table.attrs``)."""
-    attrs = table.attrs
-    lines = []
-    if "window" in attrs:
-        try:
-            start, end = (pd.Timestamp(d) for d in attrs["window"])
-            lines.append(f"Metrics window: {start:%Y-%m-%d} to {end:%Y-%m-%d}")
-        except (TypeError, ValueError):
-            pass
-    if attrs.get("benchmark"):
-        lines.append(f"Benchmark: {attrs['benchmark']}")
-    notes = attrs.get("notes", [])
-    lines += [str(n) for n in ([notes] if isinstance(notes, str) else notes)]
-    return lines
-
-
-def _summary_or_reason(
-    results: Results, table: pd.DataFrame | None
-) -> tuple[pd.DataFrame | None, str]:
-    """The metrics table to render, or ``(None, why not)``."""
-    if table is not None:
-        if not isinstance(table, pd.DataFrame):
-            raise TypeError(f"table must be a pandas DataFrame; got {type(table).__name__}")
-        return table, ""
-    try:
-        if isinstance(results, ResultSet):
-            return results.summary(), ""
-        from tactical.report import summary
-
-        return summary(_as_panel(results).returns), ""
-    except Exception as exc:  # the summary is optional here; say why it is missing
-        return None, f"{type(exc).__name__}: {exc}"
-
 
 # ---------------------------------------------------------------- tear sheet
 
@@ -224,34 +133,99 @@ def tear_sheet(
     Returns
     -------
     Figure
-        A US-letter portrait :class:`~matplotlib.figure.Figure` (not managed by
-        pyplot: it shows in Jupyter when it is a cell's result; nothing stays
-        open).
+        A portrait :class:`~matplotlib.figure.Figure` 8.5 inches wide (not
+        managed by pyplot: it shows in Jupyter when it is a cell's result;
+        nothing stays open).
+
+    Notes
+    -----
+    Layout by size. With cash flows (``result.flows`` or ``cashflows``) the
+    page opens with :func:`~tactical.charts.plots.plot_balance`, the growth of
+    $10,000 (time-weighted) below it. Up to 6 strategies each chart has its
+    legend on the right; with more, one legend of all strategies spans the
+    page under the charts, in as many columns as fit. The table lists
+    strategies across (up to 7) or down; its rows keep a readable size
+    (at least 6 points), so a long table makes the page taller than US
+    letter's 11 inches (about 20 strategies fit on letter) rather than
+    overprint; beyond 40 strategies it shows the first 40 and says how many
+    more ``results.summary()`` holds.
     """
     from matplotlib.figure import Figure
 
     panel = _as_panel(results)
     has_weights = bool(panel.results)
+    source: Any = results  # a result or a set when has_weights: plain returns have no weights
     if has_weights:
-        source = results if isinstance(results, (ResultSet, BacktestResult)) else None
-        focus = _pick_result(source, name)  # type: ignore[arg-type]
+        _pick_result(source, name)  # a clear error for an unknown name
+    focus = panel.names[0] if name is None else name  # the key in the set
+    has_flows = any(_flows(r) is not None for r in panel.results.values())
     summary_table, reason = _summary_or_reason(results, table)
+    n = len(panel.names)
+    shared_legend = n > _MAX_PANEL_LEGEND
 
-    fig = Figure(figsize=(8.5, 11.0), layout="constrained")
-    table_height = 3.2 if summary_table is not None else 0.8
-    heights = [3.2, 2.2, 2.0, table_height] if has_weights else [3.4, 2.4, table_height]
-    axes = fig.subplots(len(heights), 1, height_ratios=heights)
-    ax_growth, ax_dd = axes[0], axes[1]
-    ax_alloc = axes[2] if has_weights else None
+    # heights in inches: charts at their full size when the page has room, else at their least
+    rows, _ = _table_shape(summary_table)
+    table_in = _table_inches(rows, summary_table) if summary_table is not None else 0.8
+    charts = [("balance", 2.5, 2.0)] if has_flows else []
+    charts += [("growth", 2.5 if has_flows else 3.0, 2.2), ("drawdowns", 1.9, 1.5)]
+    if has_weights:
+        charts.append(("allocation", 1.7, 1.3))
+    legend_in = 0.0
+    if shared_legend:
+        columns, legend_rows = _legend_rows(
+            n, 7.6, size=_SHEET_LEGEND_SIZE, longest=max(len(x) for x in panel.names)
+        )
+        legend_in = 0.2 + legend_rows * 1.62 * _SHEET_LEGEND_SIZE / 72.0
+    fixed = 0.6 + legend_in + table_in  # title and margins, legend, table
+    full = fixed + sum(c[1] for c in charts)
+    least = fixed + sum(c[2] for c in charts)
+    if full <= _LETTER_HEIGHT:
+        chart_in = [c[1] for c in charts]
+    elif least <= _LETTER_HEIGHT:  # shrink the charts in proportion to what they can give
+        spare = (_LETTER_HEIGHT - least) / (full - least)
+        chart_in = [c[2] + spare * (c[1] - c[2]) for c in charts]
+    else:
+        chart_in = [c[2] for c in charts]
+    heights = chart_in + ([legend_in] if shared_legend else []) + [table_in]
+    page = max(_LETTER_HEIGHT, fixed + sum(chart_in))
+
+    fig = Figure(figsize=(8.5, page), layout="constrained")
+    axes = list(fig.subplots(len(heights), 1, height_ratios=heights))
+    kinds = [c[0] for c in charts]
+    ax_of = dict(zip(kinds, axes, strict=False))
     ax_table = axes[-1]
+    panel_legend = not shared_legend
 
+    if has_flows:
+        ax_balance = plot_balance(
+            source, ax=ax_of["balance"], legend=panel_legend, title="Balance and contributions"
+        )
+        if shared_legend:  # the strategies are in the page's legend; the money in is not
+            n_lines = len(ax_balance.get_lines())
+            handles, labels = ax_balance.get_legend_handles_labels()
+            _legend_outside(ax_balance, handles[n_lines:][::-1], labels[n_lines:][::-1])
     scale = " (log scale)" if log else ""
+    what = ", time-weighted" if has_flows else ""
     plot_equity(
-        results, ax=ax_growth, log=log, benchmarks=benchmarks, title=f"Growth of $10,000{scale}"
+        results,
+        ax=ax_of["growth"],
+        log=log,
+        benchmarks=benchmarks,
+        legend=panel_legend,
+        title=f"Growth of $10,000{what}{scale}",
     )
-    plot_drawdowns(results, ax=ax_dd, title="Drawdowns from peak, worst 3 marked")
-    if ax_alloc is not None:
-        plot_allocation(results, ax=ax_alloc, name=focus.name, title=f"Allocation: {focus.name}")  # type: ignore[arg-type]
+    worst = 3 if n <= _MAX_PANEL_LEGEND else 1  # 3 dots per strategy crowd a shared crash
+    plot_drawdowns(
+        results,
+        ax=ax_of["drawdowns"],
+        mark_worst=worst,
+        legend=panel_legend,
+        title="Drawdowns from peak, worst 3 marked" if worst == 3 else "Drawdowns, worst marked",
+    )
+    if has_weights:
+        plot_allocation(source, ax=ax_of["allocation"], name=focus, title=f"Allocation: {focus}")
+    if shared_legend:
+        _strategy_legend(axes[len(charts)], panel.names, ax_of["growth"])
     _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
     fig.suptitle(
         title or f"Backtest tear sheet, {panel.window_text}", fontsize="large", fontweight="bold"
@@ -261,116 +235,31 @@ def tear_sheet(
     return fig
 
 
-def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[str, str]) -> None:
-    """Metrics down the side and strategies across (or the other way for many strategies)."""
-    from matplotlib.transforms import Bbox
+_LETTER_HEIGHT = 11.0
+_MAX_PANEL_LEGEND = 6  # more strategies: one legend for the page instead of one per chart
+_SHEET_LEGEND_SIZE = 7.0
 
+
+def _strategy_legend(ax: Axes, names: list[str], source: Axes) -> None:
+    """One legend of all strategies across the page, with the handles drawn on ``source``."""
     ax.set_axis_off()
-    if table is None:
-        ax.text(
-            0.5,
-            0.5,
-            "Metrics table unavailable:\n"
-            + textwrap.fill(reason, 90)
-            + "\nPass table=... (for example results.summary()).",
-            ha="center",
-            va="center",
-            fontsize="small",
-            color="#555555",
-            transform=ax.transAxes,
-        )
-        return
-    formatted = _format_table(table, columns="seed")
-    across = len(formatted) <= 7  # strategies as columns when they fit the page width
-    shown = formatted.T if across else formatted
-    notes = textwrap.wrap("; ".join(_table_notes(table)), 135)
-    ax_height = _height_inches(ax)
-    notes_height = min(0.45, (len(notes) * 0.11 + 0.08) / ax_height) if notes else 0.0
-    ax.set_title("Metrics", loc="left", fontsize="medium")
-    col_labels = [textwrap.fill(str(c), 10, break_long_words=False) for c in shown.columns]
-    row_labels = [textwrap.shorten(str(r), 24) for r in shown.index]
-    cells = shown.to_numpy().tolist()
-    # column widths by content (in characters), so no header or number is clipped
-    widths = [_text_chars(row_labels)] + [
-        max(_text_chars([lab], bold=True), _text_chars([row[j] for row in cells]))
-        for j, lab in enumerate(col_labels)
-    ]
-    fontsize = 7.0 if len(shown) > 10 or len(shown.columns) > 7 else 8.0
-    available = _width_inches(ax) * 72.0 / (_CHAR_EM * fontsize)  # characters that fit
-    fontsize = max(5.5, min(fontsize, fontsize * available / sum(widths)))
-    label_share = widths[0] / sum(widths)
-    tab = ax.table(
-        cellText=cells,
-        rowLabels=row_labels,
-        colLabels=col_labels,
-        loc="upper center",
-        cellLoc="right",
-        rowLoc="left",
-        # the bbox holds the data columns; the row labels hang to its left at the same scale
-        bbox=Bbox.from_bounds(label_share, notes_height, 1.0 - label_share, 1.0 - notes_height),
+    # the strategies (in order), then any external benchmark drawn on the growth chart
+    handles = [ln for ln in source.get_lines() if not str(ln.get_label()).startswith("_")]
+    labels = [_short(str(h.get_label())) for h in handles]
+    columns, _ = _legend_rows(
+        len(handles), 7.6, size=_SHEET_LEGEND_SIZE, longest=max(len(x) for x in labels)
     )
-    tab.auto_set_font_size(False)
-    tab.set_fontsize(fontsize)
-    lines = max((lab.count("\n") + 1 for lab in col_labels), default=1)
-    for (row, col), cell in tab.get_celld().items():
-        cell.set_width(widths[col + 1])  # the bbox scales the widths to the axes width
-        cell.set_edgecolor("#dddddd")
-        cell.set_linewidth(0.5)
-        if row == 0:
-            cell.set_height(cell.get_height() * (1.0 + 0.6 * (lines - 1)))
-            key = str(shown.columns[col]) if col >= 0 else ""
-            cell.get_text().set_color(colors.get(key, "#222222"))
-            cell.get_text().set_fontweight("bold")
-            cell.set_text_props(ha="center")
-        elif col == -1 and not across:
-            cell.get_text().set_color(colors.get(str(shown.index[row - 1]), "#222222"))
-        if row > 0 and row % 2 == 0:
-            cell.set_facecolor("#f5f5f5")
-    if notes:
-        ax.text(
-            0.0,
-            0.0,
-            "\n".join(notes),
-            ha="left",
-            va="bottom",
-            fontsize=6.5,
-            color="#555555",
-            transform=ax.transAxes,
-        )
-
-
-_CHAR_EM = 0.62  # average width of a character (digits, %, letters) in ems of DejaVu Sans
-
-
-def _text_chars(texts: Sequence[str], bold: bool = False) -> float:
-    """Width a column needs, in characters: its longest line, bold wider, plus padding."""
-    longest = max((len(line) for t in texts for line in str(t).split("\n")), default=1)
-    return longest * (1.1 if bold else 1.0) + 2.0
-
-
-def _width_inches(ax: Axes) -> float:
-    """Approximate width of an axes in inches (before layout runs): 92% of the figure's."""
-    from matplotlib.figure import Figure
-
-    fig = ax.get_figure(root=True)
-    width = float(fig.get_figwidth()) if isinstance(fig, Figure) else 8.5
-    return 0.92 * width * float(ax.get_position().width)
-
-
-def _height_inches(ax: Axes) -> float:
-    """Approximate height of a gridspec axes in inches (before layout runs), 85% of its share."""
-    from matplotlib.figure import Figure
-
-    spec = ax.get_subplotspec()
-    if spec is None:
-        return 2.5
-    grid = spec.get_gridspec()
-    given = grid.get_height_ratios()
-    ratios = np.ravel(np.asarray(given if given is not None else [1.0] * grid.nrows, dtype=float))
-    share = sum(ratios[r] for r in spec.rowspan) / sum(ratios)
-    fig = ax.get_figure(root=True)
-    height = float(fig.get_figheight()) if isinstance(fig, Figure) else 11.0
-    return 0.85 * share * height
+    ax.legend(
+        handles,
+        labels,
+        loc="center",
+        ncols=columns,
+        frameon=False,
+        fontsize=_SHEET_LEGEND_SIZE,
+        borderaxespad=0.0,
+        columnspacing=1.2,
+        handlelength=1.8,
+    )
 
 
 def _save_figure(fig: Figure, path: str | PathLike[str] | Sequence[str | PathLike[str]]) -> None:
@@ -412,6 +301,8 @@ details { margin: 0.5em 0 1em; }
 summary { cursor: pointer; color: #444; }
 table.heat td { padding: 0.15em 0.45em; min-width: 2.6em; border-bottom: 1px solid #fff; }
 table.heat td.year { font-weight: bold; border-left: 3px solid #fff; }
+div.groups { display: flex; flex-wrap: wrap; column-gap: 2em; align-items: flex-start; }
+h3.group { font-size: 0.95em; margin: 1em 0 0.2em; color: #444; }
 img { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; }
 .scroll { overflow-x: auto; }
 """
@@ -462,6 +353,7 @@ def html_report(
     panel = _as_panel(results)
     colors = strategy_colors(panel.names)
     summary_table, reason = _summary_or_reason(results, table)
+    has_flows = any(_flows(r) is not None for r in panel.results.values())
     esc = html.escape
     parts: list[str] = [
         "<!DOCTYPE html>",
@@ -470,11 +362,18 @@ def html_report(
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
         f'<p class="meta">{len(panel.names)} strategies, {esc(panel.window_text)}. '
-        "Returns are time-weighted (cash flows excluded).</p>",
+        "Returns are time-weighted (cash flows excluded)"
+        + (
+            "; the balance and each strategy's facts are in dollars, flows included, with the "
+            "money-weighted return (XIRR)."
+            if has_flows
+            else "."
+        )
+        + "</p>",
         "<h2>Summary</h2>",
     ]
     if summary_table is not None:
-        parts.append(_table_html(_format_table(summary_table), colors, index_name="Strategy"))
+        parts.append(_grouped_tables_html(summary_table, colors))
         notes = "<br>".join(esc(n) for n in _table_notes(summary_table))
         parts.append(f'<p class="note">{notes}</p>' if notes else "")
     else:
@@ -483,19 +382,51 @@ def html_report(
             "Pass <code>table=results.summary(...)</code> to include it.</p>"
         )
 
+    if has_flows:
+        parts.append("<h2>Balance</h2>")
+        parts.append(
+            '<p class="note">The account in dollars, cash flows included; the shaded areas '
+            "are the money contributed to date by source, the gap above them the growth.</p>"
+        )
+        n_sources = max(len(_contributions(r).columns) for r in panel.results.values())
+        parts.append(
+            _chart(
+                "Balance and contributions",
+                plot_balance,
+                results,
+                size=_line_chart_size(len(panel.names) + n_sources),
+            )
+        )
+    n_external = (
+        len(benchmarks.columns)
+        if isinstance(benchmarks, pd.DataFrame)
+        else int(isinstance(benchmarks, pd.Series))
+    )
+    size = _line_chart_size(len(panel.names) + n_external)
     parts.append("<h2>Growth</h2>")
     parts.append(
         _chart(
-            "Growth of $10,000, log scale", plot_equity, results, log=True, benchmarks=benchmarks
+            "Growth of $10,000, log scale",
+            plot_equity,
+            results,
+            log=True,
+            benchmarks=benchmarks,
+            size=size,
         )
     )
     parts.append("<h2>Drawdowns</h2>")
-    parts.append(_chart("Drawdowns", plot_drawdowns, results))
+    parts.append(
+        _chart("Drawdowns", plot_drawdowns, results, size=_line_chart_size(len(panel.names)))
+    )
     parts.append("<h2>Rolling returns</h2>")
     for months in (12, 36):
         try:
             img = _chart(
-                f"Rolling {months}-month returns", plot_rolling_returns, results, months=months
+                f"Rolling {months}-month returns",
+                plot_rolling_returns,
+                results,
+                months=months,
+                size=_line_chart_size(len(panel.names)),
             )
         except ValueError as exc:  # window too short for this length
             img = f'<p class="note">{esc(str(exc))}</p>'
@@ -519,7 +450,7 @@ def html_report(
         result = panel.results.get(name)
         if result is not None:
             parts.append(_facts_html(result))
-            source: Any = results if isinstance(results, ResultSet) else result
+            source: Any = results if _is_result_set(results) else result
             parts.append(
                 _chart(
                     f"Allocation of {name}", plot_allocation, source, name=name, size=(10.0, 3.6)
@@ -536,6 +467,11 @@ def html_report(
     out = Path(path)
     out.write_text("\n".join(parts), encoding="utf-8")
     return out
+
+
+def _line_chart_size(entries: int) -> tuple[float, float]:
+    """A chart 10 inches wide, tall enough for a one-column legend of ``entries`` at 8 points."""
+    return 10.0, max(4.6, 1.3 + entries * 1.62 * 8.0 / 72.0)
 
 
 def _chart(
@@ -556,26 +492,6 @@ def _chart(
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _table_html(shown: pd.DataFrame, colors: dict[str, str], index_name: str) -> str:
-    """An HTML table of display strings, with the strategy colour as a swatch."""
-    esc = html.escape
-    head = "".join(f"<th>{esc(str(c))}</th>" for c in shown.columns)
-    rows = []
-    for idx, row in shown.iterrows():
-        key = str(idx)
-        swatch = (
-            f'<span class="swatch" style="background:{colors[key]}"></span>'
-            if key in colors
-            else ""
-        )
-        cells = "".join(f"<td>{esc(str(v))}</td>" for v in row.tolist())
-        rows.append(f"<tr><th>{swatch}{esc(key)}</th>{cells}</tr>")
-    return (
-        f'<div class="scroll"><table><thead><tr><th>{esc(index_name)}</th>{head}</tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
 def _monthly_html(returns: pd.Series, partial: set[int], *, open_: bool = False) -> str:
     """Monthly and calendar-year returns (%) of one strategy as a coloured HTML table.
 
@@ -585,8 +501,6 @@ def _monthly_html(returns: pd.Series, partial: set[int], *, open_: bool = False)
     """
     import matplotlib
     from matplotlib.colors import to_hex
-
-    from tactical.charts.plots import _percent
 
     cmap = matplotlib.colormaps["RdBu"]
     grid = _monthly_grid(returns)
@@ -628,15 +542,36 @@ def _config_text(value: Any) -> str:
     return repr(value)
 
 
-def _facts_html(result: BacktestResult) -> str:
-    """Final value, rebalances, turnover, costs and the configuration of one result."""
+def _facts_html(result: ResultLike) -> str:
+    """Final value, money in, rebalances, turnover, costs and the configuration of one result."""
     esc = html.escape
+    start, end = result.equity.index[0], result.equity.index[-1]
+    final = float(result.equity.iloc[-1])
     facts = [
-        ("Window", f"{result.start:%Y-%m-%d} to {result.end:%Y-%m-%d}"),
-        ("Final account value", f"${float(result.equity.iloc[-1]):,.2f}"),
+        ("Window", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"),
+        ("Final account value", f"${final:,.2f}"),
+    ]
+    if _flows(result) is not None:
+        money_in = _contributions(result).iloc[-1]
+        for source, amount in money_in.items():
+            facts.append((f"Contributed: {source}", f"${float(amount):,.2f}"))
+        facts.append(
+            ("Growth (balance less contributed)", f"${final - float(money_in.sum()):,.2f}")
+        )
+        mwr = getattr(result, "money_weighted_return", None)
+        if callable(mwr):
+            try:
+                facts.append(("Money-weighted return (XIRR, annual)", f"{float(mwr()):.2%}"))
+            except (ValueError, ArithmeticError):  # no sign change: no rate
+                pass
+    turnover = getattr(result, "annual_turnover", None)
+    facts += [
         ("Rebalances", f"{len(_rebalance_dates(result)):,}"),
-        ("Turnover (one-way, per year)", f"{result.annual_turnover:.2%}"),
-        ("Transaction costs", f"${result.total_costs:,.2f}"),
+        (
+            "Turnover (one-way, per year)",
+            f"{float(turnover):.2%}" if isinstance(turnover, int | float) else "n/a",
+        ),
+        ("Transaction costs", f"${float(result.costs.sum()):,.2f}"),
     ]
     facts += [(str(k), _config_text(v)) for k, v in result.config.items()]
     rows = "".join(
