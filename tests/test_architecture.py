@@ -208,13 +208,14 @@ _METRICS = {
     m for m in _modules(SRC) if m == "tactical.metrics" or m.startswith("tactical.metrics.")
 }
 _CHARTS = {m for m in _modules(SRC) if m.startswith("tactical.charts")}
+_TABLES = {"tactical.tables"}  # text/Markdown/HTML renderers of a summary; import only errors
 ALLOWED = {
     # results hold data; their summary/plot methods delegate lazily to report and charts
-    "tactical.results": _BASE | _METRICS | {"tactical.report"} | _CHARTS,
+    "tactical.results": _BASE | _METRICS | _TABLES | {"tactical.report"} | _CHARTS,
     # the summary table is composed from the metric formulas
-    "tactical.report": _BASE | _METRICS,
+    "tactical.report": _BASE | _METRICS | _TABLES,
     # charts draw results read by attribute; the tear sheet formats report's table
-    "tactical.charts": _BASE | _METRICS | {"tactical.report"} | _CHARTS,
+    "tactical.charts": _BASE | _METRICS | _TABLES | {"tactical.report"} | _CHARTS,
 }
 
 

@@ -87,30 +87,29 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
 """The columns of a published track-record table, rendered by default (those present)."""
 
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
-    "Returns": ("total_return", "cagr", "best_month", "worst_month", "best_year", "worst_year"),
-    "Account (money)": ("final_balance", "contributed", "xirr"),
-    "Risk": (
-        "volatility",
-        "max_drawdown",
-        "max_drawdown_days",
-        "ulcer_index",
-        "sharpe",
-        "sortino",
-        "calmar",
+    "Returns": (
+        "total_return", "cagr", "best_month", "worst_month", "best_year", "worst_year",
+        "positive_periods",
     ),
+    "Risk": ("volatility", "max_drawdown", "max_drawdown_days", "ulcer_index", "var", "cvar"),
+    "Risk-adjusted": (
+        "sharpe", "sortino", "calmar", "omega", "omega_ratio", "tail_ratio", "stability",
+    ),
+    "Account (money)": (
+        "final_balance", "contributed", "growth", "xirr", "money_weighted_return",
+    ),
+    "Distribution": ("skew", "kurtosis"),
     "Relative to the benchmark": (
-        "alpha",
-        "beta",
-        "treynor",
-        "correlation",
-        "up_capture",
-        "down_capture",
-        "tracking_error",
-        "information_ratio",
+        "alpha", "beta", "treynor", "correlation", "up_capture", "down_capture",
+        "tracking_error", "information_ratio", "batting_average",
     ),
-    "Distribution": ("positive_periods", "var", "cvar", "skew", "kurtosis"),
-}
-"""Display groups of the HTML summary (one table per group, stacked, not side by side).
+    "Trading": (
+        "rebalances", "n_rebalances", "turnover", "annual_turnover", "costs", "exposure",
+        "blocked",
+    ),
+}  # fmt: skip
+"""Display groups of a wide summary: the HTML summary here and the HTML report (charts) both
+split a wide table into one table per group, in this order.
 
 Columns of a table that no group names are shown in a last group, "Other".
 """

@@ -18,6 +18,7 @@ import pandas as pd
 
 from tactical.charts.data import Results, _as_panel, _is_result_set
 from tactical.charts.style import _short
+from tactical.tables import COLUMN_GROUPS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -280,27 +281,6 @@ def _height_inches(ax: Axes) -> float:
     return 0.85 * share * height
 
 
-# Summary columns by group, so a wide summary reads as a few narrow tables (unknown columns
-# go to "Other"); a key of tactical.report.COLUMNS or a label.
-_COLUMN_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Account", ("final_balance", "contributed", "growth", "xirr", "money_weighted_return")),
-    (
-        "Returns",
-        ("total_return", "cagr", "best_month", "worst_month", "best_year", "worst_year",
-         "positive_periods"),
-    ),
-    ("Risk", ("volatility", "max_drawdown", "max_drawdown_days", "ulcer_index", "var", "cvar")),
-    ("Risk-adjusted", ("sharpe", "sortino", "calmar", "omega", "omega_ratio", "tail_ratio",
-                       "stability")),
-    ("Distribution", ("skew", "kurtosis")),
-    (
-        "Relative to the benchmark",
-        ("alpha", "beta", "treynor", "correlation", "up_capture", "down_capture",
-         "tracking_error", "information_ratio", "batting_average"),
-    ),
-    ("Trading", ("rebalances", "n_rebalances", "turnover", "annual_turnover", "costs",
-                 "exposure", "blocked")),
-)  # fmt: skip
 _MAX_HTML_COLUMNS = 9
 
 
@@ -314,11 +294,11 @@ def _grouped_tables_html(table: pd.DataFrame, colors: dict[str, str]) -> str:
     """
     if len(table.columns) <= _MAX_HTML_COLUMNS:
         return _table_html(_format_table(table), colors, index_name="Strategy")
-    group_of = {col: group for group, cols in _COLUMN_GROUPS for col in cols}
+    group_of = {col: group for group, cols in COLUMN_GROUPS.items() for col in cols}
     groups: dict[str, list[Any]] = {}
     for col in table.columns:
         groups.setdefault(group_of.get(str(col), "Other"), []).append(col)
-    order = [g for g, _ in _COLUMN_GROUPS if g in groups] + (["Other"] if "Other" in groups else [])
+    order = [g for g in COLUMN_GROUPS if g in groups] + (["Other"] if "Other" in groups else [])
     parts = []
     for group in order:
         cols = groups[group]
