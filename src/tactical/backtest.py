@@ -170,7 +170,7 @@ def _window(
     firsts = market.first_valid[cols]
     youngest = int(np.argmax(firsts))
     priced = int(firsts[youngest])
-    feasible = priced + strategy.min_history - 1
+    feasible = strategy.first_decision_row(idx, priced)
     if end is None:
         e = len(idx) - 1
     else:
@@ -213,7 +213,7 @@ def feasible_start(prices: pd.DataFrame, strategy: Strategy) -> pd.Timestamp:
     >>> from tactical.strategies import RelativeMomentum, Strategy
     >>> idx = pd.bdate_range("2024-01-01", periods=30)
     >>> px = pd.DataFrame({"A": range(1, 31), "B": range(2, 32)}, index=idx, dtype=float)
-    >>> feasible_start(px, Strategy(RelativeMomentum(("A", "B"), lookback=5))).date()
+    >>> feasible_start(px, Strategy(RelativeMomentum(("A", "B"), lookback="5D"))).date()
     datetime.date(2024, 1, 8)
     """
     market = _market(prices, None)

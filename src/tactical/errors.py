@@ -31,6 +31,8 @@ __all__ = [
     "AlignmentWarning",
     "SpliceWarning",
     "MetricWarning",
+    "LookbackUnitWarning",
+    "ZeroHurdleWarning",
 ]
 
 
@@ -100,3 +102,11 @@ class SpliceWarning(TacticalWarning):
 
 class MetricWarning(TacticalWarning):
     """A metric is undefined for the input and NaN was returned; the message says why."""
+
+
+class LookbackUnitWarning(TacticalWarning):
+    """A bare-integer lookback counts trading days where months were probably meant."""
+
+
+class ZeroHurdleWarning(TacticalWarning):
+    """A momentum hurdle of ``"CASH"`` is 0% because the backtest got no cash returns."""
