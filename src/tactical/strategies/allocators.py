@@ -709,16 +709,16 @@ def check_lookback_units(allocator: object, schedule: object, index: pd.Datetime
     lookback = allocator.lookback
     if not isinstance(lookback, int) or lookback >= 30:
         return
-    suspects = [("lookback", lookback)]
     skip = getattr(allocator, "skip", 0)
+    also = ""
     if isinstance(skip, int) and 1 <= skip <= 12:
-        suspects.append(("skip", skip))
-    for name, value in suspects:
-        warnings.warn(
-            f"{allocator!r}: {name}={value} counts {value} trading days on this daily data, but "
-            f"with the schedule {schedule if isinstance(schedule, str) else 'of explicit dates'} "
-            f"it reads like {value} months; write {name}='{value}M' for month-end closes, or "
-            f"{name}='{value}D' to keep trading days and silence this warning",
-            LookbackUnitWarning,
-            stacklevel=4,
-        )
+        also = f"; skip={skip} likewise (write '{skip}M' or '{skip}D')"
+    when = schedule if isinstance(schedule, str) else "of explicit dates"
+    warnings.warn(
+        f"{allocator!r}: lookback={lookback} counts {lookback} trading days on this daily data, "
+        f"but with the schedule {when} it reads like {lookback} months; write "
+        f"lookback='{lookback}M' for month-end closes, or lookback='{lookback}D' to keep "
+        f"trading days and silence this warning{also}",
+        LookbackUnitWarning,
+        stacklevel=4,
+    )
