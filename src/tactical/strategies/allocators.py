@@ -52,12 +52,20 @@ Rules, exactly
 References
 ----------
 Faber, M. T. (2007). A quantitative approach to tactical asset allocation.
-*The Journal of Wealth Management* 9(4), 69-79; SSRN working paper 962461
-(2006, updated 2009 and 2013).
+*The Journal of Wealth Management*, Spring 2007; SSRN working paper 962461
+(May 2006, updated February 2009 and February 2013). The rules: "buy when
+monthly price > 10-month SMA; sell and move to cash when monthly price <
+10-month SMA", entries and exits at the close of the signal day, the model
+updated only on the last trading day of the month; cash earns 90-day
+commercial paper (2007) or 90-day T-bills (2013 update).
 
 Antonacci, G. (2014). *Dual Momentum Investing: An Innovative Strategy for
-Higher Returns with Lower Risk*. McGraw-Hill. See also Antonacci, G. (2012),
-Risk premia harvesting through dual momentum, SSRN working paper 2042750.
+Higher Returns with Lower Risk*. McGraw-Hill. Global Equity Momentum: at each
+month end compare the trailing 12-month total returns of US stocks (S&P 500)
+and non-US stocks (MSCI ACWI ex-US), pick the higher; hold it if its 12-month
+return beats T-bills', else hold aggregate bonds (Barclays US Aggregate). See
+also Antonacci, G. (2012), Risk premia harvesting through dual momentum, SSRN
+working paper.
 """
 
 from __future__ import annotations
@@ -473,6 +481,11 @@ class DualMomentum:
     aggregate bonds (EFA stands in for MSCI ACWI ex-US, which it is not:
     it leaves out emerging markets and Canada).
 
+    References
+    ----------
+    Antonacci, G. (2014). *Dual Momentum Investing*. McGraw-Hill (GEM, with
+    12-, 9-, 6- and 3-month lookbacks, 12/1973-12/2013).
+
     Examples
     --------
     >>> DualMomentum(("SPY", "EFA"), safe="AGG")
@@ -597,6 +610,12 @@ class TrendFilter:
     decision's close stands in for the current month's close. In trading
     days (``210``, the old default) it is a 210-bar average, which is a
     different rule with different numbers.
+
+    References
+    ----------
+    Faber, M. T. (2007). A quantitative approach to tactical asset
+    allocation. *The Journal of Wealth Management*; SSRN 962461 (updated
+    2009, 2013).
 
     Examples
     --------
