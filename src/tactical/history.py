@@ -16,8 +16,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from tactical._typing import DurationLike
 from tactical.errors import ConfigError, InsufficientHistoryError
-from tactical.lookback import DurationLike, anchor_rows, parse_duration, sample_rows, window_mean
+from tactical.lookback import anchor_rows, parse_duration, sample_rows, window_mean
 
 __all__ = ["History"]
 

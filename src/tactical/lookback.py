@@ -49,17 +49,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from tactical._typing import DurationLike
 from tactical.errors import ConfigError
 
-__all__ = ["Duration", "DurationLike", "anchor_rows", "parse_duration", "sample_rows"]
-
-DurationLike: TypeAlias = int | str
-"""A duration: ``"10M"``, ``"12M"``, ``"52W"``, ``"126D"``, or an ``int`` of trading days."""
+__all__ = ["Duration", "anchor_rows", "parse_duration", "sample_rows"]
 
 _FORM = re.compile(r"^\s*(\d+)\s*([DWM])\s*$", re.IGNORECASE)
 _UNITS = {"D": "trading days", "W": "week-end closes", "M": "month-end closes"}

@@ -78,7 +78,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
-from tactical._typing import CASH
+from tactical._typing import CASH, DurationLike
 from tactical.errors import (
     ConfigError,
     InsufficientHistoryError,
@@ -89,7 +89,6 @@ from tactical.errors import (
 from tactical.history import History
 from tactical.lookback import (
     Duration,
-    DurationLike,
     anchor_rows,
     canonical,
     earliest_feasible,

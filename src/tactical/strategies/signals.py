@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tactical._typing import DurationLike
 from tactical.lookback import (
     Duration,
-    DurationLike,
     anchor_rows,
     parse_duration,
     sample_rows,
