@@ -169,9 +169,13 @@ class History:
         """
         look = parse_duration(lookback, "lookback")
         back = parse_duration(skip, "skip", minimum=0)
-        row = np.array([self._end - 1])
-        last = anchor_rows(self._index, row, back)
-        first_row = int(anchor_rows(self._index, last, look)[0])
+        if look.unit == back.unit == "D":  # trading days: plain row arithmetic
+            end_row = self._end - 1 - back.count
+            first_row = end_row - look.count  # negative: before the first row
+        else:
+            last = anchor_rows(self._index, np.array([self._end - 1]), back)
+            end_row = int(last[0])
+            first_row = int(anchor_rows(self._index, last, look)[0])
         if first_row < 0:
             if look.unit == back.unit == "D":
                 self._require(look.count + back.count + 1, f"a {look} return skipping {back}")
@@ -179,7 +183,6 @@ class History:
                 f"a {look} return skipping {back} on {self.date.date()} reaches before the first "
                 f"date {self._index[0].date()}; start later or load earlier prices"
             )
-        end_row = int(last[0])
         key = tickers if isinstance(tickers, tuple) else tuple(tickers)
         cols = self._cache.get(key)
         if cols is None:
