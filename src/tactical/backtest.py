@@ -190,7 +190,7 @@ def _window(
         if priced <= s < feasible:
             first_ok = idx[feasible].date() if feasible < len(idx) else "beyond the data"
             raise InsufficientHistoryError(
-                f"{strategy.allocator!r} needs {strategy.min_history} bars of history but only "
+                f"{strategy.allocator!r} needs {feasible - priced + 1} bars of history but only "
                 f"{s - priced + 1} exist up to {idx[s].date()}; the first feasible start is "
                 f"{first_ok}"
             )
@@ -199,7 +199,7 @@ def _window(
         raise NoDataError(
             f"empty backtest window: start {a}, end {idx[max(e, 0)].date()} "
             f"(prices cover {idx[0].date()}..{idx[-1].date()}, strategy warm-up "
-            f"{strategy.min_history} bars); need at least two dates"
+            f"{feasible - priced + 1} bars); need at least two dates"
         )
     return s, e
 
