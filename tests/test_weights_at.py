@@ -225,3 +225,35 @@ def test_top_1_of_10_momentum_scores_every_month_end_far_under_a_millisecond():
         best = min(best, time.perf_counter() - t0)
     assert len(rows) > 280 and got.shape == (len(rows), 11)
     assert best < 1e-3, f"{best * 1e3:.3f} ms for {len(rows)} decisions"
+
+
+def _shared_bench(name: str):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / f"{name}.py"
+    if not path.is_file():
+        pytest.skip("speed reference ../shared/bench is absent")
+    spec = importlib.util.spec_from_file_location(f"shared_bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("lookback, top_n", [(126, 1), (21, 3), (252, 5), (100, 2)])
+def test_momentum_weights_equal_the_plain_numpy_reference(lookback, top_n):
+    """The speed reference's own top-N rule (scenarios C and D) is an independent oracle."""
+    scenarios, reference = _shared_bench("scenarios"), _shared_bench("reference")
+    frame = scenarios.make_prices(n_assets=10)
+    month_rows = scenarios.month_end_rows(frame.index)
+    ref_rows, ref_w = reference.momentum_weights(frame.to_numpy(), month_rows, lookback, top_n)
+    columns = (*map(str, frame.columns), "CASH")
+    values = np.column_stack([frame.to_numpy(), np.ones(len(frame))])
+    for spelled in (lookback, f"{lookback}D"):
+        rule = RelativeMomentum(columns[:-1], top_n=top_n, lookback=spelled)
+        got = rule.weights_at(values, frame.index, columns, ref_rows)
+        np.testing.assert_array_equal(got[:, :-1], ref_w)
+        assert not got[:, -1].any()
+    scores = trailing_return(values, frame.index, ref_rows, lookback)
+    raw = frame.to_numpy()
+    np.testing.assert_array_equal(scores[:, :-1], raw[ref_rows] / raw[ref_rows - lookback] - 1.0)
