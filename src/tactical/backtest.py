@@ -468,11 +468,17 @@ class _Run:
             w_pre[1:] = drift / growth[1:, None]
         kappa = np.ones(len(ex))
         if self.rate.any():
+            # each execution iterates until its own step is small, so its bits never
+            # depend on how many steps a later execution needs (no look-ahead at 1e-16)
+            active = np.arange(len(ex))
             for _ in range(200):
-                new = 1.0 - np.abs(targets * kappa[:, None] - w_pre) @ self.rate
-                done = np.max(np.abs(new - kappa)) <= _SOLVE_TOL
-                kappa = new
-                if done:
+                new = (
+                    1.0 - np.abs(targets[active] * kappa[active, None] - w_pre[active]) @ self.rate
+                )
+                moving = np.abs(new - kappa[active]) > _SOLVE_TOL
+                kappa[active] = new
+                active = active[moving]
+                if not len(active):
                     break
             if (kappa <= 0).any():
                 raise ConfigError("transaction costs exceed the portfolio value")

@@ -118,7 +118,7 @@ def parse_duration(value: object, name: str = "lookback", minimum: int = 1) -> D
             f"closes) or '126D' (trading days), or a whole number of trading days; got {value!r}"
         )
     if count < minimum:
-        raise ConfigError(f"{name} must be at least {minimum} units, got {value!r}")
+        raise ConfigError(f"{name} must be a duration of at least {minimum}, got {value!r}")
     return Duration(count, unit)  # type: ignore[arg-type]
 
 
