@@ -170,7 +170,7 @@ def _window(
     firsts = market.first_valid[cols]
     youngest = int(np.argmax(firsts))
     priced = int(firsts[youngest])
-    feasible = priced + strategy.min_history - 1
+    feasible = strategy.first_decision_row(idx, priced)
     if end is None:
         e = len(idx) - 1
     else:
@@ -190,7 +190,7 @@ def _window(
         if priced <= s < feasible:
             first_ok = idx[feasible].date() if feasible < len(idx) else "beyond the data"
             raise InsufficientHistoryError(
-                f"{strategy.allocator!r} needs {strategy.min_history} bars of history but only "
+                f"{strategy.allocator!r} needs {feasible - priced + 1} bars of history but only "
                 f"{s - priced + 1} exist up to {idx[s].date()}; the first feasible start is "
                 f"{first_ok}"
             )
@@ -199,7 +199,7 @@ def _window(
         raise NoDataError(
             f"empty backtest window: start {a}, end {idx[max(e, 0)].date()} "
             f"(prices cover {idx[0].date()}..{idx[-1].date()}, strategy warm-up "
-            f"{strategy.min_history} bars); need at least two dates"
+            f"{feasible - priced + 1} bars); need at least two dates"
         )
     return s, e
 
@@ -213,7 +213,7 @@ def feasible_start(prices: pd.DataFrame, strategy: Strategy) -> pd.Timestamp:
     >>> from tactical.strategies import RelativeMomentum, Strategy
     >>> idx = pd.bdate_range("2024-01-01", periods=30)
     >>> px = pd.DataFrame({"A": range(1, 31), "B": range(2, 32)}, index=idx, dtype=float)
-    >>> feasible_start(px, Strategy(RelativeMomentum(("A", "B"), lookback=5))).date()
+    >>> feasible_start(px, Strategy(RelativeMomentum(("A", "B"), lookback="5D"))).date()
     datetime.date(2024, 1, 8)
     """
     market = _market(prices, None)
@@ -468,11 +468,17 @@ class _Run:
             w_pre[1:] = drift / growth[1:, None]
         kappa = np.ones(len(ex))
         if self.rate.any():
+            # each execution iterates until its own step is small, so its bits never
+            # depend on how many steps a later execution needs (no look-ahead at 1e-16)
+            active = np.arange(len(ex))
             for _ in range(200):
-                new = 1.0 - np.abs(targets * kappa[:, None] - w_pre) @ self.rate
-                done = np.max(np.abs(new - kappa)) <= _SOLVE_TOL
-                kappa = new
-                if done:
+                new = (
+                    1.0 - np.abs(targets[active] * kappa[active, None] - w_pre[active]) @ self.rate
+                )
+                moving = np.abs(new - kappa[active]) > _SOLVE_TOL
+                kappa[active] = new
+                active = active[moving]
+                if not len(active):
                     break
             if (kappa <= 0).any():
                 raise ConfigError("transaction costs exceed the portfolio value")

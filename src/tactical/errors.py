@@ -35,6 +35,8 @@ __all__ = [
     "PriceSpikeWarning",
     "UnitWarning",
     "RiskFreeWarning",
+    "LookbackUnitWarning",
+    "ZeroHurdleWarning",
 ]
 
 
@@ -120,3 +122,11 @@ class UnitWarning(TacticalWarning):
 
 class RiskFreeWarning(TacticalWarning):
     """A summary was computed without a risk-free rate, so 0 %/yr was used; pass ``risk_free``."""
+
+
+class LookbackUnitWarning(TacticalWarning):
+    """A bare-integer lookback counts trading days where months were probably meant."""
+
+
+class ZeroHurdleWarning(TacticalWarning):
+    """A momentum hurdle of ``"CASH"`` is 0% because the backtest got no cash returns."""
