@@ -1,29 +1,55 @@
-"""CachedSource: tail refresh, atomic writes, corrupt metadata, failed refreshes."""
+"""CachedSource on the SQLite store: refresh, versions, and the fault battery of issue 13.
+
+Every fault test asserts that no cached row is lost and that the outcome is a clear
+error or a transparent recovery. Faults are real where they can be (SIGKILL of a
+writing process, concurrent processes, bytes changed in the file, SQLite's own
+"database or disk is full"); a full disk is also faked with ``OSError(ENOSPC)``.
+No network: the sources are fakes.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import multiprocessing
 import os
+import random
+import signal
+import sqlite3
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tactical.cli import main
 from tactical.data import CachedSource, cache_directory, load_prices
-from tactical.errors import CacheError, NoDataError, SourceError, StaleCacheWarning
+from tactical.data import store as store_module
+from tactical.data.store import STORE_NAME, PriceStore, checksum
+from tactical.errors import (
+    CacheError,
+    CacheIntegrityWarning,
+    CacheWriteWarning,
+    ConfigError,
+    NoDataError,
+    SourceError,
+    StaleCacheWarning,
+)
 
 DAYS = pd.bdate_range("2024-01-01", "2024-03-29")
 FULL = pd.Series(100.0 * np.cumprod(1 + 0.001 * np.sin(np.arange(len(DAYS)))), index=DAYS)
 
 
 class FakeSource:
-    """Serves ``FULL`` (times ``scale``) up to ``upto``; records calls; can fail."""
+    """Serves ``FULL`` (times ``scale``) from ``since`` up to ``upto``; records calls; can fail."""
 
     name = "fake"
     adjustment = "total_return"
 
     def __init__(self) -> None:
         self.upto = pd.Timestamp("2024-02-15")
+        self.since = DAYS[0]
         self.scale = 1.0
         self.fail: Exception | None = None
         self.calls: list[tuple[pd.Timestamp | None, pd.Timestamp | None]] = []
@@ -32,14 +58,14 @@ class FakeSource:
         self.calls.append((start, end))
         if self.fail is not None:
             raise self.fail
-        s = FULL[FULL.index <= self.upto] * self.scale
+        s = FULL[(FULL.index <= self.upto) & (FULL.index >= self.since)] * self.scale
         if start is not None:
             s = s[s.index >= start]
         if end is not None:
             s = s[s.index <= end]
         if s.empty:
             raise NoDataError(f"no data for {tickers}")
-        return pd.DataFrame({tickers[0]: s}).rename_axis("date")
+        return pd.DataFrame({t: s for t in tickers}).rename_axis("date")
 
 
 class Clock:
@@ -60,31 +86,68 @@ def files(cached: CachedSource) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in cached.folder.iterdir()}
 
 
-def test_first_fetch_writes_data_and_metadata_then_serves_from_disk(setup):
+def stored(cached: CachedSource, ticker: str = "SPY") -> pd.Series:
+    """The current stored series, read straight from the store file with sqlite3."""
+    version = cached.store.current(cached.key(ticker))
+    assert version is not None and version.prices is not None
+    return version.prices
+
+
+def all_rows(root: Path) -> set[tuple[str, int]]:
+    """Every (ticker, day) held by any intact version, read with plain sqlite3 + numpy."""
+    conn = sqlite3.connect(root / STORE_NAME)
+    try:
+        out = set()
+        query = "SELECT s.ticker, v.dates, v.prices, v.checksum FROM versions v JOIN series s"
+        for ticker, dates, prices, digest in conn.execute(query + " ON s.id = v.series"):
+            assert checksum(dates, prices) == digest, f"{ticker}: a version fails its checksum"
+            out |= {(ticker, int(d)) for d in np.frombuffer(dates, dtype="<i8")}
+        return out
+    finally:
+        conn.close()
+
+
+# -- refresh, as before ---------------------------------------------------------------
+
+
+def test_first_fetch_writes_one_store_file_then_serves_from_it(setup):
     src, clock, cached = setup
     first = cached.fetch(["SPY"])
-    data, meta = cached.paths("SPY")
-    assert data.is_file() and meta.is_file()
-    info = json.loads(meta.read_text())
-    assert info["source"] == "fake" and info["adjustment"] == "total_return"
-    assert info["first"] == "2024-01-01" and info["last"] == "2024-02-15"
-    assert info["fetched_at"] == "2024-02-15T18:00:00" and info["rows"] == len(first)
+    assert [p.name for p in cached.folder.iterdir()] == [STORE_NAME]
+    v = cached.store.current(cached.key("SPY"))
+    assert (v.source, v.adjustment, v.number, v.kind) == ("fake", "total_return", 1, "download")
+    assert v.first == pd.Timestamp("2024-01-01") and v.last == pd.Timestamp("2024-02-15")
+    assert v.fetched_at == pd.Timestamp("2024-02-15 18:00") and v.rows == len(first)
+    assert first.attrs["cache"]["SPY"]["version"] == 1
     again = cached.fetch(["SPY"], pd.Timestamp("2024-01-10"))
     assert len(src.calls) == 1  # same day: no new download
     pd.testing.assert_series_equal(again["SPY"], first["SPY"].loc["2024-01-10":])
     assert again["SPY"].to_numpy().tolist() == FULL.loc["2024-01-10":"2024-02-15"].tolist()
 
 
-def test_refresh_fetches_only_the_tail_and_chains_returns(setup):
+def test_store_is_plain_sqlite_with_the_exact_float_bits(setup):
+    src, clock, cached = setup
+    cached.fetch(["SPY"])
+    conn = sqlite3.connect(cached.store.path)
+    dates, prices = conn.execute("SELECT dates, prices FROM versions").fetchone()
+    conn.close()
+    np.testing.assert_array_equal(np.frombuffer(prices, "<f8"), FULL.loc[:"2024-02-15"])
+    assert pd.Timestamp(int(np.frombuffer(dates, "<i8")[0]), unit="D") == DAYS[0]
+
+
+def test_refresh_fetches_only_the_tail_chains_returns_and_extends_the_version(setup):
     src, clock, cached = setup
     cached.fetch(["SPY"])
     src.upto, src.scale = pd.Timestamp("2024-03-29"), 0.9  # new vintage: levels rescaled
     clock.now = pd.Timestamp("2024-03-30 09:00")
-    out = cached.fetch(["SPY"])["SPY"]
+    out = cached.fetch(["SPY"])
     assert src.calls[-1] == (pd.Timestamp("2024-02-05"), None)  # 10 days before cached last
-    assert out.index.equals(FULL.index)
-    np.testing.assert_allclose(out.to_numpy(), FULL.to_numpy(), rtol=1e-12)  # same returns
-    assert json.loads(cached.paths("SPY")[1].read_text())["last"] == "2024-03-29"
+    assert out["SPY"].index.equals(FULL.index)
+    np.testing.assert_allclose(out["SPY"].to_numpy(), FULL.to_numpy(), rtol=1e-12)
+    # Cached prices keep their exact bits; the returns agree, so no revision: still version 1.
+    assert out["SPY"].loc[:"2024-02-15"].tolist() == FULL.loc[:"2024-02-15"].tolist()
+    assert [v.number for v in cached.versions("SPY")] == [1]
+    assert stored(cached).index[-1] == pd.Timestamp("2024-03-29")
 
 
 @pytest.mark.parametrize(
@@ -94,65 +157,28 @@ def test_refresh_fetches_only_the_tail_and_chains_returns(setup):
         lambda s: setattr(s, "fail", NoDataError("empty download")),
         lambda s: setattr(s, "upto", pd.Timestamp("2024-02-09")),  # shorter than the cache
     ],
-    ids=["raises", "empty", "shorter"],
+    ids=["failing", "empty", "short"],
 )
-def test_failed_refresh_keeps_the_cache_and_warns_how_stale(setup, break_it):
+def test_failed_refresh_keeps_the_cache_unchanged_and_warns_how_stale(setup, break_it):
     src, clock, cached = setup
     cached.fetch(["SPY"])
     before = files(cached)
     break_it(src)
     clock.now = pd.Timestamp("2024-02-20 09:00")
     with pytest.warns(
-        StaleCacheWarning, match=r"SPY: .*cached fake prices up to 2024-02-15.*4 day"
+        StaleCacheWarning, match=r"SPY: .*cached fake prices up to 2024-02-15 \(version 1\).*4 day"
     ):
         out = cached.fetch(["SPY"])
     assert out.index[-1] == pd.Timestamp("2024-02-15")
-    assert files(cached) == before
+    assert files(cached) == before  # not one byte written
 
 
-def test_nothing_cached_and_failure_is_the_source_error(setup):
+def test_nothing_cached_and_failure_is_the_source_error_and_no_file(setup):
     src, clock, cached = setup
     src.fail = SourceError("Yahoo down")
     with pytest.raises(SourceError, match="Yahoo down"):
         cached.fetch(["SPY"])
     assert not cached.folder.exists() or not any(cached.folder.iterdir())
-
-
-@pytest.mark.parametrize(
-    "corrupt",
-    [
-        lambda data, meta: meta.write_text("{not json"),
-        lambda data, meta: meta.unlink(),
-        lambda data, meta: data.write_text("date,price\n2024-01-02,1.0\n"),  # mismatch
-    ],
-    ids=["garbage-json", "missing-json", "data-mismatch"],
-)
-def test_unusable_entry_is_downloaded_again_or_named_in_an_error(setup, corrupt):
-    src, clock, cached = setup
-    cached.fetch(["SPY"])
-    corrupt(*cached.paths("SPY"))
-    out = cached.fetch(["SPY"])
-    assert len(src.calls) == 2 and out.index[-1] == pd.Timestamp("2024-02-15")
-    corrupt(*cached.paths("SPY"))
-    src.fail = SourceError("offline")
-    with pytest.raises(CacheError, match=r"cache entry for SPY is unusable.*delete .*SPY\.csv"):
-        cached.fetch(["SPY"])
-
-
-def test_interrupted_write_leaves_the_old_files_and_no_temporary(setup, monkeypatch):
-    src, clock, cached = setup
-    cached.fetch(["SPY"])
-    before = files(cached)
-    src.upto = pd.Timestamp("2024-03-29")
-    clock.now = pd.Timestamp("2024-03-30")
-
-    def broken_replace(a, b):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(CacheError, match="disk full"):
-        cached.fetch(["SPY"])
-    assert files(cached) == before  # no .tmp left behind, old bytes intact
 
 
 def test_earlier_start_than_first_download_refetches_everything(setup):
@@ -161,6 +187,7 @@ def test_earlier_start_than_first_download_refetches_everything(setup):
     out = cached.fetch(["SPY"], pd.Timestamp("2024-01-15"))
     assert src.calls[-1][0] == pd.Timestamp("2024-01-15")
     assert out.index[0] == pd.Timestamp("2024-01-15")
+    assert [v.number for v in cached.versions("SPY")] == [1]  # same prices: extended
 
 
 def test_cache_directory_argument_then_environment(tmp_path, monkeypatch):
@@ -175,4 +202,70 @@ def test_load_prices_wraps_a_source_in_the_cache_on_request(tmp_path):
     src = FakeSource()
     out = load_prices("SPY", "2024-01-02", "2024-02-15", source=src, cache=True, cache_dir=tmp_path)
     assert out.shape == (33, 1)
-    assert (tmp_path / "fake" / "total_return" / "SPY.json").is_file()
+    assert PriceStore(tmp_path).info()["ticker"].tolist() == ["SPY"]
+
+
+def test_unknown_refresh_mode_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"refresh='sometimes' is not one of 'auto'"):
+        CachedSource(FakeSource(), tmp_path, refresh="sometimes")  # type: ignore[arg-type]
+
+
+# -- versions: revised histories ---------------------------------------------------------
+
+
+def test_revised_history_is_a_new_version_and_the_previous_is_kept(setup):
+    src, clock, cached = setup
+    cached.fetch(["SPY"], pd.Timestamp("2024-01-15"))
+    src.scale = 0.97  # Yahoo re-adjusted every past close (a dividend)
+    out = cached.fetch(["SPY"], pd.Timestamp("2024-01-02"))
+    assert out.attrs["cache"]["SPY"]["version"] == 2
+    versions = cached.versions("SPY", load=True)
+    assert [(v.number, v.kind, v.current) for v in versions] == [
+        (1, "download", False),
+        (2, "full", True),
+    ]
+    np.testing.assert_array_equal(versions[0].prices, FULL.loc["2024-01-15":"2024-02-15"])
+    np.testing.assert_array_equal(versions[1].prices, FULL.loc["2024-01-02":"2024-02-15"] * 0.97)
+    assert "revised 24 cached price(s)" in versions[1].note
+    assert cached.store.prune() == 1  # the user prunes: only the current version stays
+    assert [v.number for v in cached.versions("SPY")] == [2]
+
+
+def test_tail_refresh_revising_a_cached_return_is_a_new_version(setup):
+    src, clock, cached = setup
+    cached.fetch(["SPY"])
+    src.upto = pd.Timestamp("2024-03-29")
+    clock.now = pd.Timestamp("2024-03-30 09:00")
+    revised = FULL.copy()
+    revised.loc["2024-02-15"] *= 1.01  # the cached last bar was a partial day
+    original = FULL.copy()
+    FULL.loc[:] = revised
+    try:
+        out = cached.fetch(["SPY"])["SPY"]
+    finally:
+        FULL.loc[:] = original
+    assert out.loc["2024-02-15"] == pytest.approx(original.loc["2024-02-15"] * 1.01, rel=1e-12)
+    old, new = cached.versions("SPY", load=True)
+    assert (old.last, new.last, new.kind) == (pd.Timestamp("2024-02-15"), DAYS[-1], "tail")
+    assert old.prices.tolist() == original.loc[:"2024-02-15"].tolist()
+
+
+def test_refresh_replace_accepts_a_shorter_history_keeping_the_old_version(tmp_path):
+    src, clock = FakeSource(), Clock("2024-02-15 18:00")
+    CachedSource(src, tmp_path, now=clock).fetch(["SPY"])
+    src.since = pd.Timestamp("2024-02-01")
+    out = CachedSource(src, tmp_path, now=clock, refresh="replace").fetch(["SPY"])
+    assert out.index[0] == pd.Timestamp("2024-02-01")
+    old, new = CachedSource(src, tmp_path).versions("SPY")
+    assert (old.rows, new.rows, new.kind, new.current) == (34, 11, "replace", True)
+
+
+def test_refresh_never_serves_the_cache_offline_or_names_what_is_missing(tmp_path):
+    src, clock = FakeSource(), Clock("2024-02-15 18:00")
+    CachedSource(src, tmp_path, now=clock).fetch(["SPY"])
+    clock.now = pd.Timestamp("2024-06-01")
+    offline = CachedSource(src, tmp_path, now=clock, refresh="never")
+    assert offline.fetch(["SPY"]).index[-1] == pd.Timestamp("2024-02-15")
+    assert len(src.calls) == 1
+    with pytest.raises(NoDataError, match=r"AGG: not in the price cache .*refresh='never'"):
+        offline.fetch(["AGG"])

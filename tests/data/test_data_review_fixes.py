@@ -3,7 +3,6 @@ format per CSV column, cache namespace per column, header and OHLC-name checks."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -99,7 +98,7 @@ def test_earlier_start_download_starting_after_the_cache_keeps_older_history(set
         out = cached.fetch(["SPY"], pd.Timestamp("2024-01-02"))["SPY"]
     pd.testing.assert_series_equal(out, first)
     assert files(cached) == before
-    assert json.loads(cached.paths("SPY")[1].read_text())["first"] == "2024-01-15"
+    assert cached.store.current(cached.key("SPY")).first == pd.Timestamp("2024-01-15")
 
 
 def test_earlier_start_download_lacking_a_cached_date_keeps_the_cache(setup):
@@ -118,7 +117,7 @@ def test_earlier_start_download_covering_the_cache_replaces_it(setup):
     cached.fetch(["SPY"], pd.Timestamp("2024-01-15"))
     out = cached.fetch(["SPY"], pd.Timestamp("2024-01-02"))["SPY"]
     assert out.index[0] == pd.Timestamp("2024-01-02")
-    assert json.loads(cached.paths("SPY")[1].read_text())["first"] == "2024-01-02"
+    assert cached.store.current(cached.key("SPY")).first == pd.Timestamp("2024-01-02")
 
 
 def test_future_end_is_served_from_a_fresh_cache_without_downloading(setup):
