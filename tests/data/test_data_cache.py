@@ -269,3 +269,163 @@ def test_refresh_never_serves_the_cache_offline_or_names_what_is_missing(tmp_pat
     assert len(src.calls) == 1
     with pytest.raises(NoDataError, match=r"AGG: not in the price cache .*refresh='never'"):
         offline.fetch(["AGG"])
+
+
+# -- fault battery: disk full, read-only folder ---------------------------------------------
+
+
+def _refresh_to_march(src: FakeSource, clock: Clock) -> None:
+    src.upto = pd.Timestamp("2024-03-29")
+    clock.now = pd.Timestamp("2024-03-30 09:00")
+
+
+@pytest.mark.parametrize("method", ["_update_version", "_insert_version"])
+def test_full_disk_still_returns_the_download_with_a_warning_and_keeps_the_cache(
+    setup, monkeypatch, method
+):
+    src, clock, cached = setup
+    cached.fetch(["SPY"])
+    before = files(cached)
+    _refresh_to_march(src, clock)
+    if method == "_insert_version":
+        src.scale = 1.05 ** np.sign(np.arange(len(DAYS)) - 30)  # a revision: a new version
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(PriceStore, method, staticmethod(disk_full))
+    with pytest.warns(CacheWriteWarning, match=r"SPY: could not save .*No space left.*not cached"):
+        out = cached.fetch(["SPY"])["SPY"]
+    assert out.index.equals(FULL.index)  # the downloaded prices, in full
+    assert files(cached) == before  # the transaction rolled back: not one byte changed
+    monkeypatch.undo()
+    assert len(stored(cached)) == 34
+
+
+def test_sqlite_full_database_still_returns_the_download(tmp_path, monkeypatch):
+    long = pd.DataFrame({"BIG": np.linspace(10.0, 20.0, 6000)}, index=pd.bdate_range("2000-01-03", periods=6000, name="date"))
+    from tactical.data import FrameSource
+
+    cached = CachedSource(FrameSource(long), tmp_path, now=lambda: pd.Timestamp("2024-01-01"))
+    src, clock = FakeSource(), Clock("2024-02-15 18:00")
+    CachedSource(src, tmp_path, now=clock).fetch(["SPY"])
+    real = sqlite3.connect
+
+    def capped(*args, **kwargs):  # SQLite's own SQLITE_FULL: the file may not grow by a page
+        conn = real(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", capped)
+    with pytest.warns(CacheWriteWarning, match=r"BIG: .*database or disk is full"):
+        out = cached.fetch(["BIG"])
+    assert out["BIG"].tolist() == long["BIG"].tolist()
+    monkeypatch.undo()
+    assert cached.store.info()["ticker"].tolist() == ["SPY"]
+    assert len(stored(CachedSource(src, tmp_path), "SPY")) == 34
+
+
+def test_read_only_folder_still_returns_the_download(tmp_path, monkeypatch):
+    src, clock = FakeSource(), Clock("2024-02-15 18:00")
+
+    def read_only(self):
+        raise OSError(errno.EROFS, "Read-only file system", str(self.path))
+
+    monkeypatch.setattr(PriceStore, "_create", read_only)
+    with pytest.warns(CacheWriteWarning, match=r"Read-only file system.*TACTICAL_CACHE_DIR"):
+        out = CachedSource(src, tmp_path / "ro", now=clock).fetch(["SPY"])
+    assert len(out) == 34
+
+
+# -- fault battery: damaged store ---------------------------------------------------------
+
+
+def _scale_bytes(path: Path, value: float, factor: float) -> None:
+    """Multiply one stored float64 in the file itself by ``factor`` (bit rot, a bad editor)."""
+    raw = bytearray(path.read_bytes())
+    at = raw.find(np.float64(value).tobytes())
+    assert at >= 0, "value not found in the file"
+    raw[at : at + 8] = np.float64(value * factor).tobytes()
+    path.write_bytes(bytes(raw))
+
+
+def test_price_changed_in_the_file_is_detected_and_downloaded_again(setup):
+    src, clock, cached = setup
+    cached.fetch(["SPY"])
+    _scale_bytes(cached.store.path, FULL.iloc[20], 1.37)
+    with pytest.warns(CacheIntegrityWarning, match=r"SPY: cached version 1 .* fails its checksum"):
+        out = cached.fetch(["SPY"])["SPY"]
+    assert out.tolist() == FULL.loc[:"2024-02-15"].tolist()  # never the 1.37x price
+    damaged, fresh = cached.versions("SPY")
+    assert (damaged.intact, fresh.intact, fresh.current) == (False, True, True)
+    assert cached.store.verify() == ["fake/total_return/SPY version 1 fails its checksum"]
+
+
+def test_damaged_version_offline_is_a_clear_error_and_nothing_is_written(setup):
+    src, clock, cached = setup
+    cached.fetch(["SPY"])
+    _scale_bytes(cached.store.path, FULL.iloc[20], 1.37)
+    before = files(cached)
+    src.fail = SourceError("offline")
+    with pytest.raises(
+        CacheError,
+        match=r"SPY: cached version 1 in .*prices\.sqlite fails its checksum .*offline.*"
+        r"tactical cache verify",
+    ):
+        cached.fetch(["SPY"])
+    assert files(cached) == before
+
+
+def test_damaged_version_and_a_short_download_keeps_the_cache(setup):
+    # The repair path of the old cache wrote a short reply over the cache (783 rows lost).
+    src, clock, cached = setup
+    cached.fetch(["SPY"])
+    _scale_bytes(cached.store.path, FULL.iloc[20], 1.37)
+    before = files(cached)
+    src.since = pd.Timestamp("2024-02-01")
+    with pytest.raises(CacheError, match=r"SPY: .*is shorter, so it was not stored.*replace"):
+        cached.fetch(["SPY"])
+    assert files(cached) == before
+
+
+def test_damaged_current_version_is_repaired_from_an_intact_older_one(setup):
+    src, clock, cached = setup
+    cached.fetch(["SPY"], pd.Timestamp("2024-01-15"))
+    src.scale = 0.97
+    cached.fetch(["SPY"], pd.Timestamp("2024-01-02"))  # version 2, a revision
+    _scale_bytes(cached.store.path, FULL.iloc[20] * 0.97, 1.37)
+    src.fail = SourceError("offline")  # the repair needs no network
+    with pytest.warns(CacheIntegrityWarning, match=r"version 2 .* using intact version 1"):
+        out = cached.fetch(["SPY"], pd.Timestamp("2024-01-15"))["SPY"]
+    assert out.tolist() == FULL.loc["2024-01-15":"2024-02-15"].tolist()
+    assert [(v.number, v.intact, v.current) for v in cached.versions("SPY")] == [
+        (1, True, False),
+        (2, False, False),
+        (3, True, True),  # the repair: a copy of version 1, current
+    ]
+    assert cached.fetch(["SPY"], pd.Timestamp("2024-01-15")).attrs["cache"]["SPY"]["version"] == 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: b"",
+        lambda raw: b"\x00garbage" * 8 + raw[64:],
+    ],
+    ids=["truncated-half", "truncated-empty", "garbage-header"],
+)
+def test_damaged_store_file_is_a_clear_error_and_left_as_it_is(tmp_path, damage):
+    src, clock = FakeSource(), Clock("2024-02-15 18:00")
+    cached = CachedSource(src, tmp_path, now=clock)
+    for t in ("SPY", "AGG", "EFA", "BIL", "GLD", "TLT"):
+        cached.fetch([t])
+    path = cached.store.path
+    path.write_bytes(damage(path.read_bytes()))
+    before = files(cached)
+    with pytest.raises(CacheError, match=r"price cache .*prices\.sqlite is damaged.*verify"):
+        cached.fetch(["SPY"])
+    assert files(cached) == before
+    assert cached.store.verify()  # reports it
+    assert main(["cache", "verify", "--dir", str(tmp_path), "-q"]) != 0

@@ -263,13 +263,18 @@ class PriceStore:
         finally:
             conn.close()
 
-    def _create(self) -> None:
-        """Create the store (with the one-time import of an old file cache), atomically."""
-        self.root.mkdir(parents=True, exist_ok=True)
+    def _clean_leftovers(self) -> None:
+        """Remove temporary stores left by a process killed while creating the store.
+
+        Creation takes well under a minute, so one older than that is an orphan."""
         for stale in self.root.glob(f".{STORE_NAME}.*.new*"):
             with contextlib.suppress(OSError):
                 if time.time() - stale.stat().st_mtime > 60:
                     stale.unlink()
+
+    def _create(self) -> None:
+        """Create the store (with the one-time import of an old file cache), atomically."""
+        self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".{STORE_NAME}.{os.getpid()}.{time.monotonic_ns()}.new"
         try:
             conn = sqlite3.connect(tmp, isolation_level=None)
@@ -449,6 +454,7 @@ class PriceStore:
             raise CacheError(f"{key[2]}: refusing to cache an empty series")
         if not self.exists():
             self._create()
+        self._clean_leftovers()
         dates_blob, prices_blob = _encode(prices)
         digest = checksum(dates_blob, prices_blob)
         now = pd.Timestamp.now().floor("s").isoformat()
@@ -568,13 +574,13 @@ class PriceStore:
         ]
         if not self.exists():
             return problems
-        with self._connect(check=False) as conn:
-            try:
+        try:
+            with self._connect(check=False) as conn:
                 check = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
-            except sqlite3.DatabaseError as exc:
-                return [*problems, f"SQLite cannot read {self.path}: {exc}"]
-            if check != ["ok"]:
-                problems += [f"SQLite: {c}" for c in check]
+        except (sqlite3.DatabaseError, CacheError) as exc:
+            return [*problems, str(exc)]
+        if check != ["ok"]:
+            return [*problems, *(f"SQLite integrity check: {c}" for c in check)]
         try:
             for v in self.versions():
                 if not v.intact:
