@@ -429,3 +429,194 @@ def test_damaged_store_file_is_a_clear_error_and_left_as_it_is(tmp_path, damage)
     assert files(cached) == before
     assert cached.store.verify()  # reports it
     assert main(["cache", "verify", "--dir", str(tmp_path), "-q"]) != 0
+
+
+# -- fault battery: SIGKILL of a writing process, concurrent processes -------------------------
+
+LONG_DAYS = pd.bdate_range("2000-01-03", periods=3000, name="date")
+LONG = pd.Series(50.0 * np.cumprod(1 + 0.005 * np.cos(np.arange(3000))), index=LONG_DAYS)
+TICKERS = ("SPY", "AGG", "EFA")
+FORK = multiprocessing.get_context("fork")
+
+
+class GrowingSource:
+    """Serves ``LONG`` up to position ``upto``; with ``partial`` the last bar is 0.1% off
+    (an intraday price), so the next refresh revises it (a new version)."""
+
+    name = "grow"
+    adjustment = "total_return"
+
+    def __init__(self, upto: int) -> None:
+        self.upto, self.partial = upto, False
+
+    def fetch(self, tickers, start=None, end=None):
+        s = LONG.iloc[: self.upto + 1].copy()
+        if self.partial:
+            s.iloc[-1] *= 1.001
+        if start is not None:
+            s = s[s.index >= start]
+        return pd.DataFrame({t: s for t in tickers})
+
+
+def _at(day: int) -> pd.Timestamp:
+    return LONG_DAYS[day] + pd.Timedelta(hours=18)
+
+
+def _writer(root: Path, first: int, days: int, report: int, partial: bool) -> None:
+    """Refresh TICKERS one day at a time; report ``ticker rows`` after each committed fetch."""
+    import warnings
+
+    warnings.simplefilter("ignore")  # stale and conflict warnings are expected here
+    src, clock = GrowingSource(first), Clock("2000-01-01")
+    cached = CachedSource(src, root, now=clock)
+    for k in range(days):
+        src.upto, src.partial = first + k, partial and k % 3 == 0
+        clock.now = _at(first + k)
+        for t in TICKERS:
+            out = cached.fetch([t])
+            os.write(report, f"{t} {len(out)}\n".encode())
+    os._exit(0)
+
+
+def _seed(root: Path, day: int = 2000) -> set[tuple[str, int]]:
+    cached = CachedSource(GrowingSource(day), root, now=lambda: _at(day))
+    cached.fetch(list(TICKERS))
+    return all_rows(root)
+
+
+def _read_all(fd: int) -> str:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode()
+
+
+def _check_no_row_lost(root: Path, seeded: set, confirmed: dict[str, int]) -> None:
+    assert seeded <= all_rows(root)  # every seeded row still there, every checksum intact
+    assert PriceStore(root).verify() == []
+    for t in TICKERS:
+        prices = stored(CachedSource(GrowingSource(0), root), t)
+        assert len(prices) >= confirmed[t], f"{t}: a committed row was lost"
+        assert prices.index.equals(LONG_DAYS[: len(prices)])  # no hole
+        expect = LONG.iloc[: len(prices)].to_numpy()
+        np.testing.assert_allclose(prices.to_numpy()[:-1], expect[:-1], rtol=1e-12)
+        assert prices.iloc[-1] / expect[-1] in (pytest.approx(1.0), pytest.approx(1.001))
+
+
+def test_sigkill_of_a_writer_at_random_points_loses_no_committed_row(tmp_path):
+    seeded = _seed(tmp_path)
+    confirmed = dict.fromkeys(TICKERS, 2001)
+    rng = random.Random(13)
+    for _ in range(5):
+        day = max(len(stored(CachedSource(GrowingSource(0), tmp_path), t)) for t in TICKERS)
+        read, write = os.pipe()
+        child = FORK.Process(target=_writer, args=(tmp_path, day, 400, write, True))
+        child.start()
+        os.close(write)
+        first = os.read(read, 64)  # the child is writing: now kill it at a random moment
+        time.sleep(rng.uniform(0.0, 0.3))
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(10)
+        assert child.exitcode == -signal.SIGKILL
+        for line in (first.decode() + _read_all(read)).splitlines()[:-1]:  # last may be cut
+            t, n = line.split()
+            confirmed[t] = max(confirmed[t], int(n))
+        _check_no_row_lost(tmp_path, seeded, confirmed)
+    assert min(confirmed.values()) > 2001  # the children did commit refreshes
+
+
+@pytest.mark.parametrize("method", ["_insert_version", "_update_version"])
+def test_sigkill_inside_the_write_transaction_leaves_the_previous_state(tmp_path, method):
+    seeded = _seed(tmp_path)
+    before = {t: stored(CachedSource(GrowingSource(0), tmp_path), t) for t in TICKERS}
+
+    def killed_mid_write(root: Path) -> None:
+        real = getattr(PriceStore, method)
+
+        def write_then_die(*args, **kwargs):
+            real(*args, **kwargs)
+            os.kill(os.getpid(), signal.SIGKILL)  # after the row is written, before COMMIT
+
+        setattr(PriceStore, method, staticmethod(write_then_die))
+        _writer(root, 2001, 1, os.open(os.devnull, os.O_WRONLY), method == "_insert_version")
+
+    # day 2001 after a partial bar on day 2000 revises (insert); a plain day extends (update)
+    if method == "_insert_version":
+        src = GrowingSource(2000)
+        src.partial = True
+        CachedSource(src, tmp_path, now=lambda: _at(2000), refresh="replace").fetch(["SPY"])
+        before["SPY"] = stored(CachedSource(GrowingSource(0), tmp_path), "SPY")
+    child = FORK.Process(target=killed_mid_write, args=(tmp_path,))
+    child.start()
+    child.join(10)
+    assert child.exitcode == -signal.SIGKILL
+    assert seeded <= all_rows(tmp_path)
+    assert PriceStore(tmp_path).verify() == []
+    for t in TICKERS:
+        pd.testing.assert_series_equal(stored(CachedSource(GrowingSource(0), tmp_path), t), before[t])
+
+
+def test_sigkill_while_creating_the_store_leaves_no_temporary_for_good(tmp_path, monkeypatch):
+    def killed_creating(root: Path) -> None:
+        os.link = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # type: ignore[assignment]
+        CachedSource(FakeSource(), root, now=Clock("2024-02-15 18:00")).fetch(["SPY"])
+
+    child = FORK.Process(target=killed_creating, args=(tmp_path,))
+    child.start()
+    child.join(10)
+    assert child.exitcode == -signal.SIGKILL
+    (leftover,) = tmp_path.glob(f".{STORE_NAME}.*.new")
+    assert PriceStore(tmp_path).verify() == [f"leftover temporary file {leftover.name}"]
+    os.utime(leftover, (time.time() - 120, time.time() - 120))  # the crash was a while ago
+    CachedSource(FakeSource(), tmp_path, now=Clock("2024-02-15 18:00")).fetch(["SPY"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [STORE_NAME]
+
+
+def _reader(root: Path, seeded: dict[str, list[float]], reads: int, report: int) -> None:
+    import warnings
+
+    warnings.simplefilter("error")  # any warning counts as a failed read
+    cached = CachedSource(GrowingSource(0), root, refresh="never")
+    ok, failed, errors = 0, 0, []
+    for _ in range(reads):
+        try:
+            out = cached.fetch(list(TICKERS))
+            for t in TICKERS:
+                assert out[t].iloc[: len(seeded[t])].tolist() == seeded[t]
+            ok += 1
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            failed += 1
+            errors.append(f"{type(exc).__name__}: {exc}"[:300])
+    os.write(report, json.dumps({"ok": ok, "failed": failed, "errors": errors[:3]}).encode())
+    os._exit(0)
+
+
+def test_four_writers_and_four_readers_never_fail_a_read_or_lose_a_row(tmp_path):
+    seeded_rows = _seed(tmp_path)
+    seeded = {t: stored(CachedSource(GrowingSource(0), tmp_path), t).tolist() for t in TICKERS}
+    pipes, ends, procs = [], [], []
+    for i in range(4):  # writers two days apart contend for the same three series
+        ends.append(os.open(os.devnull, os.O_WRONLY))
+        procs.append(FORK.Process(target=_writer, args=(tmp_path, 2001 + i % 2, 12, ends[-1], False)))
+    for _ in range(4):
+        read, write = os.pipe()
+        pipes.append(read)
+        ends.append(write)
+        procs.append(FORK.Process(target=_reader, args=(tmp_path, seeded, 100, write)))
+    t0 = time.monotonic()
+    for p in procs:
+        p.start()
+    for fd in ends:  # the children hold their own copies
+        os.close(fd)
+    for p in procs:
+        p.join(max(1.0, 60 - (time.monotonic() - t0)))
+    alive = [p for p in procs if p.is_alive()]
+    for p in alive:
+        p.kill()
+    assert not alive, "a process did not finish in 60 s (deadlock?)"
+    assert [p.exitcode for p in procs] == [0] * 8
+    reports = [json.loads(_read_all(fd)) for fd in pipes]
+    assert sum(r["ok"] for r in reports) == 400, reports
+    assert sum(r["failed"] for r in reports) == 0, reports
+    _check_no_row_lost(tmp_path, seeded_rows, dict.fromkeys(TICKERS, 2001 + 12))

@@ -41,7 +41,7 @@ _OVERLAP_DAYS = 10
 _SAME = 1e-10
 """Relative tolerance under which a re-downloaded price equals the cached one (the cached
 bits are kept); a larger difference is a revision, stored as a new version."""
-_ATTEMPTS = 3
+_ATTEMPTS = 5
 
 
 def cache_directory(directory: str | os.PathLike[str] | None = None) -> Path:
