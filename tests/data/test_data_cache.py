@@ -303,7 +303,10 @@ def test_full_disk_still_returns_the_download_with_a_warning_and_keeps_the_cache
 
 
 def test_sqlite_full_database_still_returns_the_download(tmp_path, monkeypatch):
-    long = pd.DataFrame({"BIG": np.linspace(10.0, 20.0, 6000)}, index=pd.bdate_range("2000-01-03", periods=6000, name="date"))
+    long = pd.DataFrame(
+        {"BIG": np.linspace(10.0, 20.0, 6000)},
+        index=pd.bdate_range("2000-01-03", periods=6000, name="date"),
+    )
     from tactical.data import FrameSource
 
     cached = CachedSource(FrameSource(long), tmp_path, now=lambda: pd.Timestamp("2024-01-01"))
@@ -554,7 +557,9 @@ def test_sigkill_inside_the_write_transaction_leaves_the_previous_state(tmp_path
     assert seeded <= all_rows(tmp_path)
     assert PriceStore(tmp_path).verify() == []
     for t in TICKERS:
-        pd.testing.assert_series_equal(stored(CachedSource(GrowingSource(0), tmp_path), t), before[t])
+        pd.testing.assert_series_equal(
+            stored(CachedSource(GrowingSource(0), tmp_path), t), before[t]
+        )
 
 
 def test_sigkill_while_creating_the_store_leaves_no_temporary_for_good(tmp_path, monkeypatch):
@@ -598,7 +603,9 @@ def test_four_writers_and_four_readers_never_fail_a_read_or_lose_a_row(tmp_path)
     pipes, ends, procs = [], [], []
     for i in range(4):  # writers two days apart contend for the same three series
         ends.append(os.open(os.devnull, os.O_WRONLY))
-        procs.append(FORK.Process(target=_writer, args=(tmp_path, 2001 + i % 2, 12, ends[-1], False)))
+        procs.append(
+            FORK.Process(target=_writer, args=(tmp_path, 2001 + i % 2, 12, ends[-1], False))
+        )
     for _ in range(4):
         read, write = os.pipe()
         pipes.append(read)
@@ -620,3 +627,101 @@ def test_four_writers_and_four_readers_never_fail_a_read_or_lose_a_row(tmp_path)
     assert sum(r["ok"] for r in reports) == 400, reports
     assert sum(r["failed"] for r in reports) == 0, reports
     _check_no_row_lost(tmp_path, seeded_rows, dict.fromkeys(TICKERS, 2001 + 12))
+
+
+# -- the old file cache is imported once, without loss ----------------------------------------
+
+
+def _legacy_entry(root: Path, ticker: str, prices: pd.Series, **meta_changes) -> Path:
+    """An entry exactly as the file cache of tactical 0.1 wrote it."""
+    from urllib.parse import quote
+
+    folder = root / "fake" / "total_return"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = quote(ticker, safe="-_.")
+    frame = pd.DataFrame({"price": prices.to_numpy()}, index=prices.index.rename("date"))
+    (folder / f"{stem}.csv").write_text(frame.to_csv(date_format="%Y-%m-%d", float_format="%.17g"))
+    meta = {
+        "format": 1,
+        "ticker": ticker,
+        "source": "fake",
+        "adjustment": "total_return",
+        "first": str(prices.index[0].date()),
+        "last": str(prices.index[-1].date()),
+        "rows": len(prices),
+        "requested_start": None,
+        "fetched_at": "2024-02-15T18:00:00",
+    } | meta_changes
+    (folder / f"{stem}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    return folder / f"{stem}.csv"
+
+
+def test_old_file_cache_is_imported_once_without_losing_a_row(tmp_path):
+    part = FULL.loc[:"2024-02-15"]
+    _legacy_entry(tmp_path, "SPY", part)
+    _legacy_entry(tmp_path, "^IRX", part * 0.05)
+    _legacy_entry(tmp_path, "AGG", part, rows=20, last="2024-01-26")  # killed between writes
+    bad = _legacy_entry(tmp_path, "EFA", part)
+    bad.write_text("date,price\n2024-01-02,not a number\n")
+    legacy = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    src, clock = FakeSource(), Clock("2024-02-15 20:00")
+    src.fail = SourceError("offline")  # served from the import alone
+    with pytest.warns(CacheIntegrityWarning, match=r"except 1 unreadable file.*EFA\.csv"):
+        out = CachedSource(src, tmp_path, now=clock).fetch(["SPY", "^IRX", "AGG"])
+    assert out["SPY"].tolist() == part.tolist()  # bit for bit (17 significant digits)
+    assert out["^IRX"].tolist() == (part * 0.05).tolist()
+    assert out["AGG"].tolist() == part.tolist()  # the complete data file, not the stale meta
+    assert src.calls == []
+    assert {p: p.read_bytes() for p in legacy} == legacy  # the old files are left in place
+    again = CachedSource(src, tmp_path, now=clock)
+    again.fetch(["SPY"])  # no warning, no second import
+    info = again.store.info().set_index("ticker")
+    assert sorted(info.index) == ["AGG", "SPY", "^IRX"]
+    assert info["versions"].tolist() == [1, 1, 1]
+    imported = again.store.legacy_import()
+    assert len(imported["imported"]) == 3 and "EFA.csv" in imported["skipped"][0]
+    (v,) = again.versions("AGG")
+    assert v.kind == "import" and "out of step" in v.note
+
+
+# -- tactical cache info | verify | export | prune -------------------------------------------
+
+
+def test_cli_cache_info_verify_export_prune(tmp_path, capsys):
+    src, clock = FakeSource(), Clock("2024-02-15 18:00")
+    root = tmp_path / "c"
+    cached = CachedSource(src, root, now=clock)
+    cached.fetch(["SPY", "AGG"], pd.Timestamp("2024-01-15"))
+    src.scale = 0.97
+    cached.fetch(["SPY"], pd.Timestamp("2024-01-02"))  # SPY version 2
+    capsys.readouterr()
+
+    assert main(["cache", "info", "--dir", str(root), "-q"]) == 0
+    text = capsys.readouterr().out
+    assert "2 series" in text and "SPY" in text and "AGG" in text
+
+    assert main(["cache", "verify", "--dir", str(root), "-q"]) == 0
+    assert "ok (3 version(s), every checksum verified)" in capsys.readouterr().out
+
+    out = tmp_path / "export"
+    args = ["cache", "export", "--dir", str(root), "--out", str(out), "--all-versions", "-q"]
+    assert main(args) == 0
+    assert "wrote 3 file(s)" in capsys.readouterr().out
+    back = pd.read_csv(out / "fake" / "total_return" / "SPY.csv", index_col=0, parse_dates=True)
+    assert back["price"].tolist() == (FULL.loc["2024-01-02":"2024-02-15"] * 0.97).tolist()
+    assert (out / "fake" / "total_return" / "SPY.v1.csv").is_file()
+
+    assert main(["cache", "prune", "--dir", str(root), "-q"]) == 0
+    assert "deleted 1 version(s)" in capsys.readouterr().out
+    assert main(["cache", "prune", "--dir", str(root), "--ticker", "AGG", "--all", "-q"]) == 0
+    assert cached.store.info()["ticker"].tolist() == ["SPY"]
+    assert main(["cache", "prune", "--dir", str(root), "--keep", "0", "-q"]) == 2
+    assert "keep=0" in capsys.readouterr().err
+
+
+def test_cli_cache_verify_names_a_damaged_version(tmp_path, capsys):
+    cached = CachedSource(FakeSource(), tmp_path, now=Clock("2024-02-15 18:00"))
+    cached.fetch(["SPY"])
+    _scale_bytes(cached.store.path, FULL.iloc[20], 1.37)
+    assert main(["cache", "verify", "--dir", str(tmp_path), "-q"]) == 1
+    assert "fake/total_return/SPY version 1 (current) fails its checksum" in capsys.readouterr().out

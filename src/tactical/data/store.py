@@ -36,12 +36,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 
-from tactical.errors import CacheError, CacheIntegrityWarning
+from tactical.data._legacy_cache import import_legacy
+from tactical.errors import CacheError, CacheIntegrityWarning, CacheWriteWarning
 
 __all__ = ["PriceStore", "StoredVersion", "STORE_NAME"]
 
@@ -94,8 +95,11 @@ def checksum(dates: bytes, prices: bytes) -> str:
 
     Examples
     --------
-    >>> checksum(b"", b"")[:12]
-    'ba9e26f0c9a9'
+    The date blob's length is hashed too, so moving bytes between the blobs
+    changes the checksum:
+
+    >>> len(checksum(b"", b"")), checksum(b"ab", b"cd") == checksum(b"a", b"bcd")
+    (64, False)
     """
     digest = hashlib.sha256(b"tactical-prices-1\0")
     digest.update(len(dates).to_bytes(8, "little"))
@@ -263,6 +267,9 @@ class PriceStore:
         finally:
             conn.close()
 
+    def _has_legacy(self) -> bool:
+        return any(self.root.glob("*/*/*.csv")) if self.root.is_dir() else False
+
     def _clean_leftovers(self) -> None:
         """Remove temporary stores left by a process killed while creating the store.
 
@@ -290,7 +297,7 @@ class PriceStore:
                     "INSERT INTO meta VALUES ('created_at', ?)",
                     (pd.Timestamp.now().floor("s").isoformat(),),
                 )
-                report = _import_legacy(conn, self.root)
+                report = import_legacy(conn, self.root, _encode_version)
                 conn.execute("INSERT INTO meta VALUES ('legacy_import', ?)", (json.dumps(report),))
                 conn.execute("COMMIT")
             finally:
@@ -322,7 +329,18 @@ class PriceStore:
     def current_many(self, keys: Sequence[Key]) -> dict[Key, StoredVersion | None]:
         """:meth:`current` of several keys through one connection (one integrity check)."""
         if not self.exists():
-            return dict.fromkeys(keys)
+            if not self._has_legacy():
+                return dict.fromkeys(keys)
+            try:
+                self._create()  # the one-time import of the old file cache
+            except (OSError, sqlite3.Error) as exc:
+                warnings.warn(
+                    f"cannot create the price store {self.path} to import the old file cache "
+                    f"({type(exc).__name__}: {exc}); its prices are not used until it can",
+                    CacheWriteWarning,
+                    stacklevel=4,
+                )
+                return dict.fromkeys(keys)
         with self._connect() as conn:
             try:
                 return {key: self._current(conn, key) for key in keys}
@@ -466,18 +484,19 @@ class PriceStore:
                     "WHERE namespace = ? AND adjustment = ? AND ticker = ?",
                     key,
                 ).fetchone()
-                generation = None if head is None else head[2]
-                if base_generation != generation:
+                if base_generation != (None if head is None else head[2]):
                     raise _WriteConflict(key)
+                current: int | None
                 if head is None:
-                    sid = conn.execute(
+                    cursor = conn.execute(
                         "INSERT INTO series (namespace, adjustment, ticker, source) "
                         "VALUES (?, ?, ?, ?)",
                         (*key, source),
-                    ).lastrowid
-                    current, generation = None, 0
+                    )
+                    assert cursor.lastrowid is not None
+                    sid, current, generation = cursor.lastrowid, None, 0
                 else:
-                    sid, current = head[0], head[1]
+                    sid, current, generation = int(head[0]), head[1], int(head[2])
                 old = (
                     None
                     if current is None
@@ -503,11 +522,9 @@ class PriceStore:
                     digest,
                 )
                 keeps_old = (
-                    old is not None
-                    and old.prices is not None
-                    and _keeps(prices, old.prices)
+                    old is not None and old.prices is not None and _keeps(prices, old.prices)
                 )
-                if extend and keeps_old and old is not None:
+                if extend and keeps_old and old is not None and current is not None:
                     self._update_version(conn, current, values, note or old.note)
                     vid = current
                 else:
@@ -718,75 +735,7 @@ def _safe(name: str) -> str:
     return quote(str(name), safe="-_.") or "_"
 
 
-# -- the one-time import of the old file cache (format 1: <ns>/<adj>/<ticker>.csv + .json) ----
-
-
-def _import_legacy(conn: sqlite3.Connection, root: Path) -> dict[str, Any]:
-    imported: list[str] = []
-    skipped: list[str] = []
-    for data_path in sorted(root.glob("*/*/*.csv")):
-        meta_path = data_path.with_suffix(".json")
-        namespace, adjustment = unquote(data_path.parent.parent.name), unquote(
-            data_path.parent.name
-        )
-        where = f"{data_path.parent.parent.name}/{data_path.parent.name}/{data_path.name}"
-        try:
-            frame = pd.read_csv(data_path, index_col=0, parse_dates=[0])
-            series = frame.iloc[:, 0].astype(np.float64).dropna()
-            series.index = pd.DatetimeIndex(series.index, name="date").normalize()
-            if (
-                series.empty
-                or not series.index.is_monotonic_increasing
-                or series.index.has_duplicates
-                or not bool(np.all(series.to_numpy() > 0))
-            ):
-                raise ValueError("not a sorted, positive price series")
-        except (OSError, ValueError, TypeError, IndexError, pd.errors.ParserError) as exc:
-            skipped.append(f"{where}: {exc}")
-            continue
-        meta: dict[str, Any] = {}
-        note = "imported from the file cache"
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if not isinstance(meta, dict):
-                raise ValueError("not an object")
-            if meta.get("rows") != len(series) or meta.get("last") != str(series.index[-1].date()):
-                note += "; its metadata was out of step with the data file (data kept)"
-        except (OSError, ValueError) as exc:
-            meta = {}
-            note += f"; metadata unreadable ({type(exc).__name__}), data kept"
-        ticker = str(meta.get("ticker") or unquote(data_path.stem))
-        fetched = meta.get("fetched_at") or pd.Timestamp(data_path.stat().st_mtime, unit="s")
-        dates_blob, prices_blob = _encode(series)
-        sid = conn.execute(
-            "INSERT INTO series (namespace, adjustment, ticker, source, requested_start) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (namespace, adjustment, ticker, str(meta.get("source") or namespace),
-             meta.get("requested_start")),
-        ).lastrowid
-        vid = conn.execute(
-            "INSERT INTO versions (series, number, kind, created_at, fetched_at, first, last, "
-            "rows, dates, prices, checksum, note) VALUES (?, 1, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                sid,
-                pd.Timestamp.now().floor("s").isoformat(),
-                pd.Timestamp(fetched).floor("s").isoformat(),
-                str(series.index[0].date()),
-                str(series.index[-1].date()),
-                len(series),
-                dates_blob,
-                prices_blob,
-                checksum(dates_blob, prices_blob),
-                note,
-            ),
-        ).lastrowid
-        conn.execute("UPDATE series SET current = ?, generation = 1 WHERE id = ?", (vid, sid))
-        imported.append(f"{where}: {len(series)} rows")
-    if skipped:
-        warnings.warn(
-            f"the old price cache in {root} was imported into {STORE_NAME} except "
-            f"{len(skipped)} unreadable file(s), left in place: " + "; ".join(skipped),
-            CacheIntegrityWarning,
-            stacklevel=5,
-        )
-    return {"imported": imported, "skipped": skipped}
+def _encode_version(prices: pd.Series) -> tuple[bytes, bytes, str]:
+    """Blobs and checksum of ``prices`` (as stored in ``versions``)."""
+    dates, values = _encode(prices)
+    return dates, values, checksum(dates, values)
