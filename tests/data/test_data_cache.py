@@ -434,6 +434,27 @@ def test_damaged_store_file_is_a_clear_error_and_left_as_it_is(tmp_path, damage)
     assert main(["cache", "verify", "--dir", str(tmp_path), "-q"]) != 0
 
 
+def test_writer_that_finds_the_series_changed_since_it_read_plans_again(tmp_path):
+    src, clock = FakeSource(), Clock("2024-02-15 18:00")
+    CachedSource(src, tmp_path, now=clock).fetch(["SPY"])
+    _refresh_to_march(src, clock)
+    other = CachedSource(FakeSource(), tmp_path, now=clock)
+    other.source.upto = pd.Timestamp("2024-03-29")  # type: ignore[attr-defined]
+
+    class Racing(FakeSource):
+        def fetch(self, tickers, start=None, end=None):
+            if not self.calls:  # another process refreshes while this download is running
+                other.fetch(["SPY"])
+            return super().fetch(tickers, start, end)
+
+    racing = Racing()
+    racing.upto = pd.Timestamp("2024-03-20")  # an older reply than the other writer's
+    out = CachedSource(racing, tmp_path, now=clock).fetch(["SPY"])  # no warning: re-planned
+    assert out.index[-1] == pd.Timestamp("2024-03-29")  # the other writer's rows, kept
+    assert len(racing.calls) == 1 and [v.number for v in other.versions("SPY")] == [1]
+    assert stored(other).index.equals(FULL.index)
+
+
 # -- fault battery: SIGKILL of a writing process, concurrent processes -------------------------
 
 LONG_DAYS = pd.bdate_range("2000-01-03", periods=3000, name="date")

@@ -303,9 +303,9 @@ class CachedSource:
         start: pd.Timestamp | None,
         now: pd.Timestamp,
     ) -> tuple[pd.Series, StoredVersion | None]:
-        begin = cur.requested_start if start is None else start
-        if cur.requested_start is not None and begin is not None:
-            begin = min(begin, cur.requested_start)
+        # The damaged version was downloaded from its requested start (None: in full).
+        requested = cur.requested_start
+        begin = None if requested is None else requested if start is None else min(start, requested)
         try:
             fresh = self._download(ticker, begin)
         except (SourceError, NoDataError) as exc:

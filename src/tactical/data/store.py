@@ -172,13 +172,15 @@ class _WriteConflict(Exception):
     """The series moved on since it was read; the caller re-plans against the new state."""
 
 
+@dataclass(frozen=True, slots=True)
 class PriceStore:
     """The SQLite price store of one cache root (``<root>/prices.sqlite``).
 
     Parameters
     ----------
     root : path
-        The cache root folder (see :func:`tactical.data.cache_directory`).
+        The cache root folder (see :func:`tactical.data.cache_directory`); a
+        ``str`` is converted to a ``Path``.
     timeout : float
         Seconds a writer waits for another writer (SQLite busy timeout).
 
@@ -203,14 +205,12 @@ class PriceStore:
     [1.0, 1.1]
     """
 
-    __slots__ = ("root", "timeout")
+    root: Path
+    timeout: float = 30.0
 
-    def __init__(self, root: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
-        self.root = Path(root)
-        self.timeout = float(timeout)
-
-    def __repr__(self) -> str:
-        return f"PriceStore({str(self.root)!r})"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+        object.__setattr__(self, "timeout", float(self.timeout))
 
     @property
     def path(self) -> Path:
