@@ -32,6 +32,7 @@ from tactical.errors import (
     CacheIntegrityWarning,
     CacheWriteWarning,
     ConfigError,
+    DataError,
     NoDataError,
     SourceError,
     StaleCacheWarning,
@@ -208,6 +209,27 @@ def test_load_prices_wraps_a_source_in_the_cache_on_request(tmp_path):
 def test_unknown_refresh_mode_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match=r"refresh='sometimes' is not one of 'auto'"):
         CachedSource(FakeSource(), tmp_path, refresh="sometimes")  # type: ignore[arg-type]
+
+
+def test_download_with_bad_prices_is_a_failed_download_and_not_cached(setup):
+    src, clock, cached = setup
+    cached.fetch(["SPY"])
+    before = files(cached)
+    _refresh_to_march(src, clock)
+    real = src.fetch
+
+    def bad(tickers, start=None, end=None):
+        frame = real(tickers, start, end)
+        frame.iloc[-1, 0] = -1.0
+        return frame
+
+    src.fetch = bad  # type: ignore[method-assign]
+    with pytest.warns(StaleCacheWarning, match=r"fake returned prices for SPY .*not finite"):
+        out = cached.fetch(["SPY"])  # a bad download is a failed one: the cache is served
+    assert out.index[-1] == pd.Timestamp("2024-02-15")
+    assert files(cached) == before
+    with pytest.raises(DataError, match=r"fake returned prices for AGG .*not finite and positive"):
+        cached.fetch(["AGG"])  # nothing cached: the error itself
 
 
 # -- versions: revised histories ---------------------------------------------------------

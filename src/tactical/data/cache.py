@@ -27,6 +27,7 @@ from tactical.errors import (
     CacheIntegrityWarning,
     CacheWriteWarning,
     ConfigError,
+    DataError,
     NoDataError,
     SourceError,
     StaleCacheWarning,
@@ -121,7 +122,8 @@ class CachedSource:
     from (number, kind, download time, checksum).
 
     *Safety.* Each update is one SQLite transaction (WAL mode: readers never
-    wait for a writer; writers take turns). A failed, empty, shorter or
+    wait for a writer; writers take turns). A failed, empty, invalid
+    (repeated dates, prices not finite and positive), shorter or
     non-overlapping download never overwrites or deletes the cache: the
     cached prices are returned with a :class:`StaleCacheWarning` saying how
     old they are. Nor does a download that would lose cached dates: a tail
@@ -274,6 +276,14 @@ class CachedSource:
             raise NoDataError(f"{self.source.name} returned no data for {ticker}")
         series = series.astype(np.float64)
         series.index = pd.DatetimeIndex(series.index, name="date")
+        series = series.sort_index()
+        values = series.to_numpy()
+        if series.index.has_duplicates or not bool(np.all(np.isfinite(values) & (values > 0))):
+            raise DataError(
+                f"{self.source.name} returned prices for {ticker} with repeated dates or "
+                f"values that are not finite and positive ({fmt_dates(series.index[:3])}...); "
+                "nothing was cached: check the source"
+            )
         return series.rename(ticker)
 
     def _replace(
@@ -286,7 +296,7 @@ class CachedSource:
     ) -> tuple[pd.Series, StoredVersion | None]:
         try:
             fresh = self._download(ticker, start)
-        except (SourceError, NoDataError) as exc:
+        except (SourceError, DataError) as exc:
             if cur is None:
                 raise
             if cur.prices is None:
@@ -308,7 +318,7 @@ class CachedSource:
         begin = None if requested is None else requested if start is None else min(start, requested)
         try:
             fresh = self._download(ticker, begin)
-        except (SourceError, NoDataError) as exc:
+        except (SourceError, DataError) as exc:
             raise self._damaged(store, ticker, cur, f"downloading it again failed: {exc}") from exc
         if fresh.index[0] > cur.first or fresh.index[-1] < cur.last or len(fresh) < cur.rows:
             raise self._damaged(
@@ -339,7 +349,7 @@ class CachedSource:
     ) -> tuple[pd.Series, StoredVersion | None]:
         try:
             fresh = self._download(ticker, start)
-        except (SourceError, NoDataError) as exc:
+        except (SourceError, DataError) as exc:
             return self._stale(ticker, cur, now, f"the download failed: {exc}"), cur
         assert cur.prices is not None
         plan = _plan_full(cur.prices, fresh)
@@ -353,7 +363,7 @@ class CachedSource:
         tail_start = cur.last - pd.Timedelta(days=_OVERLAP_DAYS)
         try:
             new = self._download(ticker, tail_start)
-        except (SourceError, NoDataError) as exc:
+        except (SourceError, DataError) as exc:
             return self._stale(ticker, cur, now, f"the refresh failed: {exc}"), cur
         assert cur.prices is not None
         plan = _plan_tail(cur.prices, new)

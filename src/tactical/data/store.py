@@ -33,7 +33,7 @@ import sqlite3
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -157,7 +157,7 @@ class StoredVersion:
     intact: bool
     requested_start: pd.Timestamp | None
     generation: int
-    prices: pd.Series | None = None
+    prices: pd.Series | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
