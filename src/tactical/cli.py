@@ -413,7 +413,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     cache = sub.add_parser(
         "cache",
-        parents=[common],
         help="inspect, check, export or prune the price cache",
         description=(
             "info: what is cached; verify: SQLite's integrity check and every version's "
@@ -422,6 +421,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     cache.add_argument("action", choices=("info", "verify", "export", "prune"))
+    cache.add_argument("--debug", action="store_true", help="show the full traceback on failure")
+    cache.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     cache.add_argument("--dir", default=None, help="cache root (default: TACTICAL_CACHE_DIR)")
     cache.add_argument("--out", "-o", default=None, help="export folder")
     cache.add_argument("--keep", type=int, default=1, help="prune: versions kept (default 1)")
