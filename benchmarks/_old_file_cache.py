@@ -3,6 +3,7 @@
 Copied from src/tactical/data/cache.py before the SQLite store replaced it; only this
 docstring differs. Not part of the package.
 """
+
 from __future__ import annotations
 
 import json
