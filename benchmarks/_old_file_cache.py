@@ -1,7 +1,7 @@
 """The file cache of tactical 0.1 (CSV + JSON per ticker), verbatim, as the benchmark baseline.
 
 Copied from src/tactical/data/cache.py before the SQLite store replaced it; only this
-docstring differs. Not part of the package.
+docstring and the blank line after it differ. Not part of the package.
 """
 
 from __future__ import annotations
