@@ -1,4 +1,4 @@
-"""The ``tactical`` command: ``tactical demo`` and ``tactical backtest FILE.toml``.
+"""The ``tactical`` command: ``tactical demo``, ``tactical backtest FILE.toml``, ``tactical cache``.
 
 ``tactical demo`` runs the standard comparison on the bundled offline sample;
 ``tactical backtest`` runs the strategies described in a small TOML file
@@ -483,7 +483,40 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument(
         "--out", "-o", default=None, help="output folder (default ./tactical-<config name>)"
     )
+    cache = sub.add_parser(
+        "cache",
+        help="inspect, check, export or prune the price cache",
+        description=(
+            "info: what is cached; verify: SQLite's integrity check and every version's "
+            "checksum (exit 1 on damage); export: intact versions to date,price CSV files; "
+            "prune: keep the newest --keep versions of each series."
+        ),
+    )
+    cache.add_argument("action", choices=("info", "verify", "export", "prune"))
+    cache.add_argument("--debug", action="store_true", help="show the full traceback on failure")
+    cache.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    cache.add_argument("--dir", default=None, help="cache root (default: TACTICAL_CACHE_DIR)")
+    cache.add_argument("--out", "-o", default=None, help="export folder")
+    cache.add_argument("--keep", type=int, default=1, help="prune: versions kept (default 1)")
+    cache.add_argument("--ticker", action="append", default=None, help="prune: only these")
+    cache.add_argument("--all", action="store_true", help="prune: delete the tickers entirely")
+    cache.add_argument("--all-versions", action="store_true", help="export: old versions too")
     return parser
+
+
+def _cache(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> int:
+    from tactical.data.cache_admin import cache_command
+
+    text, status = cache_command(
+        args.action,
+        args.dir,
+        out=args.out,
+        keep=0 if args.all else args.keep,
+        tickers=args.ticker,
+        all_versions=args.all_versions,
+    )
+    print(text, file=out)
+    return status
 
 
 def _version() -> str:
@@ -511,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     say = _Progress(None if args.quiet else sys.stderr)
-    commands = {"demo": _demo, "backtest": _backtest}
+    commands = {"demo": _demo, "backtest": _backtest, "cache": _cache}
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -29,6 +29,8 @@ __all__ = [
     "TacticalWarning",
     "DataGapWarning",
     "StaleCacheWarning",
+    "CacheWriteWarning",
+    "CacheIntegrityWarning",
     "AlignmentWarning",
     "SpliceWarning",
     "MetricWarning",
@@ -98,6 +100,16 @@ class DataGapWarning(TacticalWarning):
 
 class StaleCacheWarning(TacticalWarning):
     """A refresh failed and cached data, possibly stale, was returned instead."""
+
+
+class CacheWriteWarning(TacticalWarning):
+    """Downloaded prices could not be saved to the cache (disk full, read-only folder...);
+    they are returned anyway, uncached."""
+
+
+class CacheIntegrityWarning(TacticalWarning):
+    """Cached data failed an integrity check and was repaired from an intact copy (or an
+    unreadable file of the old cache format was left out of the import)."""
 
 
 class AlignmentWarning(TacticalWarning):

@@ -6,8 +6,6 @@ Moved here from ``test_data_review_fixes.py`` unchanged; kept apart from
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,7 +99,7 @@ def test_earlier_start_download_starting_after_the_cache_keeps_older_history(set
         out = cached.fetch(["SPY"], pd.Timestamp("2024-01-02"))["SPY"]
     pd.testing.assert_series_equal(out, first)
     assert files(cached) == before
-    assert json.loads(cached.paths("SPY")[1].read_text())["first"] == "2024-01-15"
+    assert cached.store.current(cached.key("SPY")).first == pd.Timestamp("2024-01-15")
 
 
 def test_earlier_start_download_lacking_a_cached_date_keeps_the_cache(setup):
@@ -120,7 +118,7 @@ def test_earlier_start_download_covering_the_cache_replaces_it(setup):
     cached.fetch(["SPY"], pd.Timestamp("2024-01-15"))
     out = cached.fetch(["SPY"], pd.Timestamp("2024-01-02"))["SPY"]
     assert out.index[0] == pd.Timestamp("2024-01-02")
-    assert json.loads(cached.paths("SPY")[1].read_text())["first"] == "2024-01-02"
+    assert cached.store.current(cached.key("SPY")).first == pd.Timestamp("2024-01-02")
 
 
 def test_future_end_is_served_from_a_fresh_cache_without_downloading(setup):
