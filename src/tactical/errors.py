@@ -31,6 +31,7 @@ __all__ = [
     "AlignmentWarning",
     "SpliceWarning",
     "MetricWarning",
+    "WindowWarning",
 ]
 
 
@@ -100,3 +101,8 @@ class SpliceWarning(TacticalWarning):
 
 class MetricWarning(TacticalWarning):
     """A metric is undefined for the input and NaN was returned; the message says why."""
+
+
+class WindowWarning(TacticalWarning):
+    """A backtest window or schedule differs from what was asked: a start or end outside the
+    data was clamped, flows outside the window were left out, or a schedule gave no decision."""
