@@ -708,7 +708,11 @@ class _Loop:
         if self.gate is None:
             self._trade_to(t, held, held, target, value, value, kind)
             return
-        allowed = self._adjust(t, held, target * value, kind)
+        wanted = target * value
+        allowed = self._adjust(t, held, wanted, kind)
+        if np.array_equal(allowed, wanted):  # unchanged: exactly the trade without a policy
+            self._trade_to(t, held, held, target, value, value, kind)
+            return
         total = float(allowed.sum())
         self._trade_to(t, held, held, allowed / total, total, value, kind)
 
