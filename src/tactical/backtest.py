@@ -172,9 +172,16 @@ def _market(prices: pd.DataFrame, cash_returns: pd.Series | None) -> _Market:
     if CASH in frame.columns:
         raise DataError(f'prices have a column named "{CASH}"; that name is the cash account')
     cash = _cash_level(cash_returns, frame.index)
-    values = np.column_stack([frame.to_numpy(), cash])
+    n, k = frame.shape
+    values = np.empty((n, k + 1))
+    values[:, :k] = frame.to_numpy()
+    values[:, k] = cash
     values.flags.writeable = False
-    first_valid = np.argmax(~np.isnan(values), axis=0)
+    missing = np.isnan(values)
+    if missing.any():
+        first_valid = np.argmax(~missing, axis=0)
+    else:  # the usual case: every column priced from the first row
+        first_valid = np.zeros(k + 1, dtype=np.intp)
     label = "0%" if cash_returns is None else str(getattr(cash_returns, "name", None) or "series")
     columns = (*map(str, frame.columns), CASH)
     positions = {c: i for i, c in enumerate(columns)}
@@ -644,7 +651,7 @@ class _Loop:
         """First bar in ``[lo, hi)`` where the rule wants a trade back to target, or None."""
         if not self.shares.any():
             return None
-        pos, step = lo, 64
+        pos, step = lo, 1024
         while pos < hi:
             stop = min(hi, pos + step)
             hit = self.rule.first_breach(
@@ -818,7 +825,10 @@ def _run(
     rows = _decision_rows(strategy, market, s, e, lag, static)
     targets = _decide(strategy, market, holdings, rows, signals, static)
     cols = [market.positions[t] for t in holdings]
-    px = np.ascontiguousarray(market.values[s : e + 1][:, cols])
+    if cols == list(range(len(market.columns))):  # every column, in order: a view
+        px = market.values[s : e + 1]
+    else:
+        px = np.ascontiguousarray(market.values[s : e + 1][:, cols])
     cost = bind_costs(costs, holdings)
     rule = strategy.rebalance
     gate = None if policy is None else policy.start(holdings, index)
