@@ -329,3 +329,47 @@ def test_real_sixty_forty_monthly_matches_the_published_figure(shared_prices):
     spy = tc.backtest(px, buy_and_hold("SPY"), execution_lag=0)
     spy_cagr = (spy.equity.iloc[-1] / spy.equity.iloc[0]) ** (1 / spy.years) - 1
     assert spy_cagr == pytest.approx(0.1069, abs=0.0005)
+
+
+# ---------------------------------------------------------------- issue 9: no silent wrong answer
+def test_labels_that_read_the_same_are_refused(px):
+    with pytest.raises(ConfigError, match="labels 1 and '1' both read '1'"):
+        tc.backtest_many(px, {1: buy_and_hold("A"), "1": buy_and_hold("B")})
+
+
+def test_an_execution_lag_longer_than_the_window_is_an_error_not_an_empty_account(px):
+    with pytest.raises(NoDataError, match="execution_lag=700 .*never be invested"):
+        tc.backtest(px, Strategy(MIX), execution_lag=700)
+    with pytest.raises(InsufficientHistoryError, match="execution_lag=50"):
+        tc.backtest(px, Strategy(MIX), execution_lag=50, start=px.index[10])
+
+
+def test_a_window_outside_the_data_is_clamped_with_a_warning(px):
+    with pytest.warns(tc.errors.WindowWarning, match="start 1990-01-01 is before the first price"):
+        early = tc.backtest(px, Strategy(MIX), start="1990-01-01")
+    assert early.start == tc.feasible_start(px, Strategy(MIX))
+    with pytest.warns(tc.errors.WindowWarning, match="end 2030-01-01 is after the last price"):
+        late = tc.backtest(px, Strategy(MIX), end="2030-01-01")
+    assert late.end == px.index[-1]
+
+
+def test_an_offset_that_moves_every_decision_out_of_the_window_warns(px):
+    with pytest.warns(tc.errors.WindowWarning, match="offset 400 gives no decision date"):
+        r = tc.backtest(px, Strategy(MIX, schedule="YE", offset=400))
+    assert r.n_rebalances == 0 and len(r.targets) == 1
+
+
+@pytest.mark.parametrize("start", ["", pd.NaT, "not a date"])
+def test_a_start_that_is_not_a_date_says_so(px, start):
+    with pytest.raises(ConfigError, match="is not a date"):
+        tc.backtest(px, Strategy(MIX), start=start)
+
+
+def test_periodic_cashflows_over_a_warm_up_index_work_and_say_what_was_left_out(px):
+    strategy = Strategy(RelativeMomentum(("A", "B", "C"), lookback=100))
+    flows = tc.periodic_cashflows(px.index, 500.0, "ME")  # the whole index, warm-up included
+    with pytest.warns(tc.errors.WindowWarning, match=r"\d+ cash flow\(s\) totalling"):
+        r = tc.backtest(px, strategy, cashflows=flows)
+    inside = flows.loc[r.start :]
+    assert r.cashflows.index.equals(inside.index)
+    assert r.contributed["total"] == pytest.approx(10_000 + inside.sum())
