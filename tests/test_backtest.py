@@ -373,3 +373,32 @@ def test_periodic_cashflows_over_a_warm_up_index_work_and_say_what_was_left_out(
     inside = flows.loc[r.start :]
     assert r.cashflows.index.equals(inside.index)
     assert r.contributed["total"] == pytest.approx(10_000 + inside.sum())
+
+
+def test_real_buy_and_hold_compounds_at_its_adjusted_closes_rate(shared_prices):
+    # issue 9: SPY from 2000-01-03 reported 7.84% (a day in cash); its closes compound at 7.66%
+    spy = shared_prices("SPY").loc[:"2024-12-31"]
+    r = tc.backtest(spy, buy_and_hold("SPY"), start="2000-01-03")  # default lag 1
+    closes = spy["SPY"].loc["2000-01-03":]
+    years = (closes.index[-1] - closes.index[0]).days / 365.25
+    by_closes = (closes.iloc[-1] / closes.iloc[0]) ** (1 / years) - 1
+    assert r.start == pd.Timestamp("2000-01-03") and r.years == years
+    cagr = (r.equity.iloc[-1] / r.equity.iloc[0]) ** (1 / r.years) - 1
+    assert cagr == pytest.approx(by_closes, rel=1e-13)
+    assert round(cagr, 4) == 0.0766
+
+
+def test_real_sixty_forty_equals_an_independent_month_end_loop(shared_prices):
+    px = shared_prices("SPY", "AGG").loc[:"2024-12-31"]
+    r = tc.backtest(
+        px, Strategy(FixedWeights({"SPY": 0.6, "AGG": 0.4}), schedule="ME"), execution_lag=0
+    )
+    # plain loop: buy 60/40 at the first close, reset to 60/40 at each month's last close
+    v, idx = px.to_numpy(), px.index
+    last_of_month = np.r_[idx.month[1:] != idx.month[:-1], True]
+    w = np.array([0.6, 0.4])
+    shares = 10_000.0 * w / v[0]
+    for t in range(1, len(v)):
+        if last_of_month[t]:
+            shares = (shares @ v[t]) * w / v[t]
+    assert r.equity.iloc[-1] == pytest.approx(shares @ v[-1], rel=1e-12)
