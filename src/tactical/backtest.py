@@ -236,7 +236,10 @@ def _window(
     firsts = market.first_valid[[market.positions[t] for t in holdings]]
     youngest = int(np.argmax(firsts))
     priced = int(firsts[youngest])
-    decide = priced + strategy.min_history - 1  # first row a decision can be made on
+    # first row a decision can be made on (a strategy with calendar durations knows it)
+    find = getattr(strategy, "first_decision_row", None)
+    decide = int(find(idx, priced)) if find is not None else priced + strategy.min_history - 1
+    warm_up = decide - priced + 1
     first_start = decide + lag
     if end is None:
         e = n - 1
@@ -278,7 +281,7 @@ def _window(
                 seen = max(s - lag - priced + 1, 0)
                 raise InsufficientHistoryError(
                     f"{strategy.allocator!r} decides its initial allocation {lag} bar(s) before "
-                    f"the start (execution_lag={lag}) and needs {strategy.min_history} bars of "
+                    f"the start (execution_lag={lag}) and needs {warm_up} bars of "
                     f"history then, but only {seen} exist before {idx[s].date()}; the first "
                     f"feasible start is {first_ok}"
                 )
@@ -293,7 +296,7 @@ def _window(
         raise NoDataError(
             f"empty backtest window: start {a}, end {idx[max(e, 0)].date()} "
             f"(prices cover {idx[0].date()}..{idx[-1].date()}, strategy warm-up "
-            f"{strategy.min_history} bars, execution_lag {lag}); need at least two dates{why}"
+            f"{warm_up} bars, execution_lag {lag}); need at least two dates{why}"
         )
     return s, e
 
