@@ -150,7 +150,7 @@ def check_causal(
     --------
     >>> from tactical.strategies import RelativeMomentum, Strategy
     >>> px = random_prices(300, ("A", "B", "C"))
-    >>> check_causal(Strategy(RelativeMomentum(("A", "B", "C"), lookback=20)), px) > 0
+    >>> check_causal(Strategy(RelativeMomentum(("A", "B", "C"), lookback=40)), px) > 0
     True
     """
 
