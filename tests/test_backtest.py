@@ -436,3 +436,23 @@ def test_building_a_result_constructs_no_frame_nobody_asked_for(px, monkeypatch)
         assert result.equity.iloc[-1] == final
         assert made == ["Series"]
         made.clear()
+
+
+def test_results_are_frozen_and_survive_pickling(px):
+    import copy
+    import pickle
+
+    flows = pd.DataFrame(
+        {"employee": 60.0, "employer": 40.0, "total": 100.0}, index=px.index[5::20]
+    )
+    r = tc.backtest(px, Strategy(MIX), cashflows=flows, costs=tc.ProportionalCost(bps=5))
+    with pytest.raises(AttributeError, match="frozen"):
+        r.name = "other"  # type: ignore[misc]
+    for other in (pickle.loads(pickle.dumps(r)), copy.deepcopy(r)):  # a sweep's worker process
+        pd.testing.assert_series_equal(other.equity, r.equity)
+        pd.testing.assert_frame_equal(other.weights, r.weights)
+        pd.testing.assert_frame_equal(other.flows, r.flows)
+        assert other.rebalances.equals(r.rebalances)
+        assert (other.name, other.n_rebalances, other.config) == (r.name, r.n_rebalances, r.config)
+    runs = pickle.loads(pickle.dumps(tc.backtest_many(px, {"a": Strategy(MIX)})))
+    assert runs.names == ["a"]
