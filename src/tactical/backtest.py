@@ -339,7 +339,7 @@ class _Loop:
 
     def _keep(self, t: int, trade: np.ndarray, cost: float, kind: int, pre: float) -> None:
         self.rec_pos.append(t)
-        self.rec_shares.append(self.shares.copy())
+        self.rec_shares.append(self.shares)  # a new array after every trade, never mutated
         self.trades.append((t, trade, cost, kind, pre))
 
     def _adjust(self, t: int, held: np.ndarray, wanted: np.ndarray, kind: int) -> np.ndarray:
@@ -419,7 +419,7 @@ class _Loop:
             gap = np.maximum(target * (value + amount) - held, 0.0)
         else:
             gap = np.maximum(held - target * (value + amount), 0.0)
-        total = gap.sum()
+        total = float(gap.sum())
         direction = gap / total if total > 0 else target
         size = abs(amount)
         sign = 1.0 if amount > 0 else -1.0
