@@ -123,9 +123,12 @@ def test_the_default_start_waits_for_a_month_based_warm_up():
     px = random_prices(400, ("A", "B"), start="2001-03-14")
     r = tc.backtest(px, Strategy(RelativeMomentum(("A", "B"), lookback="6M")))
     # the first 6-month window starts on the first month end the data has (2001-03-30)
-    assert r.start == pd.Timestamp("2001-09-03")  # the first (business) day of September
+    # the first decision can be made on 2001-09-03, the first (business) day of September;
+    # under the default lag of 1 it is bought at the next close, which is the start
+    assert r.start == pd.Timestamp("2001-09-04")
     t = tc.backtest(px, Strategy(TrendFilter(("A",), lookback="3M")))
-    assert t.start == pd.Timestamp("2001-05-01")  # averages Mar 30, Apr 30 and May 1 closes
+    # decided on 2001-05-01 (averages the Mar 30, Apr 30 and May 1 closes), bought a bar later
+    assert t.start == pd.Timestamp("2001-05-02")
 
 
 def test_dual_momentum_lookback_12_on_daily_data_with_a_monthly_schedule_warns():

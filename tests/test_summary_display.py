@@ -73,8 +73,8 @@ def test_results_display_their_facts_and_summary(runs):
 
 
 def test_result_display_never_raises_on_a_short_result():
-    idx = pd.bdate_range("2020-01-01", periods=2)
-    prices = pd.DataFrame({"SPY": [100.0, 101.0]}, index=idx)
+    idx = pd.bdate_range("2020-01-01", periods=3)  # decided on the first, invested from the second
+    prices = pd.DataFrame({"SPY": [100.0, 101.0, 102.0]}, index=idx)
     res = tc.backtest(prices, buy_and_hold("SPY"))
     page = result_html({"x": res})
     assert "No summary:" in page

@@ -130,7 +130,10 @@ def run_strategies(
     from tactical.results import ResultSet
 
     say = progress or (lambda message: None)
-    feasible = {name: feasible_start(prices, s) for name, s in strategies.items()}
+    lag = options.get("execution_lag", 1)
+    feasible = {
+        name: feasible_start(prices, s, execution_lag=lag) for name, s in strategies.items()
+    }
     if start is None:
         start = str(max(feasible.values()).date())
     else:

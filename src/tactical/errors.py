@@ -39,6 +39,7 @@ __all__ = [
     "RiskFreeWarning",
     "LookbackUnitWarning",
     "ZeroHurdleWarning",
+    "WindowWarning",
 ]
 
 
@@ -142,3 +143,8 @@ class LookbackUnitWarning(TacticalWarning):
 
 class ZeroHurdleWarning(TacticalWarning):
     """A momentum hurdle of ``"CASH"`` is 0% because the backtest got no cash returns."""
+
+
+class WindowWarning(TacticalWarning):
+    """A backtest window or schedule differs from what was asked: a start or end outside the
+    data was clamped, flows outside the window were left out, or a schedule gave no decision."""

@@ -428,8 +428,12 @@ def account_columns(results: Mapping[str, Any]) -> pd.DataFrame | None:
                 total_in = float(equity.iloc[0]) + float(flows[flows.index > equity.index[0]].sum())
             else:
                 total_in = float(initial) + float(flows.sum())
-        elif isinstance(contributed, pd.Series):
-            total_in = float(contributed.drop("total", errors="ignore").sum())
+        elif isinstance(contributed, pd.Series):  # by source; "total" includes the initial
+            total_in = float(
+                contributed["total"]
+                if "total" in contributed
+                else contributed.drop("total", errors="ignore").sum()
+            )
         else:
             total_in = float(contributed)
         rows[str(name)] = [balance, total_in, float(res.money_weighted_return())]

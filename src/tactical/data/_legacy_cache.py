@@ -101,10 +101,8 @@ def import_legacy(
         conn.execute("UPDATE series SET current = ?, generation = 1 WHERE id = ?", (vid, sid))
         imported.append(f"{where}: {len(series)} rows")
     if skipped:
-        from tactical.data.store import STORE_NAME
-
         warnings.warn(
-            f"the old price cache in {root} was imported into {STORE_NAME} except "
+            f"the old price cache in {root} was imported into the SQLite store except "
             f"{len(skipped)} unreadable file(s), left in place: " + "; ".join(skipped),
             CacheIntegrityWarning,
             stacklevel=5,
