@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from tactical import errors, metrics
+from tactical.account import Limits, Match, Payroll
 from tactical.backtest import backtest, backtest_many, feasible_start
 from tactical.cashflows import periodic_cashflows
 from tactical.costs import FixedCost, ProportionalCost
@@ -79,4 +80,7 @@ __all__ = [
     "periodic_cashflows",
     "standard_benchmarks",
     "xirr",
+    "Limits",
+    "Match",
+    "Payroll",
 ]

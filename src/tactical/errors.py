@@ -25,12 +25,15 @@ __all__ = [
     "ConfigError",
     "InsufficientHistoryError",
     "MetricError",
+    "LimitsError",
+    "HoldingsError",
     "TacticalWarning",
     "DataGapWarning",
     "StaleCacheWarning",
     "AlignmentWarning",
     "SpliceWarning",
     "MetricWarning",
+    "StaleDataWarning",
 ]
 
 
@@ -70,6 +73,14 @@ class MetricError(TacticalError, ValueError):
     """A metric cannot be computed from the given inputs (too few periods, bad units...)."""
 
 
+class LimitsError(ConfigError):
+    """IRS contribution limits are missing for a year (past the built-in table) or invalid."""
+
+
+class HoldingsError(TacticalError, ValueError):
+    """Account holdings are invalid: a fund not on the menu, a negative amount, or a zero total."""
+
+
 class SourceError(TacticalError):
     """A price source (Yahoo, a CSV folder...) failed; the cause is chained."""
 
@@ -100,3 +111,7 @@ class SpliceWarning(TacticalWarning):
 
 class MetricWarning(TacticalWarning):
     """A metric is undefined for the input and NaN was returned; the message says why."""
+
+
+class StaleDataWarning(TacticalWarning):
+    """The latest price used for a live decision is several days old."""

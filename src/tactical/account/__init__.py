@@ -1,0 +1,22 @@
+"""The saver's account: payroll, employer match, IRS limits, plan menu, trading rules, orders.
+
+:class:`Payroll` and :class:`Match` turn a salary into dated contributions
+within the IRS limits (:mod:`tactical.account.limits`); a backtest invests
+them from $0. The other modules are added as they are built.
+"""
+
+from __future__ import annotations
+
+from tactical.account.limits import IRS_LIMITS, Limits, catch_up_limit, limits_for
+from tactical.account.match import Match
+from tactical.account.payroll import FREQUENCIES, Payroll
+
+__all__ = [
+    "FREQUENCIES",
+    "IRS_LIMITS",
+    "Limits",
+    "Match",
+    "Payroll",
+    "catch_up_limit",
+    "limits_for",
+]
