@@ -10,13 +10,18 @@ from __future__ import annotations
 from tactical.account.limits import IRS_LIMITS, Limits, catch_up_limit, limits_for
 from tactical.account.match import Match
 from tactical.account.payroll import FREQUENCIES, Payroll
+from tactical.account.policy import EVENT_COLUMNS, TRADE_KINDS, PolicyGate, TradingPolicy
 
 __all__ = [
+    "EVENT_COLUMNS",
     "FREQUENCIES",
     "IRS_LIMITS",
     "Limits",
     "Match",
     "Payroll",
+    "PolicyGate",
+    "TRADE_KINDS",
+    "TradingPolicy",
     "catch_up_limit",
     "limits_for",
 ]
