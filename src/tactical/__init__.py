@@ -35,6 +35,7 @@ from tactical.strategies import (
     OnSchedule,
     RelativeMomentum,
     Strategy,
+    TargetDate,
     Threshold,
     TrendFilter,
     buy_and_hold,
@@ -84,4 +85,5 @@ __all__ = [
     "Match",
     "Payroll",
     "TradingPolicy",
+    "TargetDate",
 ]
