@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from tactical import errors, metrics
-from tactical.account import Limits, Match, Payroll, TradingPolicy
+from tactical.account import Limits, Match, Payroll, PlanMenu, TradingPolicy
 from tactical.backtest import backtest, backtest_many, feasible_start
 from tactical.cashflows import periodic_cashflows
 from tactical.costs import FixedCost, ProportionalCost
@@ -86,4 +86,5 @@ __all__ = [
     "Payroll",
     "TradingPolicy",
     "TargetDate",
+    "PlanMenu",
 ]

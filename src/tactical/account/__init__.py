@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tactical.account.limits import IRS_LIMITS, Limits, catch_up_limit, limits_for
 from tactical.account.match import Match
+from tactical.account.menu import MenuAllocator, PlanMenu
 from tactical.account.payroll import FREQUENCIES, Payroll
 from tactical.account.policy import EVENT_COLUMNS, TRADE_KINDS, PolicyGate, TradingPolicy
 
@@ -18,6 +19,8 @@ __all__ = [
     "IRS_LIMITS",
     "Limits",
     "Match",
+    "MenuAllocator",
+    "PlanMenu",
     "Payroll",
     "PolicyGate",
     "TRADE_KINDS",
