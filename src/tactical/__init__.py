@@ -7,7 +7,15 @@
 from __future__ import annotations
 
 from tactical import errors, metrics
-from tactical.account import Limits, Match, Payroll, PlanMenu, TradingPolicy
+from tactical.account import (
+    Limits,
+    Match,
+    Payroll,
+    PlanMenu,
+    Recommendation,
+    TradingPolicy,
+    recommend,
+)
 from tactical.backtest import backtest, backtest_many, feasible_start
 from tactical.cashflows import periodic_cashflows
 from tactical.costs import FixedCost, ProportionalCost
@@ -87,4 +95,6 @@ __all__ = [
     "TradingPolicy",
     "TargetDate",
     "PlanMenu",
+    "Recommendation",
+    "recommend",
 ]
