@@ -1,10 +1,12 @@
-"""The ``tactical`` command: ``tactical demo`` and ``tactical backtest FILE.toml``.
+"""The ``tactical`` command: ``tactical demo``, ``tactical backtest FILE.toml``, ``tactical now``.
 
 ``tactical demo`` runs the standard comparison on the bundled offline sample;
 ``tactical backtest`` runs the strategies described in a small TOML file
 (``tactical backtest --help`` prints an example). Both print the summary table
 and write the charts (PNG), the summary (text and CSV) and a self-contained
-HTML report into an output folder, printed at the end.
+HTML report into an output folder, printed at the end. ``tactical now FILE.toml
+--holdings holdings.csv`` prints this month's orders for the account in plain
+words (the file's first strategy, its ``[menu]`` and ``[policy]``).
 
 Errors print one line, ``tactical: error: <message>``, and exit with status 2
 (1 for an unexpected error); ``--debug`` shows the traceback instead.
@@ -22,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tactical._toml_config import EXAMPLE, Config, load_config
+from tactical._toml_config import ACCOUNT_EXAMPLE, EXAMPLE, Config, load_config
 from tactical.errors import ConfigError, TacticalError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tactical.results import ResultSet
     from tactical.strategies import Strategy
 
-__all__ = ["main", "demo_strategies", "run_strategies", "write_outputs"]
+__all__ = ["main", "demo_strategies", "read_holdings", "run_strategies", "write_outputs"]
 
 DEMO_FOLDER = "tactical-demo"
 DEMO_BENCHMARKS = ("Stocks (US_STOCKS)", "Bonds (TSY_10Y)")
@@ -362,6 +364,86 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
     return 0
 
 
+def read_holdings(path: str | Path) -> dict[str, float]:
+    """Holdings from a CSV file of ``fund,dollars`` rows (a header row is skipped).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, "h.csv")
+    ...     _ = open(p, "w").write("fund,dollars\nVFIAX,61250\nVBMFX,\"38,750.00\"\n")
+    ...     read_holdings(p)
+    {'VFIAX': 61250.0, 'VBMFX': 38750.0}
+    """
+    import csv
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"holdings file {p} does not exist") from None
+    out: dict[str, float] = {}
+    for n, row in enumerate(csv.reader(text.splitlines()), start=1):
+        cells = [c.strip() for c in row]
+        if not cells or not any(cells):
+            continue
+        if len(cells) < 2:
+            raise ConfigError(f"{p.name} line {n}: expected 'fund,dollars', got {row!r}")
+        amount = cells[1].replace("$", "").replace(",", "")
+        try:
+            value = float(amount)
+        except ValueError:
+            if n == 1:
+                continue  # header
+            raise ConfigError(f"{p.name} line {n}: {cells[1]!r} is not a dollar amount") from None
+        out[cells[0]] = out.get(cells[0], 0.0) + value
+    if not out:
+        raise ConfigError(f"{p.name} lists no holdings; write one 'fund,dollars' row per fund")
+    return out
+
+
+def _now(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> int:
+    import tactical as tc
+
+    config = load_config(args.config)
+    specs = {s.name: s for s in config.strategies}
+    name = args.strategy or config.strategies[0].name
+    if name not in specs:
+        raise ConfigError(f"--strategy {name!r} is not in {args.config}; it has {list(specs)}")
+    prices, cash, line = _load(config, say)
+    say(line)
+    strategy = specs[name].strategy
+    menu = config.account.menu
+    if menu is not None:
+        strategy = menu.strategy(strategy)
+        prices = menu.prices(prices)
+    if config.execution_lag is not None and strategy.execution_lag is None:
+        from dataclasses import replace
+
+        strategy = replace(strategy, execution_lag=config.execution_lag)
+    recent = None
+    if args.trades:
+        import pandas as pd
+
+        try:
+            recent = pd.read_csv(args.trades, index_col=0, parse_dates=True)
+        except FileNotFoundError:
+            raise ConfigError(f"trades file {args.trades} does not exist") from None
+    rec = tc.recommend(
+        strategy,
+        prices,
+        read_holdings(args.holdings),
+        as_of=args.as_of,
+        policy=config.account.policy,
+        cash_returns=cash,
+        recent_trades=recent,
+    )
+    print(f"{name}\n{rec.describe()}\n", file=out)
+    print(rec.orders.to_string(float_format=lambda v: f"{v:,.2f}"), file=out)
+    return 0
+
+
 def _print_written(folder: Path, no_html: bool, out: TextIO) -> None:
     files = [f for f in OUTPUT_FILES if not (no_html and f == "report.html")]
     print(f"\nWrote {len(files)} files to {folder}/: {', '.join(files)}", file=out)
@@ -411,6 +493,27 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument(
         "--out", "-o", default=None, help="output folder (default ./tactical-<config name>)"
     )
+    now = sub.add_parser(
+        "now",
+        parents=[common],
+        help="print this month's orders for an account (first strategy of a TOML file)",
+        description=(
+            "Print what the strategy holds today and the exchange that gets the account "
+            "there, in dollars, with the contribution election and anything the plan's "
+            "[policy] blocks. The TOML file is the backtest format plus these optional "
+            "account sections:\n\n" + ACCOUNT_EXAMPLE
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    now.add_argument("config", help="TOML file (tactical backtest format, [menu], [policy])")
+    now.add_argument(
+        "--holdings", required=True, help="CSV of fund,dollars rows: what the account holds now"
+    )
+    now.add_argument("--strategy", default=None, help="strategy name (default: the first)")
+    now.add_argument("--as-of", default=None, help="last close to use (default: the last date)")
+    now.add_argument(
+        "--trades", default=None, help="CSV of recent exchanges: date, then one column per fund"
+    )
     return parser
 
 
@@ -439,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     say = _Progress(None if args.quiet else sys.stderr)
-    commands = {"demo": _demo, "backtest": _backtest}
+    commands = {"demo": _demo, "backtest": _backtest, "now": _now}
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
