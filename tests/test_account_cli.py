@@ -1,4 +1,4 @@
-"""``tactical now`` and the TOML account sections ([payroll], [match], [limits], [menu], [policy])."""
+"""``tactical now`` and the TOML account sections: payroll, match, limits, menu, policy."""
 
 from __future__ import annotations
 

@@ -369,10 +369,10 @@ def read_holdings(path: str | Path) -> dict[str, float]:
 
     Examples
     --------
-    >>> import tempfile, os
+    >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = os.path.join(d, "h.csv")
-    ...     _ = open(p, "w").write("fund,dollars\nVFIAX,61250\nVBMFX,\"38,750.00\"\n")
+    ...     p = Path(d) / "h.csv"
+    ...     _ = p.write_text("fund,dollars\\nVFIAX,61250\\nVBMFX,$38750.00\\n")
     ...     read_holdings(p)
     {'VFIAX': 61250.0, 'VBMFX': 38750.0}
     """
