@@ -262,3 +262,46 @@ def test_bad_match_is_a_named_error():
 
 def test_public_names_are_on_the_package():
     assert tc.Payroll is Payroll and tc.Match is Match
+
+
+# ------------------------------------------------------------------ invariants
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    salary=st.floats(10_000, 900_000),
+    deferral=st.floats(0, 1),
+    frequency=st.sampled_from(["weekly", "biweekly", "semimonthly", "monthly"]),
+    nonelective=st.sampled_from([0.0, 0.03, 0.2]),
+    born=st.integers(1950, 1990),
+    true_up=st.booleans(),
+)
+def test_limits_hold_every_year_for_any_saver(
+    salary, deferral, frequency, nonelective, born, true_up
+):
+    days = trading_days("2022-01-03", "2025-12-31")
+    match = Match([(1.0, 0.03), (0.5, 0.02)], nonelective=nonelective)
+    pay = Payroll(
+        salary,
+        frequency,
+        deferral=deferral,
+        match=match,
+        true_up=true_up,
+        birth_date=f"{born}-07-01",
+    )
+    checks = pay.paychecks(days)
+    assert (checks[["employee", "employer", "total"]] >= 0).all().all()
+    np.testing.assert_allclose(checks["total"], checks["employee"] + checks["employer"], atol=1e-6)
+    for year, rows in checks.groupby("year"):
+        row = limits_for(int(year))
+        room = row.deferral + catch_up_limit(row, int(year) - born)
+        emp = rows["employee"].sum()
+        assert emp <= room + 1e-6
+        regular = min(emp, row.deferral)
+        assert regular + rows["employer"].sum() <= row.annual_additions + 1e-6
+        want = (rows["pay"] * rows["deferral_rate"]).sum()
+        cap = min(row.annual_additions, row.pay_share * rows["pay"].sum())
+        if want <= room - 1 and want + rows["employer"].sum() <= cap - 1:  # nothing to cut
+            assert abs(emp - want) <= 0.01 * len(rows)
