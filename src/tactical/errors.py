@@ -34,6 +34,7 @@ __all__ = [
     "SpliceWarning",
     "MetricWarning",
     "StaleDataWarning",
+    "WindowWarning",
 ]
 
 
@@ -115,3 +116,8 @@ class MetricWarning(TacticalWarning):
 
 class StaleDataWarning(TacticalWarning):
     """The latest price used for a live decision is several days old."""
+
+
+class WindowWarning(TacticalWarning):
+    """A backtest window or schedule differs from what was asked: a start or end outside the
+    data was clamped, flows outside the window were left out, or a schedule gave no decision."""
