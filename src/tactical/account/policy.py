@@ -79,6 +79,7 @@ EVENT_COLUMNS = ["date", "fund", "rule", "amount", "detail"]
 """Columns of :meth:`PolicyGate.events` (and of ``BacktestResult.blocked``)."""
 
 _EPS = 1e-9  # relative to the account value: smaller differences are not trades
+_OLD = -1e18  # the day of a merged lot of shares held longer than the fee period
 
 
 def _days(value: Any, name: str) -> int:
@@ -263,12 +264,13 @@ class PolicyGate:
         self.buys: list[list[int]] = [[] for _ in holdings]  # exchange purchase days
         self.trips: list[list[int]] = [[] for _ in holdings]  # round-trip days
         self.lots: list[list[list[float]]] = [[] for _ in holdings]  # [day, fraction]
-        self._events: list[tuple[pd.Timestamp, str, str, float, str]] = []
+        self._events: list[tuple[int, str, str, float, str]] = []
         sv = policy.stable_value
         self.sv = self.pos.get(sv) if sv is not None else None
         self.competing = np.array([h in policy.competing for h in holdings])
         fb = policy.fallback
         self.fallback = self.pos.get(fb) if fb is not None else None
+        self.track_lots = policy.redemption_fee > 0
 
     # ----------------------------------------------------------------- queries
     def block(self, fund: int, day: int) -> tuple[str, int] | None:
@@ -304,7 +306,8 @@ class PolicyGate:
         """Every blocked or changed trade: date, fund, rule, amount (dollars), detail."""
         frame = pd.DataFrame(self._events, columns=EVENT_COLUMNS)
         frame["amount"] = frame["amount"].astype(float)
-        frame["date"] = pd.to_datetime(frame["date"])
+        positions = frame["date"].to_numpy(dtype=np.int64)
+        frame["date"] = pd.DatetimeIndex(self.index[positions])
         return frame
 
     # ----------------------------------------------------------------- the call
@@ -335,7 +338,7 @@ class PolicyGate:
                 f"got {held.shape} and {wanted.shape}"
             )
         day = int(self.day[t])
-        date = self.index[t]
+        date = t  # events store positions; events() turns them into dates
         eps = _EPS * max(float(held.sum()), 1.0)
         allowed = wanted.copy()
         subject = kind == "rebalance" or (kind == "contribution" and not self.policy.payroll_exempt)
@@ -347,7 +350,7 @@ class PolicyGate:
         return allowed
 
     def _gate_purchases(
-        self, allowed: np.ndarray, held: np.ndarray, day: int, date: pd.Timestamp, eps: float
+        self, allowed: np.ndarray, held: np.ndarray, day: int, date: int, eps: float
     ) -> None:
         diff = allowed - held
         stay = 0.0
@@ -408,7 +411,7 @@ class PolicyGate:
                 allowed[-1] += stay
 
     def _charge_fees(
-        self, allowed: np.ndarray, held: np.ndarray, day: int, date: pd.Timestamp, eps: float
+        self, allowed: np.ndarray, held: np.ndarray, day: int, date: int, eps: float
     ) -> None:
         policy = self.policy
         fees = np.zeros(self.k)
@@ -454,15 +457,14 @@ class PolicyGate:
         for i in range(self.k):
             d = float(diff[i])
             if d > eps:
-                total = held[i] + d
-                keep = held[i] / total if total > 0 else 0.0
-                lots = [[lot_day, share * keep] for lot_day, share in self.lots[i] if keep > 0]
-                lots.append([float(day), d / total])
-                self.lots[i] = lots
-                if kind == "rebalance":
-                    self.buys[i].append(day)
+                if self.track_lots:
+                    self._buy_lots(i, float(held[i]), d, day)
+                if kind == "rebalance" and policy.roundtrip_limit:
+                    recent = [b for b in self.buys[i] if day - b <= policy.roundtrip_days]
+                    self.buys[i] = [*recent, day]
             elif d < -eps:
-                self._sell_lots(i, -d / held[i] if held[i] > 0 else 1.0)
+                if self.track_lots:
+                    self._sell_lots(i, -d / held[i] if held[i] > 0 else 1.0)
                 if kind != "rebalance" or self.exempt[i] or -d <= policy.min_amount:
                     continue
                 marks = self.until[i]
@@ -483,6 +485,20 @@ class PolicyGate:
                     for c in np.flatnonzero(self.competing):
                         mc = self.until[int(c)]
                         mc["equity_wash"] = max(mc.get("equity_wash", day), day + policy.wash_days)
+
+    def _buy_lots(self, i: int, held: float, bought: float, day: int) -> None:
+        """Add a lot; lots already past the fee period merge into one (speed only)."""
+        total = held + bought
+        keep = held / total if total > 0 else 0.0
+        old = 0.0
+        lots: list[list[float]] = []
+        for lot_day, share in self.lots[i]:
+            if day - lot_day >= self.policy.redemption_days:
+                old += share * keep
+            else:
+                lots.append([lot_day, share * keep])
+        head = [[_OLD, old]] if old > 0 else []
+        self.lots[i] = [*head, *lots, [float(day), bought / total]]
 
     def _sell_lots(self, i: int, frac: float) -> None:
         frac = min(max(frac, 0.0), 1.0)
