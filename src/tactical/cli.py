@@ -33,7 +33,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from tactical.results import ResultSet
     from tactical.strategies import Strategy
 
-__all__ = ["main", "demo_strategies", "read_holdings", "run_strategies", "write_outputs"]
+__all__ = [
+    "main",
+    "balance_table",
+    "demo_strategies",
+    "format_balances",
+    "read_holdings",
+    "run_strategies",
+    "write_outputs",
+]
 
 DEMO_FOLDER = "tactical-demo"
 DEMO_BENCHMARKS = ("Stocks (US_STOCKS)", "Bonds (TSY_10Y)")
@@ -258,6 +266,33 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
         file=out,
     )
     print(tc.format_summary(table), file=out)
+    saver = tc.Payroll(
+        50_000,
+        "biweekly",
+        deferral=0.10,
+        raise_rate=0.03,
+        match=tc.Match([(1.0, 0.03), (0.5, 0.02)]),
+        first_payday="2000-01-07",
+    )
+    window = prices.loc["1999-12-01":].index  # opens at $0 on 1999-12-31; paid from January
+    accounts = run_strategies(
+        prices,
+        demo_strategies(),
+        start=str(window[0].date()),
+        initial=0,
+        cashflows=saver.contributions(window),
+        cash_returns=cash,
+        execution_lag=0,
+    )
+    print(
+        f"\nA saver's 401(k) from $0 on the same strategies, {window[1].date()} to "
+        f"{window[-1].date()}: $50,000 salary paid biweekly (+3% a year), 10% deferred, "
+        "employer match 100% of the first 3% of pay and 50% of the next 2%, IRS limits "
+        "applied; paychecks are invested at each month end on this monthly sample. "
+        "XIRR is the money-weighted return; the table above is time-weighted.\n",
+        file=out,
+    )
+    print(format_balances(balance_table(accounts)), file=out)
     folder = Path(args.out)
     write_outputs(
         runs,
@@ -321,9 +356,27 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
         options["costs"] = tc.ProportionalCost(bps=config.costs_bps)
     if cash is not None:
         options["cash_returns"] = cash
-    runs = run_strategies(
-        prices, strategies, start=config.start, end=config.end, progress=say, **options
-    )
+    start = config.start
+    account = config.account
+    if account.menu is not None:  # the file's strategies hold the plan funds
+        for spec in config.strategies:
+            strategies[spec.name] = account.menu.strategy(spec.strategy)
+        prices = account.menu.prices(prices)
+    if account.policy is not None:
+        options["policy"] = account.policy
+    if account.payroll is not None:  # a saver's account: from $0, funded by paychecks
+        if start is None:
+            from tactical.backtest import feasible_start
+
+            start = str(
+                max(
+                    feasible_start(prices, s, execution_lag=lag) for s in strategies.values()
+                ).date()
+            )
+        window = prices.loc[start : config.end].index
+        options["cashflows"] = account.payroll.contributions(window)
+        options["initial"] = 0.0
+    runs = run_strategies(prices, strategies, start=start, end=config.end, progress=say, **options)
     conventions = config.conventions or ("month_end" if monthly else "monthly")
     table = _summarize(
         runs,
@@ -347,6 +400,9 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
     costs = f"{config.costs_bps:g} bps of traded value" if config.costs_bps else "none"
     print(f"execution: {timing}; costs: {costs}\n", file=out)
     print(tc.format_summary(table), file=out)
+    if account.payroll is not None:
+        print(f"\nThe account, from $0: {account.payroll!r}", file=out)
+        print(format_balances(balance_table(runs)), file=out)
     focus = next(
         (s.name for s in config.strategies if s.kind in ("momentum", "dual_momentum", "trend")),
         config.strategies[0].name,
@@ -365,6 +421,37 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
     )
     _print_written(folder, args.no_html, out)
     return 0
+
+
+def balance_table(runs: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per account: final balance, contributed (employee, employer), growth, XIRR.
+
+    ``growth = final balance - contributed`` (the initial amount counts as
+    contributed); XIRR is :meth:`~tactical.BacktestResult.money_weighted_return`.
+    """
+    import pandas as pd
+
+    rows = {}
+    for name, r in runs.items():
+        paid = r.contributed
+        rows[name] = {
+            "final_balance": r.final_balance,
+            "contributed": float(paid["total"]),
+            "employee": float(paid.get("employee", float("nan"))),
+            "employer": float(paid.get("employer", float("nan"))),
+            "growth": r.growth,
+            "xirr": r.money_weighted_return(),
+        }
+    return pd.DataFrame(rows).T
+
+
+def format_balances(table: pd.DataFrame) -> str:
+    """:func:`balance_table` for printing: whole dollars and percent."""
+    shown = table.copy().astype(object)
+    for col in ("final_balance", "contributed", "employee", "employer", "growth"):
+        shown[col] = [f"${v:,.0f}" if v == v else "" for v in table[col]]
+    shown["xirr"] = [f"{v:.2%}" for v in table["xirr"]]
+    return shown.to_string()
 
 
 def read_holdings(path: str | Path) -> dict[str, float]:
