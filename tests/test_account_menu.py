@@ -28,7 +28,8 @@ def test_fixed_mix_on_the_menu_equals_holding_the_plan_funds(prices):
     a = tc.backtest(prices, wrapped)
     b = tc.backtest(prices, direct)
     pd.testing.assert_series_equal(a.equity, b.equity, check_names=False, rtol=0, atol=0)
-    assert list(a.weights.columns) == ["VFIAX", "VBMFX", "CASH"]  # cash before the first trade
+    assert list(a.weights.columns) == list(b.weights.columns)
+    assert set(a.weights.columns) <= {"VFIAX", "VBMFX", "CASH"}
 
 
 def test_signals_come_from_the_strategy_series_and_holdings_from_the_plan(prices):
@@ -100,3 +101,14 @@ def test_a_plan_fund_without_prices_is_named(prices):
 def test_bad_menu_is_a_named_error(funds, fees, message):
     with pytest.raises(ConfigError, match=message):
         PlanMenu(funds, expense_ratios=fees)
+
+
+def test_cash_can_map_to_a_money_market_fund(prices):
+    from tactical.strategies import TrendFilter
+
+    menu = PlanMenu({"SPY": "VFIAX", "CASH": "VFISX"})
+    plan = menu.strategy(Strategy(TrendFilter(("SPY",), safe="CASH", lookback=50), schedule="ME"))
+    assert plan.tickers == ("VFIAX", "VFISX")
+    res = tc.backtest(prices, plan)
+    assert res.targets["VFISX"].max() == 1.0  # risk-off months hold the money-market fund
+    assert "CASH" not in res.targets.columns or res.targets["CASH"].max() == 0

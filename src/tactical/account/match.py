@@ -44,7 +44,9 @@ class Match:
     ``match = p * sum_k r_k * clip(x - lo_k, 0, w_k)``,
     ``nonelective = p * n``.
 
-    The same formula on a year's totals gives the match a true-up recomputes
+    Catch-up deferrals are matched like any other deferral (plans may
+    exclude them; model that with a lower deferral rate). The same formula on
+    a year's totals gives the match a true-up recomputes
     (:class:`~tactical.account.Payroll` with ``true_up=True``).
 
     Examples

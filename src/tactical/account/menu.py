@@ -221,11 +221,11 @@ class MenuAllocator:
     def tickers(self) -> tuple[str, ...]:
         """Plan funds held (``"CASH"`` excluded): those mapped from the inner tickers."""
         declared = getattr(self.inner, "tickers", None)
+        lookup = self.menu._lookup()
         if declared is None:
             names = self.menu.plan_funds
-        else:
-            lookup = self.menu._lookup()
-            names = tuple(lookup.get(t, t) for t in declared if t != CASH)
+        else:  # the inner funds' plan funds, and the fund that holds CASH if one does
+            names = tuple(lookup.get(t, t) for t in (*declared, CASH) if t in lookup or t != CASH)
         return tuple(f for f in dict.fromkeys(names) if f != CASH)
 
     @property
