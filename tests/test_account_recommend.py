@@ -117,6 +117,7 @@ def test_policy_blocks_a_purchase_after_a_recent_sale():
     assert (rec.orders["trade"] == 0).all()  # the purchase is blocked; the money stays
     assert rec.blocked["rule"].tolist() == ["reentry"]
     assert "Plan rule reentry: VFIAX" in rec.describe()
+    assert rec.election.to_dict() == {"VFIAX": 100}  # paychecks may still buy it
     free = recommend(
         strat, px, {"VBMFX": 50_000}, policy=TradingPolicy(reentry_days=30), today=px.index[-1]
     )

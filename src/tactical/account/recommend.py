@@ -50,7 +50,9 @@ class Recommendation:
         ``target = current + trade``). Trades net to exactly 0 unless a
         redemption fee is charged (then to ``-fee``).
     election : pandas.Series
-        Contribution election for future paychecks, whole percents summing to 100.
+        Contribution election for future paychecks, whole percents summing to
+        100: the target (payroll purchases are exempt from plan blocks), or
+        what the policy allows when ``payroll_exempt=False``.
     blocked : pandas.DataFrame
         What the plan's policy blocked or charged (date, fund, rule, amount, detail).
     fee : float
@@ -293,10 +295,11 @@ def recommend(
         {"current": cur / 100.0, "target": tgt / 100.0, "trade": (tgt - cur) / 100.0},
         index=pd.Index(funds, name="fund"),
     )
-    final_w = tgt.astype(float)
-    election = pd.Series(
-        _largest_remainder(final_w if final_w.sum() > 0 else w, 100), index=funds, name="percent"
-    )
+    # payroll purchases are exempt from blocks (by default), so the election follows the
+    # strategy's target even when an exchange is blocked
+    exempt_payroll = policy is None or policy.payroll_exempt
+    final_w = w if exempt_payroll or tgt.sum() <= 0 else tgt.astype(float)
+    election = pd.Series(_largest_remainder(final_w, 100), index=funds, name="percent")
     return Recommendation(
         as_of=used,
         decision_date=index[decision_row],
