@@ -329,3 +329,76 @@ def test_real_sixty_forty_monthly_matches_the_published_figure(shared_prices):
     spy = tc.backtest(px, buy_and_hold("SPY"), execution_lag=0)
     spy_cagr = (spy.equity.iloc[-1] / spy.equity.iloc[0]) ** (1 / spy.years) - 1
     assert spy_cagr == pytest.approx(0.1069, abs=0.0005)
+
+
+# ---------------------------------------------------------------- issue 9: no silent wrong answer
+def test_labels_that_read_the_same_are_refused(px):
+    with pytest.raises(ConfigError, match="labels 1 and '1' both read '1'"):
+        tc.backtest_many(px, {1: buy_and_hold("A"), "1": buy_and_hold("B")})
+
+
+def test_an_execution_lag_longer_than_the_window_is_an_error_not_an_empty_account(px):
+    with pytest.raises(NoDataError, match="execution_lag=700 .*never be invested"):
+        tc.backtest(px, Strategy(MIX), execution_lag=700)
+    with pytest.raises(InsufficientHistoryError, match="execution_lag=50"):
+        tc.backtest(px, Strategy(MIX), execution_lag=50, start=px.index[10])
+
+
+def test_a_window_outside_the_data_is_clamped_with_a_warning(px):
+    with pytest.warns(tc.errors.WindowWarning, match="start 1990-01-01 is before the first price"):
+        early = tc.backtest(px, Strategy(MIX), start="1990-01-01")
+    assert early.start == tc.feasible_start(px, Strategy(MIX))
+    with pytest.warns(tc.errors.WindowWarning, match="end 2030-01-01 is after the last price"):
+        late = tc.backtest(px, Strategy(MIX), end="2030-01-01")
+    assert late.end == px.index[-1]
+
+
+def test_an_offset_that_moves_every_decision_out_of_the_window_warns(px):
+    with pytest.warns(tc.errors.WindowWarning, match="offset 400 gives no decision date"):
+        r = tc.backtest(px, Strategy(MIX, schedule="YE", offset=400))
+    assert r.n_rebalances == 0 and len(r.targets) == 1
+
+
+@pytest.mark.parametrize("start", ["", pd.NaT, "not a date"])
+def test_a_start_that_is_not_a_date_says_so(px, start):
+    with pytest.raises(ConfigError, match="is not a date"):
+        tc.backtest(px, Strategy(MIX), start=start)
+
+
+def test_periodic_cashflows_over_a_warm_up_index_work_and_say_what_was_left_out(px):
+    strategy = Strategy(RelativeMomentum(("A", "B", "C"), lookback=100))
+    flows = tc.periodic_cashflows(px.index, 500.0, "ME")  # the whole index, warm-up included
+    with pytest.warns(tc.errors.WindowWarning, match=r"\d+ cash flow\(s\) totalling"):
+        r = tc.backtest(px, strategy, cashflows=flows)
+    inside = flows.loc[r.start :]
+    assert r.cashflows.index.equals(inside.index)
+    assert r.contributed["total"] == pytest.approx(10_000 + inside.sum())
+
+
+def test_real_buy_and_hold_compounds_at_its_adjusted_closes_rate(shared_prices):
+    # issue 9: SPY from 2000-01-03 reported 7.84% (a day in cash); its closes compound at 7.66%
+    spy = shared_prices("SPY").loc[:"2024-12-31"]
+    r = tc.backtest(spy, buy_and_hold("SPY"), start="2000-01-03")  # default lag 1
+    closes = spy["SPY"].loc["2000-01-03":]
+    years = (closes.index[-1] - closes.index[0]).days / 365.25
+    by_closes = (closes.iloc[-1] / closes.iloc[0]) ** (1 / years) - 1
+    assert r.start == pd.Timestamp("2000-01-03") and r.years == years
+    cagr = (r.equity.iloc[-1] / r.equity.iloc[0]) ** (1 / r.years) - 1
+    assert cagr == pytest.approx(by_closes, rel=1e-13)
+    assert round(cagr, 4) == 0.0766
+
+
+def test_real_sixty_forty_equals_an_independent_month_end_loop(shared_prices):
+    px = shared_prices("SPY", "AGG").loc[:"2024-12-31"]
+    r = tc.backtest(
+        px, Strategy(FixedWeights({"SPY": 0.6, "AGG": 0.4}), schedule="ME"), execution_lag=0
+    )
+    # plain loop: buy 60/40 at the first close, reset to 60/40 at each month's last close
+    v, idx = px.to_numpy(), px.index
+    last_of_month = np.r_[idx.month[1:] != idx.month[:-1], True]
+    w = np.array([0.6, 0.4])
+    shares = 10_000.0 * w / v[0]
+    for t in range(1, len(v)):
+        if last_of_month[t]:
+            shares = (shares @ v[t]) * w / v[t]
+    assert r.equity.iloc[-1] == pytest.approx(shares @ v[-1], rel=1e-12)

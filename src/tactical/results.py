@@ -393,6 +393,7 @@ class _Arrays:
     flow_sources: dict[str, np.ndarray]
     blocked: pd.DataFrame | None
     _values: np.ndarray | None = None
+    _equity: np.ndarray | None = None
 
     def values(self) -> np.ndarray:
         """Holding values ``shares * prices``, shape ``(n_bars, n_holdings)``."""
@@ -402,7 +403,10 @@ class _Arrays:
         return self._values
 
     def equity_array(self) -> np.ndarray:
-        return self.values().sum(axis=1)
+        """Account value per bar: row sums of :meth:`values` (a matrix product, fastest)."""
+        if self._equity is None:
+            self._equity = self.values() @ np.ones(len(self.holdings))
+        return self._equity
 
     def build(self, attr: str) -> Any:
         index = self.index
@@ -418,7 +422,7 @@ class _Arrays:
             return pd.Series(r, index=index[first + 1 :], name=self.name)
         if attr == "weights":
             values = self.values()
-            eq = values.sum(axis=1)
+            eq = self.equity_array()
             cols = list(self.holdings)
             empty = eq <= 0
             if empty.any():

@@ -224,7 +224,8 @@ def recommend(
     ConfigError, InsufficientHistoryError
         ``as_of`` before the data, too little history for the strategy.
     """
-    from tactical.backtest import _market, _universe
+    from tactical._inputs import universe as _universe
+    from tactical.backtest import _market
 
     if not isinstance(strategy, Strategy):
         raise ConfigError(

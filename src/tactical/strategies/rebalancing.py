@@ -271,8 +271,13 @@ class Threshold:
     ) -> int | None:
         """First row whose weights leave the bands, or None."""
         limits = self.drift_limits(target, holdings) + BAND_TOLERANCE
-        if np.isinf(limits).all():
+        watched = np.flatnonzero(~np.isinf(limits))
+        if not len(watched):
             return None
-        total = values.sum(axis=1, keepdims=True)
-        hit = (np.abs(values / total - target) > limits).any(axis=1)
+        total = values @ np.ones(values.shape[1])  # row sums (a matrix product is fastest)
+        hit = None
+        for j in watched.tolist():  # column by column: holdings are few, bars many
+            out = np.abs(values[:, j] / total - target[j]) > limits[j]
+            hit = out if hit is None else hit | out
+        assert hit is not None
         return int(np.argmax(hit)) if hit.any() else None
