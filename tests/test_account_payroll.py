@@ -299,7 +299,10 @@ def test_limits_hold_every_year_for_any_saver(
         room = row.deferral + catch_up_limit(row, int(year) - born)
         emp = rows["employee"].sum()
         assert emp <= room + 1e-6
-        regular = min(emp, row.deferral)
+        catch = rows["catch_up"].sum()
+        assert catch <= catch_up_limit(row, int(year) - born) + 1e-6
+        regular = emp - catch
+        assert regular <= row.deferral + 1e-6
         assert regular + rows["employer"].sum() <= row.annual_additions + 1e-6
         want = (rows["pay"] * rows["deferral_rate"]).sum()
         cap = min(row.annual_additions, row.pay_share * rows["pay"].sum())

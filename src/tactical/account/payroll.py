@@ -75,6 +75,7 @@ _PAYCHECK_COLUMNS = [
     "pay",
     "deferral_rate",
     "employee",
+    "catch_up",
     "match",
     "nonelective",
     "true_up",
@@ -370,7 +371,9 @@ class Payroll:
             Indexed by the trading day invested (``date``; not unique when a
             true-up falls on a payday), columns ``payday`` (calendar date),
             ``year`` (the plan year whose limits apply: a true-up belongs to
-            the year it corrects), ``pay``, ``deferral_rate``, ``employee``, ``match``,
+            the year it corrects), ``pay``, ``deferral_rate``, ``employee``,
+            ``catch_up`` (the part of ``employee`` above 402(g) or 415(c) that
+            counts as a 414(v) catch-up), ``match``,
             ``nonelective``, ``true_up``, ``employer``, ``total`` (dollars)
             and ``limit_reached`` (True when a limit cut the deferral or the
             employer money of that paycheck).
@@ -483,7 +486,9 @@ class Payroll:
             paid = _cents(min(short, room)) if room is not None else short
             jan = pd.Timestamp(year=y + 1, month=1, day=1)
             p = int(idx.searchsorted(jan, side="left"))
-            rows.append((when(p), jan, y, 0.0, 0.0, 0.0, 0.0, 0.0, paid, paid, paid, paid < short))
+            rows.append(
+                (when(p), jan, y, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, paid, paid, paid, paid < short)
+            )
             ytd["additions"] += paid
 
         for d, p, pay, y in zip(days, pos, pays, years, strict=True):
@@ -541,6 +546,7 @@ class Payroll:
                     pay,
                     rate,
                     employee,
+                    catch,
                     m,
                     ne,
                     0.0,
