@@ -12,6 +12,7 @@ import tactical as tc
 from tactical.account import Match, Payroll, PlanMenu, TradingPolicy
 from tactical.strategies import FixedWeights, Strategy, TargetDate, buy_and_hold
 from tactical.testing import random_prices
+from test_account_policy import _blocked_by_the_rules  # the rules restated, shared
 
 SAFE_HARBOR = Match([(1.0, 0.03), (0.5, 0.02)])
 
@@ -123,7 +124,7 @@ def _purchases_inside_a_block(res, policy, flow_days):
 )
 def test_no_purchase_inside_a_block_ever_over_random_strategies(
     seed, days, schedule, fallback, payroll
-):
+):  # re-entry blocks, with and without paychecks
     px = random_prices(400, ("A", "B", "MM"), seed=seed)
     rng = np.random.default_rng(seed)
     picks = rng.dirichlet(np.ones(3), size=400)
@@ -158,3 +159,35 @@ def test_the_block_checker_finds_violations_without_the_policy():
     assert len(_purchases_inside_a_block(tc.backtest(px, strategy), policy, set())) > 20
     ruled = tc.backtest(px, strategy, policy=policy)
     assert _purchases_inside_a_block(ruled, policy, set()) == [] and len(ruled.blocked) > 20
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    reentry=st.sampled_from([0, 20]),
+    limit=st.sampled_from([1, 2]),
+    block=st.sampled_from([20, 85]),
+    schedule=st.sampled_from(["W", "ME"]),
+)
+def test_round_trip_blocks_hold_over_random_strategies(seed, reentry, limit, block, schedule):
+    px = random_prices(300, ("A", "B", "MM"), seed=seed)
+    rng = np.random.default_rng(seed)
+    picks = rng.dirichlet(np.ones(3), size=300)
+
+    def random_rule(history):
+        w = picks[len(history) % 300]
+        return {"A": float(w[0]), "B": float(w[1]), "MM": float(1 - w[0] - w[1])}
+
+    policy = TradingPolicy(
+        reentry_days=reentry, roundtrip_limit=limit, roundtrip_block=block, exempt=("MM",)
+    )
+    res = tc.backtest(px, Strategy(random_rule, schedule=schedule), policy=policy)
+    epoch = pd.Timestamp("1970-01-01")
+    history: list[tuple[int, str, float, str]] = []
+    for n, (date, row) in enumerate(res.trades.iterrows()):
+        day = (date - epoch).days
+        kind = "initial" if n == 0 else "rebalance"
+        for fund, amount in row.items():
+            if amount > 1e-6 and kind == "rebalance":
+                assert not _blocked_by_the_rules(policy, history, fund, day), (date, fund)
+        history += [(day, f, a, kind) for f, a in row.items() if abs(a) > 1e-6]
