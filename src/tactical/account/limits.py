@@ -26,6 +26,11 @@ Sources (checked against each number of :data:`IRS_LIMITS`):
   (?p=3819); 2001 ($35,000 or 25% of pay) and 2002 ($40,000 or 100%):
   retsource.com/limits/2002.html and plansponsor.com "IRS publishes 2002 plan
   limits"; 2000 ($30,000 or 25%): the pre-EGTRRA text of IRC 415(c).
+* Cross-checks: PlanAdviser, "Maximum benefit and contributions limits for
+  2000-2008" (402(g), 415(c) and catch-up as published by the IRS);
+  letsdotaxes.com, "2015 limits" (402(g), 414(v), 415(c) 2008-2015); IRS,
+  "Retirement topics - catch-up contributions" (age 50 by year end; deferrals
+  count as catch-up only above 402(g) or a plan limit).
 * 2018-2026, all three limits and the age 60-63 catch-up: the PolicyEngine-US
   parameter files ``gov/irs/gross_income/retirement_contributions``
   (``limit/401k.yaml``, ``limit/annual_additions.yaml``,
