@@ -153,9 +153,10 @@ def limits_for(year: int, table: Mapping[int, Limits] | None = None) -> Limits:
     if year in IRS_LIMITS:
         return IRS_LIMITS[year]
     first, last = min(IRS_LIMITS), max(IRS_LIMITS)
+    when = "start the payroll later (first_payday=...) or " if year < first else ""
     raise LimitsError(
         f"no IRS contribution limits for {year}: the built-in table covers {first}-{last}; "
-        f"pass limits={{{year}: Limits(deferral=..., catch_up=..., annual_additions=...)}} "
+        f"{when}pass limits={{{year}: Limits(deferral=..., catch_up=..., annual_additions=...)}} "
         "to Payroll, or limits=None to apply none"
     )
 
