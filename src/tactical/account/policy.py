@@ -7,7 +7,10 @@ trade the engine asks the policy's gate what it may do
 (``gate.adjust(t, held, wanted, kind)``), trades to that, and stores every
 blocked or changed trade in ``result.blocked``.
 
-The rules and their sources (``/reference`` notes of the project, section 1d):
+The rules and their sources (Vanguard's frequent-trading policy as quoted in
+the Bogleheads wiki, with Vanguard's 2015 notice; T. Rowe Price's trading
+policies page and its 2011 SEC 497 supplement; Fidelity's excessive-trading
+policy; the Stable Value Investment Association, "What is an equity wash"):
 
 * **Re-entry block** (``reentry_days``): after selling or exchanging out of a
   fund, no purchase of it for N calendar days. Vanguard: 30 days (60 until
