@@ -308,3 +308,14 @@ def test_limits_hold_every_year_for_any_saver(
         cap = min(row.annual_additions, row.pay_share * rows["pay"].sum())
         if want <= room - 1 and want + rows["employer"].sum() <= cap - 1:  # nothing to cut
             assert abs(emp - want) <= 0.01 * len(rows)
+
+
+def test_spread_divides_by_the_whole_years_paydays_when_starting_mid_year():
+    days = trading_days("2016-06-01", "2016-12-30")
+    spread = Payroll(
+        78_000, "biweekly", deferral=0.05, first_payday="2016-07-15", extra_paycheck="spread"
+    ).paychecks(days)
+    # on the grid of 2016-07-15 (Jan 1 + 14 x 14 days) 2016 has 27 paydays
+    assert (spread["pay"] == float(cents(Decimal(78_000) / 27))).all()
+    monthly = Payroll(60_000, "monthly", extra_paycheck="spread").paychecks(days)
+    assert (monthly["pay"] == 5_000.0).all()

@@ -341,6 +341,25 @@ class Payroll:
             days = days[days <= self.last_payday]
         return pd.DatetimeIndex(days, name="payday")
 
+    def _paydays_per_year(self, days: pd.DatetimeIndex) -> dict[int, int]:
+        """Paydays in each whole calendar year on the payroll's calendar (for ``"spread"``).
+
+        Counted on the full grid, so a payroll starting or ending mid-year still
+        divides the salary by that year's 26 or 27 (52 or 53) paydays.
+        """
+        if self.frequency not in ("weekly", "biweekly"):
+            return {int(y): FREQUENCIES[self.frequency] for y in np.unique(days.year)}
+        step = 7 if self.frequency == "weekly" else 14
+        first, last = int(days[0].year), int(days[-1].year)
+        back = (days[0] - pd.Timestamp(year=first, month=1, day=1)).days // step + 1
+        grid = pd.date_range(
+            days[0] - pd.Timedelta(days=step * back),
+            pd.Timestamp(year=last, month=12, day=31),
+            freq=f"{step}D",
+        )
+        years, n = np.unique(grid.year, return_counts=True)
+        return {int(y): int(c) for y, c in zip(years, n, strict=True) if first <= y <= last}
+
     def _rate_for(self, year: int, first_year: int) -> float:
         if isinstance(self.deferral, tuple):
             rate = 0.0
@@ -440,7 +459,7 @@ class Payroll:
     ) -> list[tuple[Any, ...]]:
         n_nominal = FREQUENCIES[self.frequency]
         years = days.year.to_numpy()
-        counts = dict(zip(*np.unique(years, return_counts=True), strict=True))
+        counts = self._paydays_per_year(days)
         first = days[0]
         first_year = int(first.year)
         table = self._table()
