@@ -155,3 +155,10 @@ def test_as_of_before_the_data_is_a_named_error(prices):
 
 def test_public_names():
     assert tc.recommend is recommend
+
+
+def test_a_priced_fund_outside_the_strategy_is_sold_to_zero(prices):
+    strat = Strategy(FixedWeights({"SPY": 1.0}))
+    rec = recommend(strat, prices, {"SPY": 700.0, "EFA": 300.0}, today=prices.index[-1])
+    assert rec.orders.loc["EFA", "trade"] == -300.0 and rec.orders.loc["SPY", "trade"] == 300.0
+    assert rec.orders["trade"].sum() == 0
