@@ -331,3 +331,17 @@ def test_backtest_many_passes_the_policy_to_every_strategy(px):
     )
     assert (runs["B"].weights["CASH"] == 1.0).all()  # never allowed to buy B
     assert all(r.config["policy"] == "NeverBuy('B')" for r in runs.values())
+
+
+def test_a_paycheck_between_the_initial_decision_and_the_start_is_invested_at_the_start(px):
+    # payroll from the first bar; with lag 1 the account starts (first purchase) on bar 1
+    flows = pd.Series(500.0, index=px.index[::10])
+    result = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    assert result.start == px.index[1]
+    assert result.flows.index[0] == px.index[1]  # bar 0's paycheck, invested at the start
+    assert result.equity.iloc[0] == pytest.approx(500.0)
+    assert result.contributed["total"] == pytest.approx(flows.sum())
+    # a paycheck before the initial decision (in a warm-up) is left out, with a warning
+    with pytest.warns(tc.errors.WindowWarning, match="1 cash flow"):
+        late = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows, start=px.index[5])
+    assert late.contributed["total"] == pytest.approx(flows.sum() - 500.0)

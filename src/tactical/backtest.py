@@ -403,8 +403,8 @@ class _Loop:
         held = self.shares * px
         value = float(held.sum())
         kind = 2 if amount > 0 else 3
-        date = self.index[t].date()
         if value + amount <= 0:
+            date = self.index[t].date()
             raise ConfigError(
                 f"withdrawal of {-amount:,.2f} on {date} exceeds the account value {value:,.2f}"
             )
@@ -443,6 +443,7 @@ class _Loop:
             moved = _fixed_point(step, size, _SOLVE_TOL * value)
         trade = direction * moved * sign
         if amount < 0 and (held + trade < -TRADE_EPS * value).any():
+            date = self.index[t].date()
             raise ConfigError(
                 f"withdrawal of {size:,.2f} plus costs on {date} needs more than the "
                 "holdings above target can give"
@@ -488,7 +489,10 @@ def _run(
     holdings = universe(strategy, market)
     s, e = window_rows(strategy, market, holdings, start, end, lag)
     index = market.index[s : e + 1]
-    flows = None if cashflows is None else prepare_flows(cashflows, index, market.index)
+    flows = None
+    if cashflows is not None:
+        decided = market.index[s - lag]  # flows from the initial decision on are invested
+        flows = prepare_flows(cashflows, index, market.index, carry_from=decided)
     if flows is not None and not len(flows.positions):
         flows = None
     if amount == 0 and (flows is None or flows.total[0] <= 0):

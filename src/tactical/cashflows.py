@@ -7,7 +7,10 @@ result by source; any other column (``pay``, ``limit_reached``...) is an
 audit column the engine ignores.
 
 A flow is applied at the close of its date (or of the next trading day when
-the date is not one), before any trade that executes that day. Contributions
+the date is not one), before any trade that executes that day. A flow dated
+between the initial decision and the start (``execution_lag`` bars) is
+invested at the start's close; one dated earlier, in a strategy's warm-up, is
+left out with a warning. Contributions
 buy the holdings furthest *below* their target first, withdrawals sell those
 furthest *above* it, so flows move the portfolio toward its target without
 selling anything on a contribution (the usual 401(k) payroll practice).
@@ -93,12 +96,16 @@ def prepare_flows(
     cashflows: pd.Series | pd.DataFrame,
     window: pd.DatetimeIndex,
     data_index: pd.DatetimeIndex | None = None,
+    carry_from: pd.Timestamp | None = None,
 ) -> Flows:
     """Map dated flows onto ``window`` (same-day flows summed, zero totals dropped).
 
     A flow dated outside ``data_index`` (the prices' dates; default
-    ``window``) is an error; one inside the data but outside the window (in a
-    strategy's warm-up) is left out with a :class:`~tactical.errors.WindowWarning`.
+    ``window``) is an error. One dated on or after ``carry_from`` (the initial
+    decision, ``execution_lag`` bars before the start) but before the start
+    arrives while the first purchase is pending: it is invested at the start's
+    close, with it. One earlier still (in a strategy's warm-up) or after the
+    end is left out with a :class:`~tactical.errors.WindowWarning`.
 
     Raises
     ------
@@ -139,7 +146,7 @@ def prepare_flows(
             f"price data {data[0].date()}..{data[-1].date()} (the backtest window is "
             f"{window[0].date()}..{window[-1].date()}); drop them or load more prices"
         )
-    early = dates < window[0]
+    early = dates < (window[0] if carry_from is None else min(carry_from, window[0]))
     late = dates > window[-1]
     left_out = early | late
     if left_out.any():
