@@ -319,3 +319,13 @@ def test_spread_divides_by_the_whole_years_paydays_when_starting_mid_year():
     assert (spread["pay"] == float(cents(Decimal(78_000) / 27))).all()
     monthly = Payroll(60_000, "monthly", extra_paycheck="spread").paychecks(days)
     assert (monthly["pay"] == 5_000.0).all()
+
+
+def test_cent_rounding_is_half_up_on_the_printed_decimal():
+    from tactical.account.payroll import _cents
+
+    rng = np.random.default_rng(0)
+    xs = [*rng.uniform(0, 1e5, 20_000), *(np.arange(0, 20_000) / 1000), 2.675, 1.005, 0.125]
+    for x in xs:
+        want = float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        assert _cents(x) == want, x

@@ -86,7 +86,15 @@ _PAYCHECK_COLUMNS = [
 
 
 def _cents(x: float) -> float:
-    """Round half-up to the cent on the decimal value Python prints (2.675 -> 2.68)."""
+    """Round half-up to the cent on the decimal value Python prints (2.675 -> 2.68).
+
+    The binary value of ``x * 100`` decides unless it is within 1e-6 of a
+    half cent; those near-ties are settled on the printed decimal.
+    """
+    q = float(x) * 100.0 + 0.5
+    r = math.floor(q)
+    if q - r > 1e-6 and r + 1 - q > 1e-6:
+        return r / 100.0
     return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
