@@ -160,3 +160,36 @@ reentry_days = 30
     assert table.loc["60/40", "contributed"] == pytest.approx(float(flows["total"].sum()))
     growth = table.loc["60/40", "final_balance"] - table.loc["60/40", "contributed"]
     assert table.loc["60/40", "growth"] == pytest.approx(growth)
+
+
+def test_target_date_kind_in_the_toml():
+    data = tomllib.loads(
+        """
+[[strategies]]
+name = "Target 2040"
+kind = "target_date"
+retirement_year = 2040
+stocks = { US_STOCKS = 1.0 }
+bonds = "TSY_10Y"
+"""
+    )
+    spec = parse_config(data).strategies[0]
+    assert repr(spec.strategy.allocator) == (
+        "TargetDate(2040, stocks='US_STOCKS', bonds='TSY_10Y')"
+    )
+    with pytest.raises(ConfigError, match="retirement_year: missing"):
+        parse_config(tomllib.loads('[[strategies]]\nkind = "target_date"\n'))
+
+
+def test_now_applies_recent_trades_through_the_policy(tmp_path: Path, capsys):
+    config = tmp_path / "plan.toml"
+    config.write_text(NOW_TOML, encoding="utf-8")
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("TSY_10Y,100000\n", encoding="utf-8")
+    trades = tmp_path / "trades.csv"
+    trades.write_text("date,TSY_LONG,TSY_10Y\n2017-02-10,-1000,1000\n", encoding="utf-8")
+    args = ["now", str(config), "--holdings", str(holdings), "--trades", str(trades), "-q"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Plan rule reentry: TSY_LONG $60,000.00" in out
+    assert "No exchange needed" in out

@@ -48,6 +48,7 @@ bonds = "TSY_10Y"
 [[strategies]]
 name = "60/40 quarterly"
 kind = "calendar"       # fixed | calendar | threshold | momentum | dual_momentum | trend
+                        # | target_date
 weights = { US_STOCKS = 0.6, TSY_10Y = 0.4 }
 schedule = "QE"         # D, W, ME, QE, SE, YE
 
@@ -105,6 +106,7 @@ _KIND_KEYS: dict[str, set[str]] = {
     "momentum": {"menu", "top_n", "lookback", "skip"},
     "dual_momentum": {"menu", "safe", "lookback", "skip", "top_n", "hurdle"},
     "trend": {"risky", "safe", "lookback"},
+    "target_date": {"retirement_year", "stocks", "bonds", "path"},
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "fixed": ("weights",),
@@ -113,6 +115,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "momentum": ("menu",),
     "dual_momentum": ("menu",),
     "trend": ("risky",),
+    "target_date": ("retirement_year",),
 }
 _CASH_CHOICES = ("none", "sample", "DTB3", "IRX")
 
@@ -370,6 +373,18 @@ def _strategy(entry: Mapping[str, Any], i: int) -> StrategySpec:
                 skip=ints("skip", 0, minimum=0),
                 top_n=ints("top_n", 1),
                 hurdle=text("hurdle", "CASH"),
+            )
+        elif kind == "target_date":
+            from tactical.strategies import TargetDate
+
+            stocks = entry.get("stocks", "SPY")
+            bonds = entry.get("bonds", "AGG")
+            if isinstance(stocks, dict):
+                stocks = _weights(stocks, f"{where}.stocks")
+            if isinstance(bonds, dict):
+                bonds = _weights(bonds, f"{where}.bonds")
+            allocator = TargetDate(
+                entry["retirement_year"], stocks=stocks, bonds=bonds, path=entry.get("path")
             )
         else:  # trend
             risky = entry["risky"]
