@@ -193,3 +193,19 @@ def test_now_applies_recent_trades_through_the_policy(tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "Plan rule reentry: TSY_LONG $60,000.00" in out
     assert "No exchange needed" in out
+
+
+def test_recent_trades_count_days_from_their_own_dates_on_monthly_data(tmp_path: Path, capsys):
+    # sold on 2017-01-13: the exchange executes 2017-03-01, 47 days later, outside the block
+    # (counting from the month end 2017-01-31 instead would give 29 days and block it)
+    config = tmp_path / "plan.toml"
+    config.write_text(NOW_TOML, encoding="utf-8")
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("TSY_10Y,100000\n", encoding="utf-8")
+    trades = tmp_path / "trades.csv"
+    trades.write_text("date,TSY_LONG,TSY_10Y\n2017-01-13,-1000,1000\n", encoding="utf-8")
+    args = ["now", str(config), "--holdings", str(holdings), "--trades", str(trades), "-q"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Exchange: sell $60,000.00 of TSY_10Y, buy $60,000.00 of TSY_LONG." in out
+    assert "Plan rule" not in out

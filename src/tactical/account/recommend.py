@@ -330,23 +330,32 @@ def _apply_policy(
         raise ConfigError(f"policy must be a TradingPolicy, got {type(policy).__name__}")
     names = [f for f in funds if f != CASH] + [CASH]
     order = [funds.index(f) if f in funds else -1 for f in names]
-    gate = policy.start(tuple(names), calendar)
+    trades = None
+    days = calendar
     if recent_trades is not None:
         if not isinstance(recent_trades, pd.DataFrame):
             raise ConfigError("recent_trades must be a DataFrame: dates x funds, signed dollars")
         unknown = [c for c in recent_trades.columns if c not in names]
         if unknown:
             raise HoldingsError(f"recent_trades name funds not in the account: {unknown}")
-        for date, trade_row in recent_trades.sort_index().iterrows():
-            t = int(calendar.searchsorted(pd.Timestamp(date), side="left"))
-            if t > row:
-                raise ConfigError(f"recent_trades has a trade on {date}, after the last close")
+        trades = recent_trades.sort_index()
+        trades.index = pd.DatetimeIndex(trades.index)
+        late = trades.index[trades.index > calendar[row]]
+        if len(late):
+            raise ConfigError(
+                f"recent_trades has a trade on {late[0].date()}, after the last close used"
+            )
+        days = calendar.union(trades.index)  # the trades' own dates count the days exactly
+    gate = policy.start(tuple(names), days)
+    if trades is not None:
+        for date, trade_row in trades.iterrows():
+            t = int(days.get_loc(date))
             trade = np.array([float(trade_row.get(n, 0.0)) for n in names])
             trade[-1] -= trade.sum()  # a partial record: the rest is cash
             held = np.maximum(-trade, 0.0)
             gate.adjust(t, held, held + trade, "rebalance")
     lag = strategy.execution_lag if strategy.execution_lag is not None else 1
-    t_exec = min(row + lag, len(calendar) - 1)
+    t_exec = int(days.get_loc(calendar[min(row + lag, len(calendar) - 1)]))
     vec = np.zeros(len(names))
     want = np.zeros(len(names))
     for j, i in enumerate(order):
