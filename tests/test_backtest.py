@@ -402,3 +402,57 @@ def test_real_sixty_forty_equals_an_independent_month_end_loop(shared_prices):
         if last_of_month[t]:
             shares = (shares @ v[t]) * w / v[t]
     assert r.equity.iloc[-1] == pytest.approx(shares @ v[-1], rel=1e-12)
+
+
+# ---------------------------------------------------------------- I2: the sweep's internals
+def test_prices_are_validated_once_per_backtest_many(px, monkeypatch):
+    import tactical._inputs as inputs
+
+    calls = []
+    real = inputs.validate_prices
+    monkeypatch.setattr(inputs, "validate_prices", lambda p: calls.append(1) or real(p))
+    tc.backtest_many(px, {"a": Strategy(MIX), "b": buy_and_hold("A"), "c": buy_and_hold("B")})
+    assert len(calls) == 1
+
+
+def test_building_a_result_constructs_no_frame_nobody_asked_for(px, monkeypatch):
+    from tactical.backtest import _market, _run  # the internals a sweep calls (I2)
+
+    market = _market(px, None)
+    made = []
+    for cls in (pd.DataFrame, pd.Series):
+        init = cls.__init__
+
+        def counting(self, *args, _init=init, _name=cls.__name__, **kwargs):
+            made.append(_name)
+            _init(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counting)
+    kwargs = dict(start=None, end=None, costs=None, cashflows=None, signals=None)
+    for strategy in (Strategy(MIX), Strategy(MIX, rebalance=Threshold(abs_band=0.02))):
+        result = _run(strategy, market, name="x", initial=1e4, execution_lag=1, **kwargs)
+        final = result.final_balance
+        assert made == []  # a sweep reading final values builds no pandas object
+        assert result.equity.iloc[-1] == final
+        assert made == ["Series"]
+        made.clear()
+
+
+def test_results_are_frozen_and_survive_pickling(px):
+    import copy
+    import pickle
+
+    flows = pd.DataFrame(
+        {"employee": 60.0, "employer": 40.0, "total": 100.0}, index=px.index[5::20]
+    )
+    r = tc.backtest(px, Strategy(MIX), cashflows=flows, costs=tc.ProportionalCost(bps=5))
+    with pytest.raises(AttributeError, match="frozen"):
+        r.name = "other"  # type: ignore[misc]
+    for other in (pickle.loads(pickle.dumps(r)), copy.deepcopy(r)):  # a sweep's worker process
+        pd.testing.assert_series_equal(other.equity, r.equity)
+        pd.testing.assert_frame_equal(other.weights, r.weights)
+        pd.testing.assert_frame_equal(other.flows, r.flows)
+        assert other.rebalances.equals(r.rebalances)
+        assert (other.name, other.n_rebalances, other.config) == (r.name, r.n_rebalances, r.config)
+    runs = pickle.loads(pickle.dumps(tc.backtest_many(px, {"a": Strategy(MIX)})))
+    assert runs.names == ["a"]

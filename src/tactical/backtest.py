@@ -106,13 +106,13 @@ def feasible_start(
     --------
     >>> import pandas as pd
     >>> from tactical.strategies import RelativeMomentum, Strategy
-    >>> idx = pd.bdate_range("2024-01-01", periods=30)
-    >>> px = pd.DataFrame({"A": range(1, 31), "B": range(2, 32)}, index=idx, dtype=float)
-    >>> strategy = Strategy(RelativeMomentum(("A", "B"), lookback=5))
-    >>> feasible_start(px, strategy).date()  # decided on Jan 8 (6 rows), bought Jan 9
-    datetime.date(2024, 1, 9)
+    >>> idx = pd.bdate_range("2024-01-01", periods=60)
+    >>> px = pd.DataFrame({"A": range(1, 61), "B": range(2, 62)}, index=idx, dtype=float)
+    >>> strategy = Strategy(RelativeMomentum(("A", "B"), lookback=30))
+    >>> feasible_start(px, strategy).date()  # decided on Feb 12 (31 rows), bought Feb 13
+    datetime.date(2024, 2, 13)
     >>> feasible_start(px, strategy, execution_lag=0).date()
-    datetime.date(2024, 1, 8)
+    datetime.date(2024, 2, 12)
     """
     market = _market(prices, None)
     lag = resolve_lag(strategy, execution_lag)
@@ -339,7 +339,7 @@ class _Loop:
 
     def _keep(self, t: int, trade: np.ndarray, cost: float, kind: int, pre: float) -> None:
         self.rec_pos.append(t)
-        self.rec_shares.append(self.shares.copy())
+        self.rec_shares.append(self.shares)  # a new array after every trade, never mutated
         self.trades.append((t, trade, cost, kind, pre))
 
     def _adjust(self, t: int, held: np.ndarray, wanted: np.ndarray, kind: int) -> np.ndarray:
@@ -419,7 +419,7 @@ class _Loop:
             gap = np.maximum(target * (value + amount) - held, 0.0)
         else:
             gap = np.maximum(held - target * (value + amount), 0.0)
-        total = gap.sum()
+        total = float(gap.sum())
         direction = gap / total if total > 0 else target
         size = abs(amount)
         sign = 1.0 if amount > 0 else -1.0

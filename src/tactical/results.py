@@ -186,6 +186,14 @@ class BacktestResult:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"BacktestResult is frozen: cannot set {name!r}")
 
+    def __getstate__(self) -> dict[str, Any]:
+        # pickling (a sweep's worker process, copy.deepcopy) keeps the arrays, not built frames
+        return {k: object.__getattribute__(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"BacktestResult is frozen: cannot delete {name!r}")
 
