@@ -191,3 +191,12 @@ def test_round_trip_blocks_hold_over_random_strategies(seed, reentry, limit, blo
             if amount > 1e-6 and kind == "rebalance":
                 assert not _blocked_by_the_rules(policy, history, fund, day), (date, fund)
         history += [(day, f, a, kind) for f, a in row.items() if abs(a) > 1e-6]
+
+
+def test_withdrawals_pay_redemption_fees_on_young_shares(px):
+    flows = pd.Series([5_000.0, -3_000.0], index=px.index[[10, 20]])
+    policy = TradingPolicy(redemption_fee=0.01, redemption_days=30)
+    res = tc.backtest(px, buy_and_hold("A"), cashflows=flows, policy=policy, execution_lag=0)
+    fees = res.blocked[res.blocked["rule"] == "redemption_fee"]
+    assert len(fees) == 1 and fees["date"].iloc[0] == px.index[20]
+    assert float(res.costs.sum()) == pytest.approx(float(fees["amount"].sum()), rel=1e-9)

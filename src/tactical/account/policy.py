@@ -447,8 +447,12 @@ class PolicyGate:
         total = float(fees.sum())
         if total <= 0:
             return
-        bought = np.maximum(allowed - held, 0.0)
-        base = bought if bought.sum() > total else np.maximum(allowed, 0.0)
+        # the fee comes out of what the trade buys (pro rata to those funds' post-trade
+        # values), else out of every fund still held; never out of money leaving the account
+        post = np.maximum(allowed, 0.0)
+        base = np.where(allowed - held > 0, post, 0.0)
+        if base.sum() < total:
+            base = post
         allowed -= total * base / base.sum()
         np.maximum(allowed, 0.0, out=allowed)
 
@@ -460,13 +464,13 @@ class PolicyGate:
         for i in range(self.k):
             d = float(diff[i])
             if d > eps:
-                if self.track_lots:
-                    self._buy_lots(i, float(held[i]), d, day)
+                if self.track_lots and not self.exempt[i] and held[i] + d > 0:
+                    self._buy_lots(i, max(float(held[i]), 0.0), d, day)
                 if kind == "rebalance" and policy.roundtrip_limit:
                     recent = [b for b in self.buys[i] if day - b <= policy.roundtrip_days]
                     self.buys[i] = [*recent, day]
             elif d < -eps:
-                if self.track_lots:
+                if self.track_lots and not self.exempt[i]:
                     self._sell_lots(i, -d / held[i] if held[i] > 0 else 1.0)
                 if kind != "rebalance" or self.exempt[i] or -d <= policy.min_amount:
                     continue
