@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tactical as tc
 from tactical.errors import ConfigError
@@ -345,3 +347,36 @@ def test_a_paycheck_between_the_initial_decision_and_the_start_is_invested_at_th
     with pytest.warns(tc.errors.WindowWarning, match="1 cash flow"):
         late = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows, start=px.index[5])
     assert late.contributed["total"] == pytest.approx(flows.sum() - 500.0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_blocked_fund_is_never_bought_whatever_the_strategy(data):
+    """The hook is asked before every trade on every path: random rules, lags, costs, flows."""
+    seed = data.draw(st.integers(0, 2**16))
+    px = random_prices(data.draw(st.integers(30, 200)), ("A", "B", "C"), volatility=0.02, seed=seed)
+    mix = {"A": 0.4, "B": 0.3, "C": 0.3}
+    rule = data.draw(
+        st.sampled_from(
+            [
+                Strategy(FixedWeights(mix), schedule="W"),
+                Strategy(FixedWeights(mix), rebalance=Threshold(abs_band=0.01)),
+                Strategy(FixedWeights(mix), schedule="ME", rebalance=Threshold(rel_band=0.05)),
+                buy_and_hold(mix),
+            ]
+        )
+    )
+    lag = data.draw(st.integers(0, 3))
+    costs = data.draw(st.sampled_from([None, tc.ProportionalCost(bps=15), tc.FixedCost(1.0)]))
+    start = lag
+    chosen = data.draw(st.lists(st.integers(start, len(px) - 1), max_size=5, unique=True))
+    flows = pd.Series(500.0, index=px.index[sorted(chosen)]) if chosen else None
+    policy = NeverBuy("B")
+    result = tc.backtest(px, rule, execution_lag=lag, costs=costs, cashflows=flows, policy=policy)
+    assert (result.trades["B"] <= 1e-9).all()
+    assert "B" not in result.weights.columns or (result.weights["B"].abs() <= 1e-12).all()
+    np.testing.assert_allclose(result.weights.sum(axis=1), 1.0, atol=1e-12)
+    # asked before every trade; only a flow on the start bar, before the first purchase, goes
+    # straight to cash without asking (it buys nothing)
+    first_flow_at_start = flows is not None and flows.index[0] == result.start
+    assert len(policy.calls) >= len(result.trades) - int(first_flow_at_start)
