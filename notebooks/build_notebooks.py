@@ -404,12 +404,176 @@ last
 ]
 
 
+# ------------------------------------------------------------------ 4. my 401(k)
+def my_401k_cells() -> list:
+    """Cells of ``04_my_401k.ipynb``: the saver of issue 11, from $0, end to end."""
+    return [
+        _md("""
+# My 401(k): paychecks from $0, the match, the plan's menu and its trading rule
+
+A 35-year-old saver earns $90,000, paid biweekly, defers 10%, and the employer
+matches 100% of the first 3% of pay plus 50% of the next 2%. The account opens
+at $0 in January 2005 with a menu of Vanguard funds, and the plan rule is
+"after selling a fund you cannot buy it back for 30 days". Four strategies and
+a target-date fund are compared with a monthly 60/40 *in dollars*: the
+balance, what was contributed, the growth, and the money-weighted return.
+Then the rule's effect, and this month's orders.
+"""),
+        _code(DATA_CELL),
+        _code("""
+from tactical.strategies import (
+    DualMomentum, FixedWeights, RelativeMomentum, Strategy, TargetDate, TrendFilter,
+)
+
+if REAL:
+    plan = ["VFIAX", "VBMFX", "VFISX", "VGSIX", "NAESX"]
+    prices = tc.load_prices(plan + ["SPY", "AGG"], source=tc.CsvSource(SHARED / "prices"))
+    quotes = tc.load_rates("DTB3", path=SHARED / "rates")
+    cash = tc.cash_returns(quotes, prices.index)
+    STOCKS, BONDS, SAFE, YEAR, TREND, LAG = "VFIAX", "VBMFX", "VFISX", 252, 210, 1
+    SIGNAL_STOCKS, SIGNAL_BONDS = "SPY", "AGG"
+    menu = tc.PlanMenu({"SPY": "VFIAX", "AGG": "VBMFX"})   # decide on SPY/AGG, hold the plan funds
+    risky = ("VFIAX", "NAESX", "VGSIX")
+else:
+    plan = ["US_STOCKS", "TSY_10Y", "TSY_LONG"]
+    prices = tc.load_sample(plan)
+    cash = tc.load_sample_rates(prices)
+    STOCKS, BONDS, SAFE, YEAR, TREND, LAG = "US_STOCKS", "TSY_10Y", "TSY_10Y", 12, 10, 0
+    SIGNAL_STOCKS, SIGNAL_BONDS = "US_STOCKS", "TSY_10Y"
+    menu = tc.PlanMenu({"US_STOCKS": "US_STOCKS", "TSY_10Y": "TSY_10Y"})
+    risky = ("US_STOCKS", "TSY_LONG")
+START = "2005-01-03"
+window = prices.loc[START:].index
+print("plan funds:", plan, "|", window[0].date(), "to", window[-1].date())
+"""),
+        _md("""
+## The paychecks
+
+Biweekly paydays from the first Friday of 2005 (some years have 27), each
+invested on its trading day; the match is paid per paycheck. The IRS limits
+are applied (402(g) was $14,000 in 2005); a 10% deferral of $90,000 stays
+under them, so `limit_reached` stays False here. On the monthly sample the
+paydays of a month are invested at its month end.
+"""),
+        _code("""
+match = tc.Match([(1.0, 0.03), (0.5, 0.02)])
+payroll = tc.Payroll(90_000, "biweekly", deferral=0.10, match=match, birth_date="1970-03-01")
+flows = payroll.contributions(window)
+checks = payroll.paychecks(window)
+by_year = checks.groupby("year")[["pay", "employee", "employer", "limit_reached"]].agg(
+    {"pay": "sum", "employee": "sum", "employer": "sum", "limit_reached": "any"}
+)
+by_year["paychecks"] = checks.groupby("year").size()
+by_year.head(6)
+"""),
+        _md("""
+## Four strategies, a target-date fund and 60/40, from $0
+
+Dual momentum decides on SPY and AGG (long histories) and holds VFIAX and
+VBMFX through the plan menu; the others decide on the plan funds directly.
+"""),
+        _code("""
+strategies = {
+    "Dual momentum": menu.strategy(
+        Strategy(DualMomentum((SIGNAL_STOCKS,), safe=SIGNAL_BONDS, lookback=YEAR))
+    ),
+    "Trend (10m)": Strategy(TrendFilter(risky, safe=SAFE, lookback=TREND)),
+    "Momentum top 2": Strategy(RelativeMomentum((*risky, BONDS), top_n=2, lookback=YEAR)),
+    "Equal-weight menu": Strategy(FixedWeights({t: 1 / len(plan) for t in plan}), schedule="QE"),
+    "Target 2035": Strategy(TargetDate(2035, stocks=STOCKS, bonds=BONDS), schedule="ME"),
+    "60/40": Strategy(FixedWeights({STOCKS: 0.6, BONDS: 0.4}), schedule="ME"),
+}
+runs = tc.backtest_many(menu.prices(prices), strategies, start=START, initial=0,
+                        cashflows=flows, cash_returns=cash, execution_lag=LAG)
+
+
+def balance_table(results):
+    rows = {}
+    for name, r in results.items():
+        paid = r.contributed
+        rows[name] = {
+            "final balance": r.final_balance,
+            "contributed": float(paid.get("total", paid.sum())),
+            "employee": float(paid.get("employee", float("nan"))),
+            "employer": float(paid.get("employer", float("nan"))),
+            "growth": r.growth,
+            "XIRR": r.money_weighted_return(),
+            "rebalances": len(r.rebalances),
+        }
+    return pd.DataFrame(rows).T
+
+
+table = balance_table(runs)
+table.style.format({"final balance": "${:,.0f}", "contributed": "${:,.0f}",
+                    "employee": "${:,.0f}", "employer": "${:,.0f}", "growth": "${:,.0f}",
+                    "XIRR": "{:.2%}", "rebalances": "{:.0f}"})
+"""),
+        _code("""
+gap = (table["contributed"] + table["growth"] - table["final balance"]).abs()
+print(f"final balance = contributed + growth for every strategy: {bool((gap < 0.01).all())}")
+fig, ax = plt.subplots(figsize=(10, 5))
+for name, r in runs.items():
+    ax.plot(r.equity.index, r.equity.to_numpy(), label=name, lw=1.2)
+paid = flows[["employee", "employer"]].cumsum()
+ax.fill_between(paid.index, 0, paid["employee"], color="0.85", label="employee contributions")
+ax.fill_between(paid.index, paid["employee"], paid.sum(axis=1), color="0.7",
+                label="employer contributions")
+ax.set_title("Balance in dollars, and what went in")
+ax.yaxis.set_major_formatter(lambda v, _: f"${v / 1000:,.0f}k")
+ax.legend(loc="upper left", fontsize=8)
+"""),
+        _md("""
+## The plan's 30-day rule
+
+`TradingPolicy(reentry_days=30)` blocks buying a fund back within 30 days of
+selling it; a blocked purchase goes to the safe fund. Payroll purchases are
+exempt (every plan exempts automatic investment). The table shows the
+balance with and without the rule, and how often it blocked a trade.
+"""),
+        _code("""
+policy = tc.TradingPolicy(reentry_days=30, fallback=SAFE, exempt=(SAFE,) if REAL else ())
+tactical = {k: strategies[k] for k in ("Dual momentum", "Trend (10m)", "Momentum top 2")}
+ruled = tc.backtest_many(menu.prices(prices), tactical, start=START, initial=0, cashflows=flows,
+                         cash_returns=cash, execution_lag=LAG, policy=policy)
+effect = pd.DataFrame({
+    "balance, no rule": {k: runs[k].final_balance for k in tactical},
+    "balance, 30-day rule": {k: r.final_balance for k, r in ruled.items()},
+    "blocked trades": {k: len(r.blocked) for k, r in ruled.items()},
+})
+effect["difference"] = effect["balance, 30-day rule"] - effect["balance, no rule"]
+print("trading rule (reentry):", repr(policy))
+effect.round(0)
+"""),
+        _code("""
+blocked = pd.concat({k: r.blocked for k, r in ruled.items()}, names=["strategy"])
+blocked.head(8)
+"""),
+        _md("""
+## This month's orders
+
+The saver holds what the dual-momentum account holds today; `recommend` says
+what the strategy wants now, the exchange in dollars and the election for
+future paychecks.
+"""),
+        _code("""
+last = runs["Dual momentum"]
+held = (last.weights.iloc[-1] * last.final_balance).round(2)
+holdings = {f: v for f, v in held.items() if v > 0 and f != "CASH"}
+rec = tc.recommend(strategies["Dual momentum"], menu.prices(prices), holdings, policy=policy,
+                   cash_returns=cash, today=prices.index[-1])
+print(rec.describe())
+rec.orders
+"""),
+    ]
+
+
 def build() -> list[Path]:
-    """Write the three notebooks next to this script; return their paths."""
+    """Write the notebooks next to this script; return their paths."""
     books = {
         "01_quickstart.ipynb": QUICKSTART,
         "02_rebalancing_study.ipynb": REBALANCING,
         "03_401k_tactical_model.ipynb": TACTICAL,
+        "04_my_401k.ipynb": my_401k_cells(),
     }
     written = []
     for name, cells in books.items():

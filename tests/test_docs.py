@@ -26,6 +26,7 @@ EXPECTED_PAGES = {
     "data.md",
     "custom-allocator.md",
     "cli.md",
+    "401k.md",
 }
 
 

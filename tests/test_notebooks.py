@@ -21,15 +21,26 @@ pytest.importorskip("ipykernel")
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SHARED = ROOT.parent / "shared" / "data"
-NAMES = ("01_quickstart", "02_rebalancing_study", "03_401k_tactical_model")
+NAMES = ("01_quickstart", "02_rebalancing_study", "03_401k_tactical_model", "04_my_401k")
 
 # text that must appear in the outputs of each notebook (besides the data line)
 EXPECTED = {
     "01_quickstart": ["Window:", "conventions:", "Dual momentum", "60/40 5/25 band"],
     "02_rebalancing_study": ["calendar quarterly", "band 5/25", "rebalances"],
     "03_401k_tactical_model": ["no look-ahead", "Tactical, 10 bps", "Window:"],
+    "04_my_401k": [
+        "final balance = contributed + growth for every strategy: True",
+        "trading rule (reentry)",
+        "Future contributions:",
+        "Target 2035",
+    ],
 }
-MIN_IMAGES = {"01_quickstart": 4, "02_rebalancing_study": 3, "03_401k_tactical_model": 3}
+MIN_IMAGES = {
+    "01_quickstart": 4,
+    "02_rebalancing_study": 3,
+    "03_401k_tactical_model": 3,
+    "04_my_401k": 1,
+}
 
 
 @pytest.fixture(scope="module")

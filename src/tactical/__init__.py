@@ -7,6 +7,15 @@
 from __future__ import annotations
 
 from tactical import errors, metrics
+from tactical.account import (
+    Limits,
+    Match,
+    Payroll,
+    PlanMenu,
+    Recommendation,
+    TradingPolicy,
+    recommend,
+)
 from tactical.backtest import backtest, backtest_many, feasible_start
 from tactical.cashflows import periodic_cashflows
 from tactical.comparison import with_standard_benchmarks
@@ -35,6 +44,7 @@ from tactical.strategies import (
     OnSchedule,
     RelativeMomentum,
     Strategy,
+    TargetDate,
     Threshold,
     TrendFilter,
     buy_and_hold,
@@ -81,4 +91,12 @@ __all__ = [
     "standard_benchmarks",
     "with_standard_benchmarks",
     "xirr",
+    "Limits",
+    "Match",
+    "Payroll",
+    "TradingPolicy",
+    "TargetDate",
+    "PlanMenu",
+    "Recommendation",
+    "recommend",
 ]

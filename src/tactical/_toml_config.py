@@ -16,7 +16,15 @@ from typing import Any
 
 from tactical.errors import ConfigError, TacticalError
 
-__all__ = ["EXAMPLE", "Config", "StrategySpec", "load_config", "parse_config"]
+__all__ = [
+    "ACCOUNT_EXAMPLE",
+    "EXAMPLE",
+    "AccountSpec",
+    "Config",
+    "StrategySpec",
+    "load_config",
+    "parse_config",
+]
 
 EXAMPLE = """\
 # tactical backtest example.toml  --  every key but [[strategies]] is optional
@@ -41,6 +49,7 @@ bonds = "TSY_10Y"
 [[strategies]]
 name = "60/40 quarterly"
 kind = "calendar"       # fixed | calendar | threshold | momentum | dual_momentum | trend
+                        # | target_date
 weights = { US_STOCKS = 0.6, TSY_10Y = 0.4 }
 schedule = "QE"         # D, W, ME, QE, SE, YE
 
@@ -83,6 +92,12 @@ _TOP_KEYS = {
     "conventions",
     "strategies",
     "splice",
+    # the saver's account (see _account below)
+    "payroll",
+    "match",
+    "limits",
+    "menu",
+    "policy",
 }
 
 _COMMON = {"name", "kind", "schedule", "offset", "execution_lag"}
@@ -93,6 +108,7 @@ _KIND_KEYS: dict[str, set[str]] = {
     "momentum": {"menu", "top_n", "lookback", "skip"},
     "dual_momentum": {"menu", "safe", "lookback", "skip", "top_n", "hurdle"},
     "trend": {"risky", "safe", "lookback"},
+    "target_date": {"retirement_year", "stocks", "bonds", "path"},
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "fixed": ("weights",),
@@ -101,6 +117,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "momentum": ("menu",),
     "dual_momentum": ("menu", "safe"),
     "trend": ("risky",),
+    "target_date": ("retirement_year",),
 }
 _CASH_CHOICES = ("none", "sample", "DTB3", "IRX")
 
@@ -112,6 +129,16 @@ class StrategySpec:
     name: str
     kind: str
     strategy: Any  # tactical.strategies.Strategy
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSpec:
+    """The account sections of a config: ``[payroll]`` (+ ``[match]``, ``[limits]``),
+    ``[menu]`` and ``[policy]``; each None when absent."""
+
+    payroll: Any = None  # tactical.account.Payroll
+    menu: Any = None  # tactical.account.PlanMenu
+    policy: Any = None  # tactical.account.TradingPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +162,11 @@ class Config:
     strategies: tuple[StrategySpec, ...] = field(default_factory=tuple)
     splice: tuple[tuple[str, str], ...] = ()
     """``(fund, proxy)`` pairs of the ``splice`` table, in file order."""
+    account: AccountSpec = field(default_factory=AccountSpec)
 
     def funds(self) -> list[str]:
-        """Tickers to load: ``tickers`` if given, else every fund the strategies use."""
+        """Tickers to load: ``tickers`` if given, else every fund the strategies use
+        (and the plan funds of ``[menu]``)."""
         if self.tickers is not None:
             return list(self.tickers)
         names: list[str] = []
@@ -145,6 +174,8 @@ class Config:
             names.extend(spec.strategy.tickers or ())
         if self.benchmarks:
             names += [self.stocks, self.bonds]
+        if self.account.menu is not None:
+            names += [f for f in self.account.menu.plan_funds if f != "CASH"]
         return list(dict.fromkeys(names))
 
 
@@ -270,6 +301,7 @@ def parse_config(data: Mapping[str, Any], base: Path | None = None) -> Config:
         conventions=conventions,
         strategies=specs,
         splice=_splice_table(data),
+        account=_account(data),
     )
 
 
@@ -385,6 +417,18 @@ def _strategy(entry: Mapping[str, Any], i: int) -> StrategySpec:
                 top_n=ints("top_n", 1),
                 hurdle=text("hurdle", "CASH"),
             )
+        elif kind == "target_date":
+            from tactical.strategies import TargetDate
+
+            stocks = entry.get("stocks", "SPY")
+            bonds = entry.get("bonds", "AGG")
+            if isinstance(stocks, dict):
+                stocks = _weights(stocks, f"{where}.stocks")
+            if isinstance(bonds, dict):
+                bonds = _weights(bonds, f"{where}.bonds")
+            allocator = TargetDate(
+                entry["retirement_year"], stocks=stocks, bonds=bonds, path=entry.get("path")
+            )
         else:  # trend
             risky = entry["risky"]
             if isinstance(risky, dict):
@@ -415,6 +459,147 @@ def _strategy(entry: Mapping[str, Any], i: int) -> StrategySpec:
     except TacticalError as exc:  # e.g. WeightsError from check_weights
         raise ConfigError(f"{where}: {exc}") from exc
     return StrategySpec(name=name, kind=kind, strategy=strategy)
+
+
+# ------------------------------------------------------------------ the account
+ACCOUNT_EXAMPLE = """\
+# the saver's account (all optional; used by tactical now, and by backtest for payroll)
+[payroll]
+salary = 90000
+frequency = "biweekly"     # weekly | biweekly | semimonthly | monthly
+deferral = 0.10            # or a schedule by year: { 2005 = 0.06, 2010 = 0.10 }
+raise_rate = 0.03          # on the 1st of raise_month each year
+first_payday = "2005-01-07"
+birth_date = "1970-06-15"  # enables the age-50 catch-up
+true_up = false
+
+[match]                    # 100% of the first 3% of pay, 50% of the next 2%
+tiers = [[1.0, 0.03], [0.5, 0.02]]
+nonelective = 0.0
+
+[limits]                   # IRS limits 2000-2026 built in; add later years here
+use = "irs"                # or "none"
+# [limits.2027]
+# deferral = 25000
+# catch_up = 8000
+# annual_additions = 74000
+
+[menu]                     # the strategy decides on SPY/AGG/BIL, the account holds plan funds
+funds = { SPY = "VFIAX", AGG = "VBMFX", BIL = "VFISX" }
+# expense_ratios = { VFIAX = 0.0004 }
+
+[policy]                   # the plan's exchange rules
+reentry_days = 30
+exempt = ["VFISX"]
+fallback = "VFISX"
+"""
+
+_PAYROLL_KEYS = {
+    "salary",
+    "frequency",
+    "deferral",
+    "raise_rate",
+    "raise_month",
+    "true_up",
+    "first_payday",
+    "birth_date",
+    "escalation",
+    "escalation_cap",
+    "extra_paycheck",
+    "invest_lag",
+    "last_payday",
+}
+_POLICY_PRESETS = ("vanguard", "troweprice", "fidelity")
+
+
+def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{key}: must be a [{key}] table")
+    return value
+
+
+def _checked_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"{where}.{unknown[0]}: not a key of [{where}]; it takes {', '.join(sorted(allowed))}"
+        )
+
+
+def _account(data: Mapping[str, Any]) -> AccountSpec:
+    """Build the Payroll, PlanMenu and TradingPolicy of the account sections."""
+    from tactical.account import Match, Payroll, PlanMenu, TradingPolicy
+
+    def build(where: str, make: Any) -> Any:
+        try:
+            return make()
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
+        except TypeError as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
+
+    match_table = _table(data, "match")
+    match = None
+    if match_table is not None:
+        _checked_keys(match_table, {"tiers", "nonelective"}, "match")
+        match = build(
+            "match",
+            lambda: Match(match_table.get("tiers", ()), match_table.get("nonelective", 0.0)),
+        )
+    limits: Any = "irs"
+    limits_table = _table(data, "limits")
+    if limits_table is not None:
+        use = limits_table.get("use", "irs")
+        if use not in ("irs", "none"):
+            raise ConfigError(f"limits.use: must be 'irs' or 'none', got {use!r}")
+        years = {k: v for k, v in limits_table.items() if k != "use"}
+        bad = [k for k in years if not str(k).isdigit()]
+        if bad:
+            raise ConfigError(f"limits.{bad[0]}: not a year; add years as [limits.2027] tables")
+        limits = None if use == "none" else (years or "irs")
+    payroll = None
+    pay = _table(data, "payroll")
+    if pay is not None:
+        _checked_keys(pay, _PAYROLL_KEYS, "payroll")
+        if "salary" not in pay:
+            raise ConfigError("payroll.salary: missing (annual salary in dollars)")
+        kwargs = dict(pay)
+        deferral = kwargs.get("deferral")
+        if isinstance(deferral, Mapping):
+            kwargs["deferral"] = {int(k): v for k, v in deferral.items()}
+        payroll = build("payroll", lambda: Payroll(match=match, limits=limits, **kwargs))
+    elif match_table is not None or limits_table is not None:
+        raise ConfigError("[match] and [limits] need a [payroll] table (the salary they apply to)")
+    menu = None
+    menu_table = _table(data, "menu")
+    if menu_table is not None:
+        _checked_keys(menu_table, {"funds", "expense_ratios"}, "menu")
+        funds = menu_table.get("funds")
+        if not isinstance(funds, Mapping):
+            raise ConfigError('menu.funds: missing; give funds = { SPY = "VFIAX", ... }')
+        menu = build("menu", lambda: PlanMenu(funds, menu_table.get("expense_ratios")))
+    policy = None
+    policy_table = _table(data, "policy")
+    if policy_table is not None:
+        fields = set(TradingPolicy.__dataclass_fields__)
+        _checked_keys(policy_table, fields | {"preset"}, "policy")
+        options = {k: v for k, v in policy_table.items() if k != "preset"}
+        for key in ("exempt", "competing"):
+            if key in options and isinstance(options[key], list):
+                options[key] = tuple(options[key])
+        preset = policy_table.get("preset")
+        if preset is None:
+            policy = build("policy", lambda: TradingPolicy(**options))
+        elif preset in _POLICY_PRESETS:
+            policy = build("policy", lambda: getattr(TradingPolicy, preset)(**options))
+        else:
+            raise ConfigError(
+                f"policy.preset: {preset!r} is not one of {', '.join(_POLICY_PRESETS)}"
+            )
+    return AccountSpec(payroll=payroll, menu=menu, policy=policy)
 
 
 # ------------------------------------------------------------------ scalars

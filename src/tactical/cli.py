@@ -1,10 +1,13 @@
-"""The ``tactical`` command: ``tactical demo``, ``tactical backtest FILE.toml``, ``tactical cache``.
+"""The ``tactical`` command: ``tactical demo``, ``tactical backtest FILE.toml``, ``tactical now``,
+``tactical cache``.
 
 ``tactical demo`` runs the standard comparison on the bundled offline sample;
 ``tactical backtest`` runs the strategies described in a small TOML file
 (``tactical backtest --help`` prints an example). Both print the summary table
 and write the charts (PNG), the summary (text and CSV) and a self-contained
-HTML report into an output folder, printed at the end.
+HTML report into an output folder, printed at the end. ``tactical now FILE.toml
+--holdings holdings.csv`` prints this month's orders for the account in plain
+words (the file's first strategy, its ``[menu]`` and ``[policy]``).
 
 Errors print one line, ``tactical: error: <message>``, and exit with status 2
 (1 for an unexpected error); ``--debug`` shows the traceback instead.
@@ -22,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tactical._toml_config import EXAMPLE, Config, load_config
+from tactical._toml_config import ACCOUNT_EXAMPLE, EXAMPLE, Config, load_config
 from tactical.errors import ConfigError, TacticalError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +34,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from tactical.results import ResultSet
     from tactical.strategies import Strategy
 
-__all__ = ["main", "demo_strategies", "run_strategies", "write_outputs"]
+__all__ = [
+    "main",
+    "balance_table",
+    "demo_strategies",
+    "format_balances",
+    "read_holdings",
+    "run_strategies",
+    "write_outputs",
+]
 
 DEMO_FOLDER = "tactical-demo"
 DEMO_BENCHMARKS = ("Stocks (US_STOCKS)", "Bonds (TSY_10Y)")
@@ -271,6 +282,33 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
         file=out,
     )
     print(tc.format_summary(table), file=out)
+    saver = tc.Payroll(
+        50_000,
+        "biweekly",
+        deferral=0.10,
+        raise_rate=0.03,
+        match=tc.Match([(1.0, 0.03), (0.5, 0.02)]),
+        first_payday="2000-01-07",
+    )
+    window = prices.loc["1999-12-01":].index  # opens at $0 on 1999-12-31; paid from January
+    accounts = run_strategies(
+        prices,
+        demo_strategies(),
+        start=str(window[0].date()),
+        initial=0,
+        cashflows=saver.contributions(window),
+        cash_returns=cash,
+        execution_lag=0,
+    )
+    print(
+        f"\nA saver's 401(k) from $0 on the same strategies, {window[1].date()} to "
+        f"{window[-1].date()}: $50,000 salary paid biweekly (+3% a year), 10% deferred, "
+        "employer match 100% of the first 3% of pay and 50% of the next 2%, IRS limits "
+        "applied; paychecks are invested at each month end on this monthly sample. "
+        "XIRR is the money-weighted return; the table above is time-weighted.\n",
+        file=out,
+    )
+    print(format_balances(balance_table(accounts)), file=out)
     folder = Path(args.out)
     write_outputs(
         runs,
@@ -385,9 +423,29 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
         options["costs"] = tc.ProportionalCost(bps=config.costs_bps)
     if cash is not None:
         options["cash_returns"] = cash
+    start = config.start
+    account = config.account
+    if account.menu is not None:  # the file's strategies hold the plan funds
+        for spec in config.strategies:
+            strategies[spec.name] = account.menu.strategy(spec.strategy)
+        prices = account.menu.prices(prices)
+    if account.policy is not None:
+        options["policy"] = account.policy
+    if account.payroll is not None:  # a saver's account: from $0, funded by paychecks
+        if start is None:
+            from tactical.backtest import feasible_start
+
+            start = str(
+                max(
+                    feasible_start(prices, s, execution_lag=lag) for s in strategies.values()
+                ).date()
+            )
+        window = prices.loc[start : config.end].index
+        options["cashflows"] = account.payroll.contributions(window)
+        options["initial"] = 0.0
     try:
         runs = run_strategies(
-            prices, strategies, start=config.start, end=config.end, progress=say, **options
+            prices, strategies, start=start, end=config.end, progress=say, **options
         )
     except ConfigError as exc:
         note = line.partition("\nstart: ")[2]
@@ -417,6 +475,9 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
     costs = f"{config.costs_bps:g} bps of traded value" if config.costs_bps else "none"
     print(f"execution: {timing}; costs: {costs}\n", file=out)
     print(tc.format_summary(table), file=out)
+    if account.payroll is not None:
+        print(f"\nThe account, from $0: {account.payroll!r}", file=out)
+        print(format_balances(balance_table(runs)), file=out)
     focus = next(
         (s.name for s in config.strategies if s.kind in ("momentum", "dual_momentum", "trend")),
         config.strategies[0].name,
@@ -434,6 +495,117 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
         progress=say,
     )
     _print_written(folder, args.no_html, out)
+    return 0
+
+
+def balance_table(runs: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per account: final balance, contributed (employee, employer), growth, XIRR.
+
+    ``growth = final balance - contributed`` (the initial amount counts as
+    contributed); XIRR is :meth:`~tactical.BacktestResult.money_weighted_return`.
+    """
+    import pandas as pd
+
+    rows = {}
+    for name, r in runs.items():
+        paid = r.contributed
+        rows[name] = {
+            "final_balance": r.final_balance,
+            "contributed": float(paid["total"]),
+            "employee": float(paid.get("employee", float("nan"))),
+            "employer": float(paid.get("employer", float("nan"))),
+            "growth": r.growth,
+            "xirr": r.money_weighted_return(),
+        }
+    return pd.DataFrame(rows).T
+
+
+def format_balances(table: pd.DataFrame) -> str:
+    """:func:`balance_table` for printing: whole dollars and percent."""
+    shown = table.copy().astype(object)
+    for col in ("final_balance", "contributed", "employee", "employer", "growth"):
+        shown[col] = [f"${v:,.0f}" if v == v else "" for v in table[col]]
+    shown["xirr"] = [f"{v:.2%}" for v in table["xirr"]]
+    return shown.to_string()
+
+
+def read_holdings(path: str | Path) -> dict[str, float]:
+    """Holdings from a CSV file of ``fund,dollars`` rows (a header row is skipped).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "h.csv"
+    ...     _ = p.write_text("fund,dollars\\nVFIAX,61250\\nVBMFX,$38750.00\\n")
+    ...     read_holdings(p)
+    {'VFIAX': 61250.0, 'VBMFX': 38750.0}
+    """
+    import csv
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"holdings file {p} does not exist") from None
+    out: dict[str, float] = {}
+    for n, row in enumerate(csv.reader(text.splitlines()), start=1):
+        cells = [c.strip() for c in row]
+        if not cells or not any(cells):
+            continue
+        if len(cells) < 2:
+            raise ConfigError(f"{p.name} line {n}: expected 'fund,dollars', got {row!r}")
+        amount = cells[1].replace("$", "").replace(",", "")
+        try:
+            value = float(amount)
+        except ValueError:
+            if n == 1:
+                continue  # header
+            raise ConfigError(f"{p.name} line {n}: {cells[1]!r} is not a dollar amount") from None
+        out[cells[0]] = out.get(cells[0], 0.0) + value
+    if not out:
+        raise ConfigError(f"{p.name} lists no holdings; write one 'fund,dollars' row per fund")
+    return out
+
+
+def _now(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> int:
+    import tactical as tc
+
+    config = load_config(args.config)
+    specs = {s.name: s for s in config.strategies}
+    name = args.strategy or config.strategies[0].name
+    if name not in specs:
+        raise ConfigError(f"--strategy {name!r} is not in {args.config}; it has {list(specs)}")
+    prices, cash, line = _load(config, say)
+    say(line)
+    strategy = specs[name].strategy
+    menu = config.account.menu
+    if menu is not None:
+        strategy = menu.strategy(strategy)
+        prices = menu.prices(prices)
+    if config.execution_lag is not None and strategy.execution_lag is None:
+        from dataclasses import replace
+
+        strategy = replace(strategy, execution_lag=config.execution_lag)
+    recent = None
+    if args.trades:
+        import pandas as pd
+
+        try:
+            recent = pd.read_csv(args.trades, index_col=0, parse_dates=True)
+        except FileNotFoundError:
+            raise ConfigError(f"trades file {args.trades} does not exist") from None
+    rec = tc.recommend(
+        strategy,
+        prices,
+        read_holdings(args.holdings),
+        as_of=args.as_of,
+        policy=config.account.policy,
+        cash_returns=cash,
+        recent_trades=recent,
+    )
+    print(f"{name}\n{rec.describe()}\n", file=out)
+    print(rec.orders.to_string(float_format=lambda v: f"{v:,.2f}"), file=out)
     return 0
 
 
@@ -504,6 +676,27 @@ def _parser() -> argparse.ArgumentParser:
     cache.add_argument("--ticker", action="append", default=None, help="prune: only these")
     cache.add_argument("--all", action="store_true", help="prune: delete the tickers entirely")
     cache.add_argument("--all-versions", action="store_true", help="export: old versions too")
+    now = sub.add_parser(
+        "now",
+        parents=[common],
+        help="print this month's orders for an account (first strategy of a TOML file)",
+        description=(
+            "Print what the strategy holds today and the exchange that gets the account "
+            "there, in dollars, with the contribution election and anything the plan's "
+            "[policy] blocks. The TOML file is the backtest format plus these optional "
+            "account sections:\n\n" + ACCOUNT_EXAMPLE
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    now.add_argument("config", help="TOML file (tactical backtest format, [menu], [policy])")
+    now.add_argument(
+        "--holdings", required=True, help="CSV of fund,dollars rows: what the account holds now"
+    )
+    now.add_argument("--strategy", default=None, help="strategy name (default: the first)")
+    now.add_argument("--as-of", default=None, help="last close to use (default: the last date)")
+    now.add_argument(
+        "--trades", default=None, help="CSV of recent exchanges: date, then one column per fund"
+    )
     return parser
 
 
@@ -547,7 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     say = _Progress(None if args.quiet else sys.stderr)
-    commands = {"demo": _demo, "backtest": _backtest, "cache": _cache}
+    commands = {"demo": _demo, "backtest": _backtest, "now": _now, "cache": _cache}
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:

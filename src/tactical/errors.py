@@ -26,6 +26,8 @@ __all__ = [
     "ConfigError",
     "InsufficientHistoryError",
     "MetricError",
+    "LimitsError",
+    "HoldingsError",
     "TacticalWarning",
     "DataGapWarning",
     "StaleCacheWarning",
@@ -39,6 +41,7 @@ __all__ = [
     "RiskFreeWarning",
     "LookbackUnitWarning",
     "ZeroHurdleWarning",
+    "StaleDataWarning",
     "WindowWarning",
 ]
 
@@ -77,6 +80,14 @@ class InsufficientHistoryError(ConfigError):
 
 class MetricError(TacticalError, ValueError):
     """A metric cannot be computed from the given inputs (too few periods, bad units...)."""
+
+
+class LimitsError(ConfigError):
+    """IRS contribution limits are missing for a year (past the built-in table) or invalid."""
+
+
+class HoldingsError(TacticalError, ValueError):
+    """Account holdings are invalid: a fund not on the menu, a negative amount, or a zero total."""
 
 
 class SourceError(TacticalError):
@@ -143,6 +154,10 @@ class LookbackUnitWarning(TacticalWarning):
 
 class ZeroHurdleWarning(TacticalWarning):
     """A momentum hurdle of ``"CASH"`` is 0% because the backtest got no cash returns."""
+
+
+class StaleDataWarning(TacticalWarning):
+    """The latest price used for a live decision is several days old."""
 
 
 class WindowWarning(TacticalWarning):

@@ -17,6 +17,7 @@ from tactical.strategies.allocators import (
 )
 from tactical.strategies.rebalancing import Never, OnSchedule, Threshold
 from tactical.strategies.strategy import Strategy, buy_and_hold, standard_benchmarks
+from tactical.strategies.target_date import VANGUARD_GLIDE_PATH, TargetDate
 
 __all__ = [
     "Allocator",
@@ -26,8 +27,10 @@ __all__ = [
     "OnSchedule",
     "RelativeMomentum",
     "Strategy",
+    "TargetDate",
     "Threshold",
     "TrendFilter",
+    "VANGUARD_GLIDE_PATH",
     "buy_and_hold",
     "check_weights",
     "standard_benchmarks",

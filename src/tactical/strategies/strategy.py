@@ -12,6 +12,7 @@ from tactical.errors import ConfigError
 from tactical.schedules import ScheduleLike, normalize_schedule
 from tactical.strategies.allocators import AllocatorLike, FixedWeights, check_lookback_units
 from tactical.strategies.rebalancing import Never, OnSchedule, RebalanceRule
+from tactical.strategies.target_date import TargetDate
 
 __all__ = ["Strategy", "buy_and_hold", "standard_benchmarks"]
 
@@ -124,26 +125,38 @@ def buy_and_hold(weights: str | dict[str, float]) -> Strategy:
 
 
 def standard_benchmarks(
-    stocks: str = "SPY", bonds: str = "AGG", stock_weight: float = 0.6
+    stocks: str = "SPY",
+    bonds: str = "AGG",
+    stock_weight: float = 0.6,
+    retirement_year: int | None = None,
 ) -> dict[str, Strategy]:
     """The usual comparison set: stocks and bonds bought and held, and a monthly mix.
 
     Returns ``{stocks: buy-and-hold, bonds: buy-and-hold, "60/40": monthly
     rebalanced mix}`` (the mix is named from ``stock_weight``), ready to merge
     into the strategies given to :func:`~tactical.backtest_many` so that they
-    run on the same engine and window.
+    run on the same engine and window. With ``retirement_year`` it adds
+    ``"Target <year>"``: a :class:`~tactical.strategies.TargetDate` fund of
+    the same stocks and bonds on Vanguard's glide path, rebalanced monthly.
 
     Examples
     --------
     >>> list(standard_benchmarks())
     ['SPY', 'AGG', '60/40']
+    >>> list(standard_benchmarks(retirement_year=2050))[-1]
+    'Target 2050'
     """
     if not 0 < stock_weight < 1:
         raise ConfigError(f"stock_weight must be between 0 and 1, got {stock_weight}")
     pct = round(stock_weight * 100)
     mix = FixedWeights({stocks: stock_weight, bonds: 1.0 - stock_weight})
-    return {
+    out = {
         stocks: buy_and_hold(stocks),
         bonds: buy_and_hold(bonds),
         f"{pct}/{100 - pct}": Strategy(mix, schedule="ME"),
     }
+    if retirement_year is not None:
+        out[f"Target {retirement_year}"] = Strategy(
+            TargetDate(retirement_year, stocks=stocks, bonds=bonds), schedule="ME"
+        )
+    return out

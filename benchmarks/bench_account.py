@@ -1,0 +1,143 @@
+"""Time a 20-year biweekly payroll backtest against the same backtest without flows (issue 11).
+
+Run from the repository root::
+
+    python benchmarks/bench_account.py              # real data from ../shared/data
+    python benchmarks/bench_account.py --synthetic  # random walks of the same shape
+
+Cases (median of ``timeit`` repeats, one call per repeat, in this one run):
+
+(a) monthly 60/40 of VFIAX + VBMFX, 2005-01-03..2024-12-31 (20 years of
+    daily bars), starting from $10,000, no flows (the engine's vectorised
+    path);
+(a2) the same with the $10,000 given as one cash flow on the first day, so
+    the same rebalances run through the event loop that flows need;
+(b) the same strategy and window from $0 with ``Payroll(90_000, "biweekly",
+    deferral=0.10, match=safe harbor)`` (about 520 paychecks), the
+    contributions computed once outside the timing;
+(c) (b) plus ``TradingPolicy(reentry_days=30)``;
+(d) ``Payroll.contributions`` itself.
+
+The target is (b) / (a) under 2; (b) / (a2) separates the cost of the
+paychecks from the cost of leaving the vectorised path. Before timing, (b) is checked against a
+plain loop that buys each paycheck's shares (share purchases at the
+paycheck date's close, monthly rebalancing to 60/40), to 1e-9 relative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import timeit
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import tactical as tc
+from tactical.strategies import FixedWeights, Strategy
+from tactical.testing import random_prices
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "prices"
+FUNDS = ("VFIAX", "VBMFX")
+START, END = "2005-01-03", "2024-12-31"
+
+
+def load(synthetic: bool, folder: Path) -> pd.DataFrame:
+    if synthetic or not folder.is_dir():
+        px = random_prices(5100, FUNDS, start=START, seed=11)
+        return px
+    frames = {
+        t: pd.read_csv(folder / f"{t}.csv", parse_dates=["date"], index_col="date")["adj_close"]
+        for t in FUNDS
+    }
+    px = pd.DataFrame(frames).dropna().loc[START:END]
+    px.index.name = "date"
+    return px
+
+
+def median_time(fn, repeat: int = 7) -> float:
+    fn()  # warm up
+    return statistics.median(timeit.repeat(fn, number=1, repeat=repeat))
+
+
+def share_loop(px: pd.DataFrame, flows: pd.Series) -> float:
+    """Independent check: buy each paycheck toward 60/40, rebalance at month ends (lag 0)."""
+    w = np.array([0.6, 0.4])
+    values = px.to_numpy()
+    shares = np.zeros(2)
+    month = px.index.to_period("M")
+    last_of_month = np.r_[month[1:] != month[:-1], True]
+    amounts = flows.reindex(px.index, fill_value=0.0).to_numpy()
+    invested = False
+    for t in range(len(px)):
+        p = values[t]
+        held = shares * p
+        if amounts[t]:
+            total = held.sum() + amounts[t]
+            if not invested:
+                shares = w * total / p
+                invested = True
+            else:
+                gap = np.maximum(w * total - held, 0.0)
+                shares = shares + gap / gap.sum() * amounts[t] / p
+        if invested and last_of_month[t]:
+            shares = w * (shares * p).sum() / p
+    return float((shares * values[-1]).sum())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--synthetic", action="store_true")
+    parser.add_argument("--data", default=str(DATA), help="folder of <TICKER>.csv price files")
+    args = parser.parse_args()
+    folder = Path(args.data)
+    real = not args.synthetic and folder.is_dir()
+    px = load(args.synthetic, folder)
+    match = tc.Match([(1.0, 0.03), (0.5, 0.02)])
+    pay = tc.Payroll(90_000, "biweekly", deferral=0.10, match=match, first_payday=px.index[0])
+    flows = pay.contributions(px.index)
+    strat = Strategy(FixedWeights({"VFIAX": 0.6, "VBMFX": 0.4}), schedule="ME")
+    policy = tc.TradingPolicy(reentry_days=30)
+
+    def plain():
+        return tc.backtest(px, strat, execution_lag=0)
+
+    lump = pd.Series([10_000.0], index=px.index[:1])
+
+    def looped():
+        return tc.backtest(px, strat, initial=0, cashflows=lump, execution_lag=0)
+
+    def payroll():
+        return tc.backtest(px, strat, initial=0, cashflows=flows, execution_lag=0)
+
+    def with_policy():
+        return tc.backtest(px, strat, initial=0, cashflows=flows, execution_lag=0, policy=policy)
+
+    res = payroll()
+    final = float(res.equity.iloc[-1])
+    check = share_loop(px, flows["total"])
+    assert abs(final / check - 1) < 1e-9, (final, check)
+    assert abs(float(looped().equity.iloc[-1]) / float(plain().equity.iloc[-1]) - 1) < 1e-12
+    t_plain = median_time(plain)
+    t_loop = median_time(looped)
+    t_pay = median_time(payroll)
+    t_pol = median_time(with_policy)
+    t_flows = median_time(lambda: pay.contributions(px.index))
+    print(
+        f"data: {'real' if real else 'synthetic'} "
+        f"{px.index[0].date()}..{px.index[-1].date()}, {len(px)} bars, {len(flows)} paychecks"
+    )
+    print(f"final balance ${final:,.2f} (share-purchase loop ${check:,.2f})")
+    print(f"(a) no flows            {t_plain * 1e3:8.1f} ms")
+    print(f"(a2) same, event loop   {t_loop * 1e3:8.1f} ms")
+    print(
+        f"(b) biweekly payroll    {t_pay * 1e3:8.1f} ms   ratio to (a) {t_pay / t_plain:.2f} "
+        f"(target < 2), to (a2) {t_pay / t_loop:.2f}"
+    )
+    print(f"(c) payroll + policy    {t_pol * 1e3:8.1f} ms   ratio {t_pol / t_plain:.2f}")
+    print(f"(d) contributions()     {t_flows * 1e3:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
