@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tactical._toml_config import EXAMPLE, parse_config
-from tactical.cli import OUTPUT_FILES, main
+from tactical.cli import ACCOUNT_FILES, OUTPUT_FILES, main
 from tactical.errors import ConfigError
 from tactical.testing import random_prices
 
@@ -73,8 +73,12 @@ def test_demo_prints_the_table_and_writes_the_files_it_names(tmp_path, capsys):
     assert "Stocks (US_STOCKS)" in captured.out and "execution_lag=0" in captured.out
     folder, names = _written(captured.out)
     assert folder == out_dir
-    assert set(names) == set(OUTPUT_FILES) - {"report.html"}
-    _check_outputs(folder, names)
+    html = {"report.html", "account_report.html"}
+    assert set(names) == (set(OUTPUT_FILES) | set(ACCOUNT_FILES)) - html
+    _check_outputs(folder, [n for n in names if n not in ACCOUNT_FILES])
+    balances = pd.read_csv(folder / "balances.csv", index_col=0)
+    assert {"final_balance", "contributed", "employee", "employer", "xirr"} <= set(balances)
+    assert (folder / "balance.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # progress on stderr, one line per strategy
     assert captured.err.count("backtest ") == 9
     # the Treynor of the bond fund is undefined: a warning line, not an exception

@@ -61,6 +61,9 @@ OUTPUT_FILES = (
 )
 """Files written by ``tactical demo`` and ``tactical backtest`` (report.html unless --no-html)."""
 
+ACCOUNT_FILES = ("balances.csv", "balance.png", "account_report.html")
+"""The saver's-account files ``tactical demo`` adds (account_report.html unless --no-html)."""
+
 
 class _Progress:
     """One line per step on a stream (stderr), with elapsed seconds; silent when quiet."""
@@ -242,6 +245,42 @@ def write_outputs(
     return written
 
 
+def write_account_outputs(
+    accounts: ResultSet,
+    table: pd.DataFrame,
+    folder: Path,
+    *,
+    title: str,
+    html: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write a saver's account view: balances (CSV), the balance chart and its HTML report.
+
+    ``table`` is the accounts' summary (with the money columns); the report
+    opens with the balance in dollars and the money contributed by source.
+    """
+    from matplotlib.figure import Figure
+
+    from tactical.charts import account as account_charts
+    from tactical.charts import sheets
+
+    say = progress or (lambda message: None)
+    folder.mkdir(parents=True, exist_ok=True)
+    balances = folder / "balances.csv"
+    balances.write_text(balance_table(accounts).to_csv(float_format="%.2f"), encoding="utf-8")
+    written = [balances]
+    fig = Figure(figsize=(11.0, 5.5), layout="constrained")
+    account_charts.plot_balance(accounts, ax=fig.add_subplot())
+    fig.savefig(folder / "balance.png", dpi=110)
+    written.append(folder / "balance.png")
+    say("wrote balance.png")
+    if html:
+        sheets.html_report(accounts, folder / "account_report.html", table=table, title=title)
+        written.append(folder / "account_report.html")
+        say("wrote account_report.html")
+    return written
+
+
 def _summarize(
     runs: ResultSet,
     *,
@@ -320,7 +359,18 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
         html=not args.no_html,
         progress=say,
     )
-    _print_written(folder, args.no_html, out)
+    account_table = _summarize(
+        accounts, benchmark=None, cash=cash, cash_label="TBILL", conventions="month_end"
+    )
+    write_account_outputs(
+        accounts,
+        account_table,
+        folder,
+        title="tactical demo: a saver's 401(k) from $0 (bundled sample)",
+        html=not args.no_html,
+        progress=say,
+    )
+    _print_written(folder, args.no_html, out, extra=ACCOUNT_FILES)
     return 0
 
 
@@ -609,8 +659,8 @@ def _now(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> i
     return 0
 
 
-def _print_written(folder: Path, no_html: bool, out: TextIO) -> None:
-    files = [f for f in OUTPUT_FILES if not (no_html and f == "report.html")]
+def _print_written(folder: Path, no_html: bool, out: TextIO, extra: Sequence[str] = ()) -> None:
+    files = [f for f in (*OUTPUT_FILES, *extra) if not (no_html and f.endswith(".html"))]
     print(f"\nWrote {len(files)} files to {folder}/: {', '.join(files)}", file=out)
     if not no_html:
         print(f"Open {folder / 'report.html'} in a browser.", file=out)
