@@ -24,9 +24,19 @@ from tactical.data import (
     splice,
 )
 from tactical.history import History
+from tactical.metrics.bootstrap import bootstrap
 from tactical.metrics.conventions import Conventions
 from tactical.report import format_summary, summary
 from tactical.results import BacktestResult, ResultSet, xirr
+from tactical.robustness import (
+    SweepResult,
+    Tranches,
+    WalkForwardResult,
+    pbo,
+    sweep,
+    timing_luck,
+    walk_forward,
+)
 from tactical.strategies import (
     DualMomentum,
     FixedWeights,
@@ -79,4 +89,12 @@ __all__ = [
     "periodic_cashflows",
     "standard_benchmarks",
     "xirr",
+    "SweepResult",
+    "Tranches",
+    "WalkForwardResult",
+    "bootstrap",
+    "pbo",
+    "sweep",
+    "timing_luck",
+    "walk_forward",
 ]

@@ -25,12 +25,14 @@ __all__ = [
     "ConfigError",
     "InsufficientHistoryError",
     "MetricError",
+    "SweepError",
     "TacticalWarning",
     "DataGapWarning",
     "StaleCacheWarning",
     "AlignmentWarning",
     "SpliceWarning",
     "MetricWarning",
+    "VariantFailedWarning",
 ]
 
 
@@ -70,6 +72,10 @@ class MetricError(TacticalError, ValueError):
     """A metric cannot be computed from the given inputs (too few periods, bad units...)."""
 
 
+class SweepError(ConfigError):
+    """No variant of a sweep, walk-forward or timing-luck run could be backtested."""
+
+
 class SourceError(TacticalError):
     """A price source (Yahoo, a CSV folder...) failed; the cause is chained."""
 
@@ -100,3 +106,7 @@ class SpliceWarning(TacticalWarning):
 
 class MetricWarning(TacticalWarning):
     """A metric is undefined for the input and NaN was returned; the message says why."""
+
+
+class VariantFailedWarning(TacticalWarning):
+    """Some variants of a sweep raised; the message names their parameters, the rest ran."""

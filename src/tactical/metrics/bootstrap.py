@@ -38,7 +38,7 @@ from tactical.metrics.formulas import (
     sortino_ratio,
     total_return,
 )
-from tactical.metrics.inputs import _as_input, infer_periods_per_year, per_period_rate
+from tactical.metrics.inputs import _as_input, infer_periods_per_year
 
 __all__ = ["BOOTSTRAP_METRICS", "bootstrap"]
 

@@ -1,0 +1,188 @@
+"""Run chunks of backtests serially, on any ``concurrent.futures.Executor``, or on Dask.
+
+One seam for every backend. A *task* is a top-level function
+``fn(market, payload) -> small result`` (never a full result frame per
+variant). The validated prices (the engine's ``_Market``) go to the workers
+once:
+
+* serially and on a ``ThreadPoolExecutor`` the object is shared in memory;
+* on a ``ProcessPoolExecutor`` the price matrix is written once to a
+  temporary ``.npy`` file that every worker memory-maps read-only (the file is
+  removed when the run ends);
+* on a ``dask.distributed.Client`` (or its ``get_executor()``) it is
+  scattered once with ``broadcast=True`` and every task receives the handle;
+* any other ``Executor`` receives it with each chunk (there is no broadcast
+  in the ``concurrent.futures`` API).
+
+Payloads for process and other executors are serialised with
+``cloudpickle`` when it is installed (it comes with Dask), so strategies built
+from lambdas and notebook functions travel too.
+
+Results come back in submission order through each future's own
+``result()``: ``concurrent.futures.as_completed`` rejects Dask futures
+(dask/distributed #3695). On any exception, ``KeyboardInterrupt`` included,
+the futures not yet finished are cancelled and the exception propagates.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tactical._progress import progress_bar
+from tactical.backtest import _Market
+from tactical.errors import ConfigError
+
+__all__ = ["executor_kind", "run_chunks"]
+
+
+def _dask_client(executor: object) -> Any | None:
+    """The Dask client behind ``executor`` (a Client or a ClientExecutor), else None."""
+    if all(hasattr(executor, a) for a in ("scatter", "submit", "gather")):
+        return executor
+    inner = getattr(executor, "_client", None)
+    if inner is not None and hasattr(inner, "scatter"):
+        return inner
+    return None
+
+
+def executor_kind(executor: object) -> str:
+    """``"serial"``, ``"threads"``, ``"processes"``, ``"dask"`` or ``"executor"``."""
+    if executor is None:
+        return "serial"
+    if _dask_client(executor) is not None:
+        return "dask"
+    if isinstance(executor, ThreadPoolExecutor):
+        return "threads"
+    if isinstance(executor, ProcessPoolExecutor):
+        return "processes"
+    if isinstance(executor, Executor):
+        return "executor"
+    raise ConfigError(
+        "executor must be a concurrent.futures.Executor (ThreadPoolExecutor, "
+        f"ProcessPoolExecutor...) or a dask.distributed.Client, got {type(executor).__name__}"
+    )
+
+
+def workers(executor: object) -> int:
+    """A guess of how many tasks run at once (for chunking)."""
+    kind = executor_kind(executor)
+    if kind == "serial":
+        return 1
+    if kind == "dask":
+        client = _dask_client(executor)
+        try:
+            return max(1, sum(client.ncores().values()))  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - a guess only
+            return 2
+    return max(1, int(getattr(executor, "_max_workers", os.cpu_count() or 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class _MarketFile:
+    """A market whose price matrix lives in a ``.npy`` file, memory-mapped by workers."""
+
+    path: str
+    index: pd.DatetimeIndex
+    columns: tuple[str, ...]
+    first_valid: np.ndarray
+    cash_label: str
+    positions: dict[str, int]
+
+    def load(self) -> _Market:
+        values = np.load(self.path, mmap_mode="r")
+        return _Market(
+            self.index, self.columns, values, self.first_valid, self.cash_label, self.positions
+        )
+
+
+def _resolve(market: _Market | _MarketFile) -> _Market:
+    return market.load() if isinstance(market, _MarketFile) else market
+
+
+def _dumps(obj: Any) -> bytes:
+    try:
+        import cloudpickle
+    except ImportError:  # pragma: no cover - dask brings it
+        return pickle.dumps(obj)
+    return cloudpickle.dumps(obj)  # type: ignore[no-any-return]
+
+
+def _call(fn: Callable[[_Market, Any], Any], market: Any, payload: Any) -> Any:
+    """Worker side: resolve the market handle, unpickle the payload, run the task."""
+    if isinstance(payload, bytes):
+        payload = pickle.loads(payload)
+    return fn(_resolve(market), payload)
+
+
+def run_chunks(
+    fn: Callable[[_Market, Any], Any],
+    market: _Market,
+    payloads: Sequence[Any],
+    sizes: Sequence[int],
+    executor: object,
+    progress: bool | None,
+    desc: str,
+) -> list[Any]:
+    """``[fn(market, p) for p in payloads]`` on ``executor``, in order, with a progress bar.
+
+    ``sizes`` are the variants in each payload (progress counts variants).
+    """
+    kind = executor_kind(executor)
+    total = int(sum(sizes))
+    out: list[Any] = []
+    with progress_bar(total, desc, progress) as bar:
+        if kind == "serial":
+            for payload, size in zip(payloads, sizes, strict=True):
+                out.append(fn(market, payload))
+                bar.update(size)
+            return out
+        cleanup: str | None = None
+        futures: list[Any] = []
+        try:
+            if kind == "dask":
+                client = _dask_client(executor)
+                assert client is not None
+                handle = client.scatter(market, broadcast=True, hash=False)
+                futures = [client.submit(_call, fn, handle, p, pure=False) for p in payloads]
+            elif kind == "threads":
+                assert isinstance(executor, Executor)
+                futures = [executor.submit(_call, fn, market, p) for p in payloads]
+            else:
+                assert isinstance(executor, Executor)
+                ref: Any = market
+                if kind == "processes":
+                    fd, cleanup = tempfile.mkstemp(prefix="tactical-sweep-", suffix=".npy")
+                    os.close(fd)
+                    np.save(cleanup, np.asarray(market.values))
+                    ref = _MarketFile(
+                        cleanup,
+                        market.index,
+                        market.columns,
+                        market.first_valid,
+                        market.cash_label,
+                        market.positions,
+                    )
+                futures = [executor.submit(_call, fn, ref, _dumps(p)) for p in payloads]
+            for future, size in zip(futures, sizes, strict=True):
+                out.append(future.result())
+                bar.update(size)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            if cleanup is not None:
+                try:
+                    os.remove(cleanup)
+                except OSError:  # pragma: no cover - a worker may still hold it on Windows
+                    pass
+    return out

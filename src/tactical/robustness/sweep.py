@@ -1,0 +1,660 @@
+"""Parameter sweeps: every combination of a grid, one common window, one returns matrix.
+
+``sweep(prices, make, grid)`` builds ``make(**params)`` for every variant,
+validates the prices once, runs the variants in chunks through the engine
+(on any executor, see :mod:`tactical.robustness.executors`) and keeps only
+what a comparison needs: one float64 matrix of daily returns (dates x
+variants) and one table row per variant. ``SweepResult.result(**params)``
+re-runs one variant in full when you want its trades and weights.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tactical._typing import DateLike
+from tactical.backtest import _Market, _market, _run, _universe, _window
+from tactical.errors import ConfigError, SweepError, VariantFailedWarning
+from tactical.metrics.formulas import (
+    annual_volatility,
+    cagr,
+    calmar_ratio,
+    kurtosis,
+    max_drawdown,
+    sharpe_ratio,
+    skew,
+    sortino_ratio,
+)
+from tactical.metrics.inputs import infer_periods_per_year
+from tactical.metrics.overfitting import deflated_sharpe_ratio, expected_max_sharpe
+from tactical.robustness.executors import executor_kind, run_chunks, workers
+from tactical.strategies.strategy import Strategy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from tactical.results import BacktestResult
+    from tactical.robustness.pbo import PBOResult
+
+__all__ = ["SweepResult", "sweep", "METRIC_ALIASES"]
+
+_RUN_OPTIONS = ("initial", "costs", "cashflows", "execution_lag", "signals", "policy")
+_RUN_DEFAULTS: dict[str, Any] = {
+    "initial": 10_000.0,
+    "costs": None,
+    "cashflows": None,
+    "execution_lag": 1,
+    "signals": None,
+}
+
+METRIC_ALIASES: dict[str, str] = {
+    "sharpe": "sharpe_ratio",
+    "sortino": "sortino_ratio",
+    "calmar": "calmar_ratio",
+    "volatility": "annual_volatility",
+    "drawdown": "max_drawdown",
+    "final": "final_value",
+    "dsr": "deflated_sharpe",
+}
+"""Short names accepted wherever a sweep metric is named (``select="sharpe"``)."""
+
+_LOWER_IS_BETTER = {"annual_volatility", "turnover", "total_costs", "n_rebalances"}
+
+
+# --------------------------------------------------------------------------- grid
+def _variants(grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]]) -> list[dict]:
+    """All combinations of a dict of lists (in key order), or a list of dicts as given."""
+    if isinstance(grid, Mapping):
+        if not grid:
+            raise ConfigError("grid is empty; give a dict of lists, e.g. {'lookback': [63, 126]}")
+        keys = [str(k) for k in grid]
+        lists = []
+        for key, values in grid.items():
+            if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
+                raise ConfigError(
+                    f"grid[{key!r}] must be a list of values, got {values!r}; "
+                    f"write {{{key!r}: [{values!r}]}} for a single value"
+                )
+            if len(values) == 0:
+                raise ConfigError(f"grid[{key!r}] is an empty list: the grid has no variants")
+            lists.append(list(values))
+        return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*lists)]
+    if isinstance(grid, Sequence) and not isinstance(grid, str | bytes):
+        if len(grid) == 0:
+            raise ConfigError("grid is an empty list: the sweep has no variants")
+        out = []
+        for i, item in enumerate(grid):
+            if not isinstance(item, Mapping):
+                raise ConfigError(f"grid[{i}] must be a dict of parameters, got {item!r}")
+            out.append({str(k): v for k, v in item.items()})
+        return out
+    raise ConfigError(f"grid must be a dict of lists or a list of dicts, got {type(grid).__name__}")
+
+
+def _check_make(make: Callable[..., Strategy], variants: list[dict]) -> None:
+    """Name grid keys ``make`` does not accept, and parameters it needs but the grid lacks."""
+    if not callable(make):
+        raise ConfigError(f"make must be a callable params -> Strategy, got {type(make).__name__}")
+    try:
+        sig = inspect.signature(make)
+    except (TypeError, ValueError):  # builtins without a signature: let calls speak
+        return
+    params = sig.parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return
+    accepted = [
+        p.name
+        for p in params
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    ]
+    keys = list(dict.fromkeys(k for v in variants for k in v))
+    unknown = [k for k in keys if k not in accepted]
+    if unknown:
+        raise ConfigError(
+            f"make does not accept grid key(s) {unknown}; it takes {accepted}. Rename the grid "
+            "keys or add the parameters to make"
+        )
+    required = [
+        p.name
+        for p in params
+        if p.default is inspect.Parameter.empty
+        and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    ]
+    for v in variants:
+        missing = [r for r in required if r not in v]
+        if missing:
+            raise ConfigError(f"variant {v} lacks parameter(s) {missing} that make requires")
+
+
+def label(params: Mapping[str, Any]) -> str:
+    """``"lookback=126, top_n=2"``: a variant's parameters as text."""
+    return ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in params.items())
+
+
+def _run_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(options) - set(_RUN_OPTIONS))
+    if unknown:
+        raise ConfigError(
+            f"unknown backtest option(s) {unknown}; sweep passes {list(_RUN_OPTIONS)} to each "
+            "backtest (plus start, end, cash_returns)"
+        )
+    return {**_RUN_DEFAULTS, **options}
+
+
+# --------------------------------------------------------------------------- work
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    ids: tuple[int, ...]
+    strategies: tuple[Strategy, ...]
+    start: pd.Timestamp
+    end: pd.Timestamp
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _ChunkResult:
+    ids: tuple[int, ...]  # the variants that ran (failed ones excluded)
+    finals: np.ndarray
+    returns: np.ndarray  # (n_returns, len(ids))
+    turnover: np.ndarray
+    n_rebalances: np.ndarray
+    costs: np.ndarray
+    first_date: pd.Timestamp | None
+    errors: tuple[tuple[int, str], ...]
+
+
+def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
+    """Worker task: run each variant of the chunk, keep only arrays (never result frames)."""
+    ids, finals, rets, turn, nreb, costs = [], [], [], [], [], []
+    errors: list[tuple[int, str]] = []
+    first: pd.Timestamp | None = None
+    for i, strategy in zip(chunk.ids, chunk.strategies, strict=True):
+        try:
+            res = _run(
+                strategy,
+                market,
+                name=f"variant {i}",
+                start=chunk.start,
+                end=chunk.end,
+                **chunk.options,
+            )
+        except Exception as exc:  # noqa: BLE001 - reported with the variant's parameters
+            errors.append((i, f"{type(exc).__name__}: {exc}"))
+            continue
+        equity = res.equity
+        ids.append(i)
+        finals.append(float(equity.iloc[-1]))
+        rets.append(res.returns.to_numpy(dtype=np.float64))
+        turn.append(float(res.turnover))
+        nreb.append(int(res.n_rebalances))
+        costs.append(float(res.costs.sum()))
+        if first is None:
+            first = equity.index[0]
+    matrix = np.column_stack(rets) if rets else np.empty((0, 0))
+    return _ChunkResult(
+        tuple(ids),
+        np.asarray(finals),
+        matrix,
+        np.asarray(turn),
+        np.asarray(nreb),
+        np.asarray(costs),
+        first,
+        tuple(errors),
+    )
+
+
+def _common_window(
+    strategies: Sequence[Strategy], market: _Market, start: DateLike | None, end: DateLike | None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The latest feasible start of all variants (or ``start``) and the end, as dates."""
+    if start is None:
+        starts = [_window(s, market, _universe(s, market), None, end)[0] for s in strategies]
+        s0 = max(starts)
+        _, e0 = _window(strategies[0], market, _universe(strategies[0], market), None, end)
+        if s0 >= e0:
+            raise ConfigError(
+                "the variants have no common window: the latest warm-up ends on "
+                f"{market.index[min(s0, len(market.index) - 1)].date()}, after the end"
+            )
+    else:
+        s0, e0 = _window(strategies[0], market, _universe(strategies[0], market), start, end)
+    return market.index[s0], market.index[e0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Evaluated:
+    ids: np.ndarray
+    finals: np.ndarray
+    returns: np.ndarray
+    turnover: np.ndarray
+    n_rebalances: np.ndarray
+    costs: np.ndarray
+    index: pd.DatetimeIndex  # of the returns
+    start: pd.Timestamp
+    errors: dict[int, str]
+
+
+def evaluate(
+    market: _Market,
+    strategies: Mapping[int, Strategy],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    options: dict[str, Any],
+    executor: object,
+    progress: bool | None,
+    chunk_size: int | None,
+    desc: str = "sweep",
+) -> _Evaluated:
+    """Run ``strategies`` (id -> Strategy) over one window; gather arrays in id order."""
+    order = list(strategies)
+    n = len(order)
+    kind = executor_kind(executor)
+    if chunk_size is None:
+        per = 4 * workers(executor)
+        chunk_size = 25 if kind == "serial" else max(1, min(200, math.ceil(n / per)))
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ConfigError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    chunks = [
+        _Chunk(
+            tuple(order[a : a + chunk_size]),
+            tuple(strategies[i] for i in order[a : a + chunk_size]),
+            start,
+            end,
+            options,
+        )
+        for a in range(0, n, chunk_size)
+    ]
+    done = run_chunks(
+        _run_chunk, market, chunks, [len(c.ids) for c in chunks], executor, progress, desc
+    )
+    ok = [r for r in done if r.ids]
+    errors = {i: msg for r in done for i, msg in r.errors}
+    if not ok:
+        return _Evaluated(
+            np.empty(0, np.int64),
+            np.empty(0),
+            np.empty((0, 0)),
+            np.empty(0),
+            np.empty(0, np.int64),
+            np.empty(0),
+            pd.DatetimeIndex([]),
+            start,
+            errors,
+        )
+    rows = ok[0].returns.shape[0]
+    width = sum(len(r.ids) for r in ok)
+    matrix = np.empty((rows, width))
+    col = 0
+    for r in ok:
+        if r.returns.shape[0] != rows:  # pragma: no cover - one window for all
+            raise ConfigError("variants produced returns of different lengths")
+        matrix[:, col : col + len(r.ids)] = r.returns
+        col += len(r.ids)
+    first = ok[0].first_date
+    assert first is not None
+    pos = market.index.get_loc(first)
+    index = market.index[pos + 1 : pos + 1 + rows]
+    return _Evaluated(
+        np.concatenate([np.asarray(r.ids, dtype=np.int64) for r in ok]),
+        np.concatenate([r.finals for r in ok]),
+        matrix,
+        np.concatenate([r.turnover for r in ok]),
+        np.concatenate([r.n_rebalances for r in ok]),
+        np.concatenate([r.costs for r in ok]),
+        index,
+        first,
+        errors,
+    )
+
+
+def metrics_table(
+    returns: pd.DataFrame, start: pd.Timestamp, risk_free: float
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Summary metrics of every column, computed on the whole matrix at once, + conventions."""
+    ppy = infer_periods_per_year(returns.index)
+    sr = sharpe_ratio(returns, risk_free, ppy)
+    table = pd.DataFrame(
+        {
+            "cagr": cagr(returns, start=start),
+            "annual_volatility": annual_volatility(returns, ppy),
+            "sharpe_ratio": sr,
+            "sortino_ratio": sortino_ratio(returns, risk_free, ppy),
+            "max_drawdown": max_drawdown(returns),
+            "calmar_ratio": calmar_ratio(returns, ppy),
+        }
+    )
+    n_obs, n_trials = returns.shape
+    sr_pp = np.asarray(sr, dtype=float) / math.sqrt(ppy)
+    finite = np.isfinite(sr_pp)
+    variance = float(np.var(sr_pp[finite], ddof=1)) if finite.sum() > 1 else 0.0
+    g3 = np.asarray(skew(returns), dtype=float) if n_obs >= 3 else np.zeros(n_trials)
+    g4 = np.asarray(kurtosis(returns), dtype=float) + 3.0 if n_obs >= 4 else np.full(n_trials, 3.0)
+    dsr = np.full(n_trials, np.nan)
+    for j in range(n_trials):
+        if finite[j] and np.isfinite(g3[j]) and np.isfinite(g4[j]) and n_obs >= 2:
+            try:
+                dsr[j] = deflated_sharpe_ratio(
+                    float(sr_pp[j]),
+                    n_obs,
+                    int(finite.sum()),
+                    variance,
+                    float(g3[j]),
+                    float(g4[j]),
+                )
+            except Exception:  # noqa: BLE001 - an impossible moment pair: NaN
+                dsr[j] = np.nan
+    table["deflated_sharpe"] = dsr
+    conventions = {
+        "returns": f"daily time-weighted returns, {ppy} periods a year",
+        "risk_free": f"{risk_free:.4g} annual (Sharpe, Sortino)",
+        "cagr": "calendar years from the start date (the close before the first return)",
+        "max_drawdown": "on daily closes",
+        "deflated_sharpe": (
+            f"Bailey & Lopez de Prado (2014): N = {int(finite.sum())} variants, V = variance "
+            f"of their per-period Sharpe ratios = {variance:.4g} (ddof=1), SR0 = "
+            f"{expected_max_sharpe(max(int(finite.sum()), 1), variance):.4g} per period"
+        ),
+        "sharpe_variance": variance,
+        "periods_per_year": ppy,
+    }
+    return table, conventions
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True, slots=True, eq=False)
+class SweepResult:
+    """Every variant of a sweep over one common window.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per variant that ran (index ``variant``, its position in the
+        grid): the parameters, ``final_value`` (account value at the end, in
+        currency), ``cagr``, ``annual_volatility``, ``sharpe_ratio``,
+        ``sortino_ratio``, ``max_drawdown``, ``calmar_ratio``, ``turnover``
+        (one-way, per year), ``n_rebalances``, ``total_costs`` and
+        ``deflated_sharpe`` (each variant's Sharpe ratio deflated for the
+        number of variants tried). ``table.attrs["conventions"]`` states the
+        conventions.
+    returns : pandas.DataFrame
+        Daily time-weighted returns, shape ``(n_dates, n_variants)``; columns
+        are the variant numbers of ``table``.
+    errors : pandas.DataFrame
+        Variants that raised: their parameters and the error message.
+    params : tuple of str
+        The grid's parameter names.
+    conventions : dict
+        How the metrics were computed.
+    """
+
+    table: pd.DataFrame
+    returns: pd.DataFrame
+    errors: pd.DataFrame
+    params: tuple[str, ...]
+    conventions: dict[str, Any]
+    start: pd.Timestamp
+    end: pd.Timestamp
+    _market: _Market = field(repr=False)
+    _make: Callable[..., Strategy] = field(repr=False)
+    _options: dict[str, Any] = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"SweepResult({len(self.table)} variants of {list(self.params)}, "
+            f"{self.start.date()}..{self.end.date()}, {len(self.errors)} failed)"
+        )
+
+    def _metric(self, metric: str) -> str:
+        name = METRIC_ALIASES.get(metric, metric)
+        if name not in self.table.columns or name in self.params:
+            metrics = [c for c in self.table.columns if c not in self.params]
+            raise ConfigError(f"unknown sweep metric {metric!r}; use one of {metrics}")
+        return name
+
+    def ranked(self, metric: str = "sharpe_ratio") -> pd.DataFrame:
+        """The table sorted best first by ``metric`` (volatility, costs: lowest first)."""
+        name = self._metric(metric)
+        return self.table.sort_values(
+            name, ascending=name in _LOWER_IS_BETTER, kind="stable", na_position="last"
+        )
+
+    def best(self, metric: str = "sharpe_ratio") -> dict[str, Any]:
+        """Parameters of the best variant by ``metric`` (first in grid order on ties).
+
+        Use ``sw.result(**sw.best("sharpe"))`` for its full backtest.
+        """
+        best = self.ranked(metric).index[0]
+        return {k: _plain(self.table.at[best, k]) for k in self.params}
+
+    def result(self, **params: Any) -> BacktestResult:
+        """The full :class:`~tactical.BacktestResult` of one variant (re-run on the same window)."""
+        strategy = self._make(**params)
+        return _run(
+            strategy,
+            self._market,
+            name=label(params),
+            start=self.start,
+            end=self.end,
+            **self._options,
+        )
+
+    @property
+    def deflated_sharpe_ratio(self) -> float:
+        """Deflated Sharpe ratio of the best variant by Sharpe ratio (N = variants run)."""
+        return float(self.ranked("sharpe_ratio")["deflated_sharpe"].iloc[0])
+
+    def pbo(self, n_splits: int = 16) -> PBOResult:
+        """Probability of backtest overfitting of this sweep (:func:`tactical.pbo`)."""
+        from tactical.robustness.pbo import pbo
+
+        return pbo(self.returns, n_splits=n_splits)
+
+    def plot_heatmap(
+        self, x: str, y: str, metric: str = "sharpe_ratio", ax: Axes | None = None
+    ) -> Axes:
+        """Heatmap of ``metric`` over two parameters (other parameters: their best value)."""
+        from tactical.charts.robustness import plot_sweep_heatmap
+
+        return plot_sweep_heatmap(self, x, y, self._metric(metric), ax=ax)
+
+    def plot_distribution(self, metric: str = "sharpe_ratio", ax: Axes | None = None) -> Axes:
+        """Histogram of ``metric`` over the variants, the best and the median marked."""
+        from tactical.charts.robustness import plot_sweep_distribution
+
+        return plot_sweep_distribution(self, self._metric(metric), ax=ax)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+# --------------------------------------------------------------------------- public
+def sweep(
+    prices: pd.DataFrame,
+    make: Callable[..., Strategy],
+    grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]],
+    *,
+    executor: object = None,
+    progress: bool | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    cash_returns: pd.Series | None = None,
+    risk_free: float = 0.0,
+    chunk_size: int | None = None,
+    **options: Any,
+) -> SweepResult:
+    """Backtest every variant of a parameter grid over one common window.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Daily closes (validated once for all variants). Never mutated.
+    make : callable
+        ``make(**params) -> Strategy`` for one variant.
+    grid : dict of lists, or list of dicts
+        ``{"lookback": [63, 126], "top_n": [1, 2]}`` runs all 4 combinations
+        (in key order, the last key varying fastest); a list of dicts runs
+        exactly those variants.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where the chunks run (default: here, serially). Threads, processes and
+        Dask give the same table bit for bit; prices are sent once (see
+        :mod:`tactical.robustness.executors`). With Dask, point a ``Client``
+        at a cluster's scheduler address to go past one machine.
+    progress : bool, optional
+        Progress bar: ``None`` shows one when interactive and the sweep takes
+        more than a second; ``False`` never.
+    start, end : date-like, optional
+        The window. Default: from the latest feasible start of all variants
+        (every variant's warm-up met, as :func:`~tactical.backtest_many`
+        does) to the last date.
+    cash_returns : pandas.Series, optional
+        Per-period return of ``"CASH"``, as in :func:`~tactical.backtest`.
+    risk_free : float, default 0
+        Annual decimal rate for the Sharpe and Sortino columns.
+    chunk_size : int, optional
+        Variants per task (default 25 serially, about a quarter of the
+        variants per worker otherwise, at most 200).
+    **options
+        Passed to every backtest: ``initial``, ``costs``, ``cashflows``,
+        ``execution_lag``, ``signals``, ``policy``.
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    ConfigError
+        An empty grid; grid keys ``make`` does not accept (named); an unknown
+        option; every variant failing (:class:`~tactical.errors.SweepError`).
+
+    Warns
+    -----
+    VariantFailedWarning
+        When some variants raise: each is named by its parameters and kept in
+        ``SweepResult.errors``; the other variants are in the table.
+
+    Notes
+    -----
+    ``final_value`` of a variant equals ``tc.backtest(prices, make(**params),
+    start=sw.start, end=sw.end, **options).equity.iloc[-1]`` (the same
+    engine, the same window). Metrics: ``cagr`` over calendar years from the
+    start date, ``sharpe_ratio``/``sortino_ratio`` annualised from daily
+    returns with ``risk_free``, ``max_drawdown`` on daily closes, and
+    ``deflated_sharpe`` from :func:`tactical.metrics.deflated_sharpe_ratio`
+    with ``N`` = the variants that ran and ``V`` = the sample variance of
+    their per-period Sharpe ratios (Bailey and López de Prado 2014).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from tactical.strategies import RelativeMomentum, Strategy
+    >>> idx = pd.bdate_range("2015-01-01", periods=800)
+    >>> rng = np.random.default_rng(0)
+    >>> px = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(3e-4, 0.01, (800, 3)), axis=0)),
+    ...                   index=idx, columns=["A", "B", "C"])
+    >>> sw = sweep(px, lambda lookback, top_n: Strategy(RelativeMomentum(("A", "B", "C"),
+    ...            lookback=lookback, top_n=top_n)), {"lookback": [21, 63], "top_n": [1, 2]})
+    >>> sw.table[["lookback", "top_n"]].values.tolist()
+    [[21, 1], [21, 2], [63, 1], [63, 2]]
+    >>> sorted(sw.best("sharpe"))
+    ['lookback', 'top_n']
+    """
+    variants = _variants(grid)
+    _check_make(make, variants)
+    run_options = _run_options(options)
+    keys = tuple(dict.fromkeys(k for v in variants for k in v))
+    market = _market(prices, cash_returns)
+    strategies: dict[int, Strategy] = {}
+    errors: dict[int, str] = {}
+    for i, params in enumerate(variants):
+        try:
+            built = make(**params)
+        except Exception as exc:  # noqa: BLE001 - named with its parameters below
+            errors[i] = f"{type(exc).__name__}: {exc}"
+            continue
+        if not isinstance(built, Strategy):
+            errors[i] = (
+                f"ConfigError: make returned {type(built).__name__}, not a Strategy; wrap an "
+                "allocator as Strategy(allocator, schedule='ME')"
+            )
+            continue
+        strategies[i] = built
+    if not strategies:
+        raise SweepError(_failure_text(variants, errors, "every variant failed"))
+    s0, e0 = _common_window(list(strategies.values()), market, start, end)
+    done = evaluate(market, strategies, s0, e0, run_options, executor, progress, chunk_size)
+    errors.update(done.errors)
+    if not len(done.ids):
+        raise SweepError(_failure_text(variants, errors, "every variant failed"))
+    if errors:
+        warnings.warn(
+            _failure_text(variants, errors, f"{len(errors)} of {len(variants)} variant(s) failed"),
+            VariantFailedWarning,
+            stacklevel=2,
+        )
+    return _assemble(market, make, variants, keys, done, errors, s0, e0, run_options, risk_free)
+
+
+def _failure_text(variants: list[dict], errors: Mapping[int, str], head: str) -> str:
+    lines = [f"{label(variants[i])}: {msg}" for i, msg in sorted(errors.items())[:5]]
+    more = f" (and {len(errors) - 5} more; see SweepResult.errors)" if len(errors) > 5 else ""
+    return f"{head}: " + "; ".join(lines) + more
+
+
+def _assemble(
+    market: _Market,
+    make: Callable[..., Strategy],
+    variants: list[dict],
+    keys: tuple[str, ...],
+    done: _Evaluated,
+    errors: Mapping[int, str],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    options: dict[str, Any],
+    risk_free: float,
+) -> SweepResult:
+    ids = [int(i) for i in done.ids]
+    returns = pd.DataFrame(done.returns, index=done.index, columns=pd.Index(ids, name="variant"))
+    metrics, conventions = metrics_table(returns, done.start, risk_free)
+    years = (done.index[-1] - done.start).days / 365.25 if len(done.index) else math.nan
+    table = pd.DataFrame([{k: variants[i].get(k) for k in keys} for i in ids], index=metrics.index)
+    table["final_value"] = done.finals
+    for col in metrics.columns:
+        table[col] = metrics[col].to_numpy()
+    table["turnover"] = done.turnover / years if years > 0 else np.nan
+    table["n_rebalances"] = done.n_rebalances
+    table["total_costs"] = done.costs
+    deflated = table.pop("deflated_sharpe")
+    table["deflated_sharpe"] = deflated
+    table.index.name = "variant"
+    table.attrs["conventions"] = conventions
+    err = pd.DataFrame(
+        [
+            {**{k: variants[i].get(k) for k in keys}, "error": msg}
+            for i, msg in sorted(errors.items())
+        ],
+        index=pd.Index(sorted(errors), name="variant"),
+        columns=[*keys, "error"],
+    )
+    return SweepResult(
+        table=table,
+        returns=returns,
+        errors=err,
+        params=keys,
+        conventions=conventions,
+        start=start,
+        end=end,
+        _market=market,
+        _make=make,
+        _options=options,
+    )
