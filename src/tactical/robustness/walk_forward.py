@@ -111,8 +111,11 @@ def _folds(
             "use a shorter train= or load more history"
         )
     out = []
+    origin, k = test_start, 0
     while test_start <= last - 1:  # a test window needs two dates (one return)
-        test_end = min(_advance(index, test_start, test) - 1, last)
+        k += 1
+        following = _advance(index, origin, (test[0], test[1] * k))  # no calendar drift
+        test_end = min(following - 1, last)
         train_start = first if anchored else max(first, _back(index, test_start, train))
         out.append((train_start, test_start - 1, test_start, test_end))
         test_start = test_end + 1
