@@ -58,8 +58,12 @@ def test_several_strategies_get_a_strategy_metric_multiindex_and_joint_draws():
     frame = pd.DataFrame({"a": r, "b": r})
     out = bootstrap(frame, metrics=("cagr", "max_drawdown"), n=100, seed=3)
     assert out.index.names == ["strategy", "metric"]
-    assert list(out.index) == [("a", "cagr"), ("a", "max_drawdown"), ("b", "cagr"),
-                               ("b", "max_drawdown")]
+    assert list(out.index) == [
+        ("a", "cagr"),
+        ("a", "max_drawdown"),
+        ("b", "cagr"),
+        ("b", "max_drawdown"),
+    ]
     # identical columns drawn with the same blocks give identical intervals
     np.testing.assert_array_equal(out.loc["a"].to_numpy(), out.loc["b"].to_numpy())
 

@@ -42,7 +42,9 @@ def swept(prices):
 def test_every_final_value_equals_a_single_backtest(prices, swept):
     for variant, row in swept.table.iterrows():
         res = tc.backtest(
-            prices, make(int(row["lookback"]), int(row["top_n"])), start=swept.start,
+            prices,
+            make(int(row["lookback"]), int(row["top_n"])),
+            start=swept.start,
             costs=tc.ProportionalCost(bps=10),
         )
         assert row["final_value"] == pytest.approx(res.equity.iloc[-1], rel=1e-12, abs=1e-9)
@@ -59,7 +61,12 @@ def test_common_window_is_the_latest_warm_up(prices, swept):
 
 def test_table_has_params_in_grid_order_then_metrics(swept):
     assert swept.table[["lookback", "top_n"]].values.tolist() == [
-        [21, 1], [21, 2], [63, 1], [63, 2], [126, 1], [126, 2]
+        [21, 1],
+        [21, 2],
+        [63, 1],
+        [63, 2],
+        [126, 1],
+        [126, 2],
     ]
     assert list(swept.table.columns[:3]) == ["lookback", "top_n", "final_value"]
     assert swept.params == ("lookback", "top_n")
@@ -98,8 +105,7 @@ def test_best_ranked_and_result(prices, swept):
         k: swept.table.sort_values("annual_volatility").iloc[0][k] for k in ("lookback", "top_n")
     }
     res = swept.result(**best)
-    direct = tc.backtest(prices, make(**best), start=swept.start,
-                         costs=tc.ProportionalCost(bps=10))
+    direct = tc.backtest(prices, make(**best), start=swept.start, costs=tc.ProportionalCost(bps=10))
     pd.testing.assert_series_equal(res.equity, direct.equity, check_names=False)
     with pytest.raises(ConfigError, match="unknown sweep metric"):
         swept.best("sharp")

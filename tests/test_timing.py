@@ -1,4 +1,4 @@
-"""Timing luck and tranches: every offset is a plain backtest, tranches sum and shrink the spread."""
+"""Timing luck and tranches: each offset is a plain backtest; tranches sum, shrink the spread."""
 
 from __future__ import annotations
 
@@ -37,14 +37,16 @@ def test_every_offset_is_a_plain_backtest_on_the_same_window(prices, luck):
     assert list(luck.table.index) == list(range(m))
     start = tc.feasible_start(prices, MOMENTUM)
     for k in (0, 7, m - 1):
-        res = tc.backtest(prices, replace(MOMENTUM, offset=k), start=start,
-                          costs=tc.ProportionalCost(bps=5))
+        res = tc.backtest(
+            prices, replace(MOMENTUM, offset=k), start=start, costs=tc.ProportionalCost(bps=5)
+        )
         assert luck.table.loc[k, "final_value"] == pytest.approx(res.equity.iloc[-1], rel=1e-12)
         assert luck.table.loc[k, "sharpe_ratio"] == pytest.approx(
             tc.metrics.sharpe_ratio(res.returns), rel=1e-12
         )
-        np.testing.assert_allclose(luck.growth[k].to_numpy(), res.growth(10_000).to_numpy(),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            luck.growth[k].to_numpy(), res.growth(10_000).to_numpy(), rtol=1e-12
+        )
 
 
 def test_summary_is_min_median_max_spread_of_the_table(luck):
@@ -71,8 +73,13 @@ def test_tranches_are_the_sum_of_staggered_sub_accounts(prices):
     res = tranches.backtest(prices, costs=tc.ProportionalCost(bps=5))
     start = tc.feasible_start(prices, MOMENTUM)
     subs = [
-        tc.backtest(prices, replace(MOMENTUM, offset=o), start=start, initial=10_000 / 3,
-                    costs=tc.ProportionalCost(bps=5))
+        tc.backtest(
+            prices,
+            replace(MOMENTUM, offset=o),
+            start=start,
+            initial=10_000 / 3,
+            costs=tc.ProportionalCost(bps=5),
+        )
         for o in offsets
     ]
     total = sum(s.equity for s in subs)

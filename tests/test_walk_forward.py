@@ -31,14 +31,22 @@ GRID = {"lookback": [21, 63, 126]}
 
 @pytest.fixture(scope="module")
 def wf(prices):
-    return tc.walk_forward(prices, make, GRID, train="2Y", test="1Y",
-                           costs=tc.ProportionalCost(bps=10))
+    return tc.walk_forward(
+        prices, make, GRID, train="2Y", test="1Y", costs=tc.ProportionalCost(bps=10)
+    )
 
 
 def test_folds_tile_the_test_period_and_train_windows_precede_them(wf):
     f = wf.folds
-    assert list(f.columns) == ["train_start", "train_end", "test_start", "test_end", "lookback",
-                               "in_sample", "out_of_sample"]
+    assert list(f.columns) == [
+        "train_start",
+        "train_end",
+        "test_start",
+        "test_end",
+        "lookback",
+        "in_sample",
+        "out_of_sample",
+    ]
     for k in range(len(f)):
         assert f.loc[k, "train_end"] < f.loc[k, "test_start"]
         if k:
@@ -54,8 +62,9 @@ def test_folds_tile_the_test_period_and_train_windows_precede_them(wf):
 def test_each_choice_is_the_best_of_a_sweep_on_its_training_window_alone(prices, wf):
     for _, row in wf.folds.iterrows():
         known = prices.loc[: row["train_end"]]
-        sw = tc.sweep(known, make, GRID, start=row["train_start"],
-                      costs=tc.ProportionalCost(bps=10))
+        sw = tc.sweep(
+            known, make, GRID, start=row["train_start"], costs=tc.ProportionalCost(bps=10)
+        )
         assert sw.best("sharpe") == {"lookback": row["lookback"]}
         assert row["in_sample"] == pytest.approx(sw.table["sharpe_ratio"].max(), rel=1e-12)
 
@@ -65,8 +74,13 @@ def test_the_account_is_one_backtest_of_the_chosen_allocators(prices, wf):
     switch = WalkForwardAllocator(
         tuple(f["test_start"]), tuple(make(int(lb)).allocator for lb in f["lookback"])
     )
-    direct = tc.backtest(prices, Strategy(switch), start=f.loc[0, "test_start"],
-                         end=f["test_end"].iloc[-1], costs=tc.ProportionalCost(bps=10))
+    direct = tc.backtest(
+        prices,
+        Strategy(switch),
+        start=f.loc[0, "test_start"],
+        end=f["test_end"].iloc[-1],
+        costs=tc.ProportionalCost(bps=10),
+    )
     np.testing.assert_allclose(wf.result.equity.to_numpy(), direct.equity.to_numpy(), rtol=1e-13)
     # the switches are ordinary costed trades inside one account, never a reset to cash
     assert wf.result.total_costs > 0
@@ -88,10 +102,13 @@ def test_scrambling_prices_after_a_fold_changes_neither_its_choice_nor_the_equit
     rng = np.random.default_rng(0)
     scrambled = prices.copy()
     scrambled.loc[later] = prices.loc[later].to_numpy()[rng.permutation(int(later.sum()))] * 1.7
-    other = tc.walk_forward(scrambled, make, GRID, train="2Y", test="1Y",
-                            costs=tc.ProportionalCost(bps=10))
-    pd.testing.assert_frame_equal(other.folds.iloc[: k + 1][["lookback", "in_sample"]],
-                                  wf.folds.iloc[: k + 1][["lookback", "in_sample"]])
+    other = tc.walk_forward(
+        scrambled, make, GRID, train="2Y", test="1Y", costs=tc.ProportionalCost(bps=10)
+    )
+    pd.testing.assert_frame_equal(
+        other.folds.iloc[: k + 1][["lookback", "in_sample"]],
+        wf.folds.iloc[: k + 1][["lookback", "in_sample"]],
+    )
     pd.testing.assert_series_equal(other.result.equity.loc[:cut], wf.result.equity.loc[:cut])
     assert not other.result.equity.loc[cut:].iloc[1:].equals(wf.result.equity.loc[cut:].iloc[1:])
 

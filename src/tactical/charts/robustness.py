@@ -93,15 +93,18 @@ def plot_sweep_heatmap(
     ax.set_ylabel(y)
     if data.size <= 60:
         for (i, j), v in np.ndenumerate(data):
-            ax.text(j, i, _fmt(metric, v), ha="center", va="center", fontsize="x-small",
-                    color="white")
+            ax.text(
+                j, i, _fmt(metric, v), ha="center", va="center", fontsize="x-small", color="white"
+            )
     others = [p for p in sweep.params if p not in (x, y)]
     note = f" (best over {', '.join(others)})" if others else ""
     ax.set_title(f"{metric} by {y} and {x}{note}")
     return ax
 
 
-def plot_sweep_distribution(sweep: Any, metric: str = "sharpe_ratio", ax: Axes | None = None) -> Axes:
+def plot_sweep_distribution(
+    sweep: Any, metric: str = "sharpe_ratio", ax: Axes | None = None
+) -> Axes:
     """Histogram of ``metric`` across the variants, with the best and the median marked.
 
     For the Sharpe ratio the expected maximum of as many unskilled variants
@@ -115,14 +118,22 @@ def plot_sweep_distribution(sweep: Any, metric: str = "sharpe_ratio", ax: Axes |
     ax.hist(values, bins=min(40, max(5, len(values) // 5)), color="#9ecae1", edgecolor="white")
     best = values.min() if metric in _LOWER_IS_BETTER else values.max()
     ax.axvline(best, color="#d62728", label=f"best {_fmt(metric, best)}")
-    ax.axvline(float(np.median(values)), color="#555555", linestyle="--",
-               label=f"median {_fmt(metric, float(np.median(values)))}")
+    ax.axvline(
+        float(np.median(values)),
+        color="#555555",
+        linestyle="--",
+        label=f"median {_fmt(metric, float(np.median(values)))}",
+    )
     conv = getattr(sweep, "conventions", {}) or {}
     if metric == "sharpe_ratio" and "sharpe_variance" in conv and len(values) > 1:
         ppy = float(conv.get("periods_per_year", 252))
         sr0 = expected_max_sharpe(len(values), float(conv["sharpe_variance"])) * math.sqrt(ppy)
-        ax.axvline(sr0, color="#2ca02c", linestyle=":",
-                   label=f"expected best of {len(values)} by luck {sr0:.2f}")
+        ax.axvline(
+            sr0,
+            color="#2ca02c",
+            linestyle=":",
+            label=f"expected best of {len(values)} by luck {sr0:.2f}",
+        )
     ax.set_xlabel(metric)
     ax.set_ylabel("variants")
     ax.set_title(f"{metric} across {len(values)} variants")
@@ -138,8 +149,7 @@ def plot_walk_forward(walk_forward: Any, ax: Axes | None = None) -> Axes:
     _style(ax)
     pos = np.arange(len(folds))
     ax.bar(pos - 0.2, folds["in_sample"], width=0.4, color="#9ecae1", label="in-sample (chosen)")
-    ax.bar(pos + 0.2, folds["out_of_sample"], width=0.4, color="#1f77b4",
-           label="out-of-sample")
+    ax.bar(pos + 0.2, folds["out_of_sample"], width=0.4, color="#1f77b4", label="out-of-sample")
     ax.axhline(0.0, color="#333333", linewidth=0.8)
     ax.set_xticks(pos)
     ax.set_xticklabels([str(pd.Timestamp(d).year) for d in folds["test_start"]], rotation=45)
@@ -147,8 +157,10 @@ def plot_walk_forward(walk_forward: Any, ax: Axes | None = None) -> Axes:
     ax.set_ylabel(metric)
     mean_is = float(np.nanmean(folds["in_sample"]))
     mean_oos = float(np.nanmean(folds["out_of_sample"]))
-    ax.set_title(f"Walk-forward {metric}: in-sample {_fmt(metric, mean_is)} vs "
-                 f"out-of-sample {_fmt(metric, mean_oos)} (means)")
+    ax.set_title(
+        f"Walk-forward {metric}: in-sample {_fmt(metric, mean_is)} vs "
+        f"out-of-sample {_fmt(metric, mean_oos)} (means)"
+    )
     _legend(ax)
     return ax
 
@@ -159,19 +171,26 @@ def plot_timing_luck(timing: Any, ax: Axes | None = None, log: bool = True) -> A
     ax = _new_axes(ax, (9.0, 4.5))
     _style(ax)
     lo, hi = growth.min(axis=1), growth.max(axis=1)
-    ax.fill_between(growth.index, lo, hi, color="#9ecae1", alpha=0.6,
-                    label=f"range over {growth.shape[1]} offsets")
+    ax.fill_between(
+        growth.index,
+        lo,
+        hi,
+        color="#9ecae1",
+        alpha=0.6,
+        label=f"range over {growth.shape[1]} offsets",
+    )
     ax.plot(growth.index, growth.median(axis=1), color="#1f77b4", label="median")
     first = growth.columns[0]
-    ax.plot(growth.index, growth[first], color="#d62728", linewidth=0.8,
-            label=f"offset {first}")
+    ax.plot(growth.index, growth[first], color="#d62728", linewidth=0.8, label=f"offset {first}")
     if log:
         ax.set_yscale("log")
     spread = timing.summary.loc["spread"]
     tranches = getattr(timing, "tranches", 1)
     what = f"{tranches} tranches" if tranches > 1 else "one account"
-    ax.set_title(f"Timing luck ({what}): CAGR spread {_percent(float(spread['cagr']), 2)}, "
-                 f"final value spread {float(spread['final_value']):,.0f}")
+    ax.set_title(
+        f"Timing luck ({what}): CAGR spread {_percent(float(spread['cagr']), 2)}, "
+        f"final value spread {float(spread['final_value']):,.0f}"
+    )
     ax.set_ylabel("growth (time-weighted)")
     _legend(ax)
     return ax
@@ -214,13 +233,28 @@ def luck_table(
         ppy = float(conv.get("periods_per_year", 252))
         n = int(np.isfinite(table["sharpe_ratio"]).sum())
         sr0 = expected_max_sharpe(max(n, 1), float(conv.get("sharpe_variance", 0.0)))
-        rows.append(("best Sharpe ratio of the sweep", f"{best['sharpe_ratio']:.2f}",
-                     f"out of {n} variants"))
-        rows.append(("expected best Sharpe by luck alone", f"{sr0 * math.sqrt(ppy):.2f}",
-                     "Bailey & López de Prado (2014), same number and spread of variants"))
+        rows.append(
+            (
+                "best Sharpe ratio of the sweep",
+                f"{best['sharpe_ratio']:.2f}",
+                f"out of {n} variants",
+            )
+        )
+        rows.append(
+            (
+                "expected best Sharpe by luck alone",
+                f"{sr0 * math.sqrt(ppy):.2f}",
+                "Bailey & López de Prado (2014), same number and spread of variants",
+            )
+        )
         dsr = float(best["deflated_sharpe"])
-        rows.append(("deflated Sharpe ratio of the best", f"{dsr:.3f}",
-                     "passes (>= 0.95)" if dsr >= 0.95 else "fails: not distinguishable from luck"))
+        rows.append(
+            (
+                "deflated Sharpe ratio of the best",
+                f"{dsr:.3f}",
+                "passes (>= 0.95)" if dsr >= 0.95 else "fails: not distinguishable from luck",
+            )
+        )
         if pbo is None and hasattr(sweep, "pbo") and len(sweep.returns.columns) > 1:
             try:
                 pbo = sweep.pbo()
@@ -228,26 +262,48 @@ def luck_table(
                 pbo = None
     if pbo is not None:
         value = float(pbo.pbo)
-        rows.append(("probability of backtest overfitting", f"{value:.0%}",
-                     "low" if value < 0.2 else "high: the in-sample best often disappoints"
-                     if value > 0.5 else "moderate"))
+        rows.append(
+            (
+                "probability of backtest overfitting",
+                f"{value:.0%}",
+                "low"
+                if value < 0.2
+                else "high: the in-sample best often disappoints"
+                if value > 0.5
+                else "moderate",
+            )
+        )
     if walk_forward is not None:
         folds = walk_forward.folds
         metric = str(walk_forward.select)
         mean_is = float(np.nanmean(folds["in_sample"]))
         mean_oos = float(np.nanmean(folds["out_of_sample"]))
-        rows.append((f"walk-forward {metric}: in-sample vs out-of-sample",
-                     f"{_fmt(metric, mean_is)} vs {_fmt(metric, mean_oos)}",
-                     f"mean over {len(folds)} folds"))
+        rows.append(
+            (
+                f"walk-forward {metric}: in-sample vs out-of-sample",
+                f"{_fmt(metric, mean_is)} vs {_fmt(metric, mean_oos)}",
+                f"mean over {len(folds)} folds",
+            )
+        )
     if timing is not None:
         s = timing.summary
-        rows.append(("timing luck: CAGR across decision days",
-                     f"{_percent(float(s.loc['min', 'cagr']), 2)} .. "
-                     f"{_percent(float(s.loc['max', 'cagr']), 2)}",
-                     f"spread {_percent(float(s.loc['spread', 'cagr']), 2)} a year over "
-                     f"{len(timing.table)} offsets"))
-        rows.append(("timing luck: final value", f"{float(s.loc['min', 'final_value']):,.0f} .. "
-                     f"{float(s.loc['max', 'final_value']):,.0f}", "same strategy, same dates"))
+        rows.append(
+            (
+                "timing luck: CAGR across decision days",
+                f"{_percent(float(s.loc['min', 'cagr']), 2)} .. "
+                f"{_percent(float(s.loc['max', 'cagr']), 2)}",
+                f"spread {_percent(float(s.loc['spread', 'cagr']), 2)} a year over "
+                f"{len(timing.table)} offsets",
+            )
+        )
+        rows.append(
+            (
+                "timing luck: final value",
+                f"{float(s.loc['min', 'final_value']):,.0f} .. "
+                f"{float(s.loc['max', 'final_value']):,.0f}",
+                "same strategy, same dates",
+            )
+        )
     if not rows:
         raise ConfigError("give at least one of sweep, walk_forward, timing, pbo")
     return pd.DataFrame(rows, columns=["check", "value", "reading"]).set_index("check")

@@ -140,6 +140,17 @@ def probabilistic_sharpe_ratio(
     return float(_norm_cdf(z))
 
 
+def _psr_array(
+    sharpe: np.ndarray, n_obs: int, skew: np.ndarray, kurtosis: np.ndarray, benchmark: float
+) -> np.ndarray:
+    """:func:`probabilistic_sharpe_ratio` over arrays; NaN where the variance term is <= 0."""
+    var = 1.0 - skew * sharpe + (kurtosis - 1.0) / 4.0 * sharpe**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (sharpe - benchmark) * math.sqrt(n_obs - 1.0) / np.sqrt(var)
+    out = np.asarray(_norm_cdf(z), dtype=float)
+    return np.where(var > 0, out, np.nan)
+
+
 def expected_max_sharpe(n_trials: int, sharpe_variance: float, mean: float = 0.0) -> float:
     """Expected maximum of ``n_trials`` Sharpe ratios drawn with no skill.
 

@@ -131,20 +131,22 @@ def run_chunks(
     executor: object,
     progress: bool | None,
     desc: str,
-) -> list[Any]:
-    """``[fn(market, p) for p in payloads]`` on ``executor``, in order, with a progress bar.
+    consume: Callable[[int, Any], None],
+) -> None:
+    """``consume(k, fn(market, payloads[k]))`` for every payload, in order, on ``executor``.
 
-    ``sizes`` are the variants in each payload (progress counts variants).
+    ``sizes`` are the variants in each payload (the progress bar counts
+    variants). Each result is handed to ``consume`` as soon as it is its
+    turn and then dropped, so at most the results still in flight are held.
     """
     kind = executor_kind(executor)
     total = int(sum(sizes))
-    out: list[Any] = []
     with progress_bar(total, desc, progress) as bar:
         if kind == "serial":
-            for payload, size in zip(payloads, sizes, strict=True):
-                out.append(fn(market, payload))
+            for k, (payload, size) in enumerate(zip(payloads, sizes, strict=True)):
+                consume(k, fn(market, payload))
                 bar.update(size)
-            return out
+            return
         cleanup: str | None = None
         futures: list[Any] = []
         try:
@@ -172,12 +174,15 @@ def run_chunks(
                         market.positions,
                     )
                 futures = [executor.submit(_call, fn, ref, _dumps(p)) for p in payloads]
-            for future, size in zip(futures, sizes, strict=True):
-                out.append(future.result())
+            for k, size in enumerate(sizes):
+                result = futures[k].result()
+                futures[k] = None  # let the executor free it
+                consume(k, result)
                 bar.update(size)
         except BaseException:
             for future in futures:
-                future.cancel()
+                if future is not None:
+                    future.cancel()
             raise
         finally:
             if cleanup is not None:
@@ -185,4 +190,3 @@ def run_chunks(
                     os.remove(cleanup)
                 except OSError:  # pragma: no cover - a worker may still hold it on Windows
                     pass
-    return out

@@ -35,7 +35,7 @@ from tactical.metrics.formulas import (
     sortino_ratio,
 )
 from tactical.metrics.inputs import infer_periods_per_year
-from tactical.metrics.overfitting import deflated_sharpe_ratio, expected_max_sharpe
+from tactical.metrics.overfitting import _psr_array, expected_max_sharpe
 from tactical.robustness.executors import executor_kind, run_chunks, workers
 from tactical.strategies.strategy import Strategy
 
@@ -68,6 +68,7 @@ METRIC_ALIASES: dict[str, str] = {
 """Short names accepted wherever a sweep metric is named (``select="sharpe"``)."""
 
 _LOWER_IS_BETTER = {"annual_volatility", "turnover", "total_costs", "n_rebalances"}
+_METRIC_BLOCK = 64  # columns per block of metric temporaries
 
 
 # --------------------------------------------------------------------------- grid
@@ -168,7 +169,6 @@ class _ChunkResult:
     turnover: np.ndarray
     n_rebalances: np.ndarray
     costs: np.ndarray
-    first_date: pd.Timestamp | None
     errors: tuple[tuple[int, str], ...]
 
 
@@ -176,7 +176,6 @@ def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
     """Worker task: run each variant of the chunk, keep only arrays (never result frames)."""
     ids, finals, rets, turn, nreb, costs = [], [], [], [], [], []
     errors: list[tuple[int, str]] = []
-    first: pd.Timestamp | None = None
     for i, strategy in zip(chunk.ids, chunk.strategies, strict=True):
         try:
             res = _run(
@@ -197,8 +196,6 @@ def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
         turn.append(float(res.turnover))
         nreb.append(int(res.n_rebalances))
         costs.append(float(res.costs.sum()))
-        if first is None:
-            first = equity.index[0]
     matrix = np.column_stack(rets) if rets else np.empty((0, 0))
     return _ChunkResult(
         tuple(ids),
@@ -207,7 +204,6 @@ def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
         np.asarray(turn),
         np.asarray(nreb),
         np.asarray(costs),
-        first,
         tuple(errors),
     )
 
@@ -273,85 +269,84 @@ def evaluate(
         )
         for a in range(0, n, chunk_size)
     ]
-    done = run_chunks(
-        _run_chunk, market, chunks, [len(c.ids) for c in chunks], executor, progress, desc
-    )
-    ok = [r for r in done if r.ids]
-    errors = {i: msg for r in done for i, msg in r.errors}
-    if not ok:
-        return _Evaluated(
-            np.empty(0, np.int64),
-            np.empty(0),
-            np.empty((0, 0)),
-            np.empty(0),
-            np.empty(0, np.int64),
-            np.empty(0),
-            pd.DatetimeIndex([]),
-            start,
-            errors,
-        )
-    rows = ok[0].returns.shape[0]
-    width = sum(len(r.ids) for r in ok)
-    matrix = np.empty((rows, width))
-    col = 0
-    for r in ok:
+    rows = int(market.index.get_loc(end)) - int(market.index.get_loc(start))
+    matrix = np.empty((rows, n))
+    finals = np.full(n, np.nan)
+    turnover = np.full(n, np.nan)
+    n_reb = np.zeros(n, dtype=np.int64)
+    costs = np.full(n, np.nan)
+    ran = np.zeros(n, dtype=bool)
+    place = {v: j for j, v in enumerate(order)}
+    errors: dict[int, str] = {}
+
+    def consume(_: int, r: _ChunkResult) -> None:
+        errors.update(dict(r.errors))
+        if not r.ids:
+            return
         if r.returns.shape[0] != rows:  # pragma: no cover - one window for all
-            raise ConfigError("variants produced returns of different lengths")
-        matrix[:, col : col + len(r.ids)] = r.returns
-        col += len(r.ids)
-    first = ok[0].first_date
-    assert first is not None
-    pos = market.index.get_loc(first)
+            raise ConfigError(
+                f"variants produced {r.returns.shape[0]} returns on a window of {rows}"
+            )
+        cols = np.array([place[i] for i in r.ids])
+        matrix[:, cols] = r.returns
+        finals[cols] = r.finals
+        turnover[cols] = r.turnover
+        n_reb[cols] = r.n_rebalances
+        costs[cols] = r.costs
+        ran[cols] = True
+
+    sizes = [len(c.ids) for c in chunks]
+    run_chunks(_run_chunk, market, chunks, sizes, executor, progress, desc, consume)
+    pos = int(market.index.get_loc(start))
     index = market.index[pos + 1 : pos + 1 + rows]
+    ids = np.asarray(order, dtype=np.int64)
+    if not ran.all():
+        matrix = matrix[:, ran]
     return _Evaluated(
-        np.concatenate([np.asarray(r.ids, dtype=np.int64) for r in ok]),
-        np.concatenate([r.finals for r in ok]),
-        matrix,
-        np.concatenate([r.turnover for r in ok]),
-        np.concatenate([r.n_rebalances for r in ok]),
-        np.concatenate([r.costs for r in ok]),
-        index,
-        first,
-        errors,
+        ids[ran], finals[ran], matrix, turnover[ran], n_reb[ran], costs[ran], index, start, errors
     )
 
 
 def metrics_table(
     returns: pd.DataFrame, start: pd.Timestamp, risk_free: float
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Summary metrics of every column, computed on the whole matrix at once, + conventions."""
+    """Summary metrics of every column, + conventions.
+
+    Computed on blocks of columns (each metric function is vectorised over a
+    block), so the temporaries stay a few MiB however many variants there are.
+    """
     ppy = infer_periods_per_year(returns.index)
-    sr = sharpe_ratio(returns, risk_free, ppy)
-    table = pd.DataFrame(
-        {
-            "cagr": cagr(returns, start=start),
-            "annual_volatility": annual_volatility(returns, ppy),
-            "sharpe_ratio": sr,
-            "sortino_ratio": sortino_ratio(returns, risk_free, ppy),
-            "max_drawdown": max_drawdown(returns),
-            "calmar_ratio": calmar_ratio(returns, ppy),
-        }
-    )
     n_obs, n_trials = returns.shape
-    sr_pp = np.asarray(sr, dtype=float) / math.sqrt(ppy)
+    values = returns.to_numpy(dtype=np.float64)
+    parts = []
+    for a in range(0, n_trials, _METRIC_BLOCK):
+        block = pd.DataFrame(
+            values[:, a : a + _METRIC_BLOCK],
+            index=returns.index,
+            columns=returns.columns[a : a + _METRIC_BLOCK],
+        )
+        part = pd.DataFrame(
+            {
+                "cagr": cagr(block, start=start),
+                "annual_volatility": annual_volatility(block, ppy),
+                "sharpe_ratio": sharpe_ratio(block, risk_free, ppy),
+                "sortino_ratio": sortino_ratio(block, risk_free, ppy),
+                "max_drawdown": max_drawdown(block),
+                "calmar_ratio": calmar_ratio(block, ppy),
+                "_skew": skew(block) if n_obs >= 3 else 0.0,
+                "_kurt": kurtosis(block) + 3.0 if n_obs >= 4 else 3.0,
+            }
+        )
+        parts.append(part)
+    table = pd.concat(parts) if len(parts) > 1 else parts[0]
+    g3 = table.pop("_skew").to_numpy(dtype=float)
+    g4 = table.pop("_kurt").to_numpy(dtype=float)
+    sr_pp = table["sharpe_ratio"].to_numpy(dtype=float) / math.sqrt(ppy)
     finite = np.isfinite(sr_pp)
     variance = float(np.var(sr_pp[finite], ddof=1)) if finite.sum() > 1 else 0.0
-    g3 = np.asarray(skew(returns), dtype=float) if n_obs >= 3 else np.zeros(n_trials)
-    g4 = np.asarray(kurtosis(returns), dtype=float) + 3.0 if n_obs >= 4 else np.full(n_trials, 3.0)
-    dsr = np.full(n_trials, np.nan)
-    for j in range(n_trials):
-        if finite[j] and np.isfinite(g3[j]) and np.isfinite(g4[j]) and n_obs >= 2:
-            try:
-                dsr[j] = deflated_sharpe_ratio(
-                    float(sr_pp[j]),
-                    n_obs,
-                    int(finite.sum()),
-                    variance,
-                    float(g3[j]),
-                    float(g4[j]),
-                )
-            except Exception:  # noqa: BLE001 - an impossible moment pair: NaN
-                dsr[j] = np.nan
+    n_ok = int(finite.sum())
+    sr0 = expected_max_sharpe(max(n_ok, 1), variance)
+    dsr = _psr_array(sr_pp, n_obs, g3, g4, sr0) if n_obs >= 2 else np.full(n_trials, np.nan)
     table["deflated_sharpe"] = dsr
     conventions = {
         "returns": f"daily time-weighted returns, {ppy} periods a year",
@@ -359,9 +354,9 @@ def metrics_table(
         "cagr": "calendar years from the start date (the close before the first return)",
         "max_drawdown": "on daily closes",
         "deflated_sharpe": (
-            f"Bailey & Lopez de Prado (2014): N = {int(finite.sum())} variants, V = variance "
+            f"Bailey & Lopez de Prado (2014): N = {n_ok} variants, V = variance "
             f"of their per-period Sharpe ratios = {variance:.4g} (ddof=1), SR0 = "
-            f"{expected_max_sharpe(max(int(finite.sum()), 1), variance):.4g} per period"
+            f"{sr0:.4g} per period"
         ),
         "sharpe_variance": variance,
         "periods_per_year": ppy,
