@@ -619,7 +619,9 @@ def _assemble(
     risk_free: float,
 ) -> SweepResult:
     ids = [int(i) for i in done.ids]
-    returns = pd.DataFrame(done.returns, index=done.index, columns=pd.Index(ids, name="variant"))
+    returns = pd.DataFrame(
+        done.returns, index=done.index, columns=pd.Index(ids, name="variant"), copy=False
+    )
     metrics, conventions = metrics_table(returns, done.start, risk_free)
     years = (done.index[-1] - done.start).days / 365.25 if len(done.index) else math.nan
     table = pd.DataFrame([{k: variants[i].get(k) for k in keys} for i in ids], index=metrics.index)
