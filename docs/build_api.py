@@ -28,6 +28,8 @@ MODULES = (
     "tactical.report",
     "tactical.data",
     "tactical.charts.plots",
+    "tactical.robustness",
+    "tactical.charts.robustness",
     "tactical.testing",
     "tactical.errors",
 )

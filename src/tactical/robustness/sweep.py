@@ -34,7 +34,7 @@ from tactical.metrics.formulas import (
     skew,
     sortino_ratio,
 )
-from tactical.metrics.inputs import infer_periods_per_year
+from tactical.metrics.inputs import frequency_name, infer_periods_per_year
 from tactical.metrics.overfitting import _psr_array, expected_max_sharpe
 from tactical.robustness.executors import executor_kind, run_chunks, workers
 from tactical.strategies.strategy import Strategy
@@ -308,16 +308,35 @@ def evaluate(
 
 
 def metrics_table(
-    returns: pd.DataFrame, start: pd.Timestamp, risk_free: float
+    returns: pd.DataFrame,
+    start: pd.Timestamp,
+    risk_free: float | pd.Series,
+    periods_per_year: float | None = None,
+    only: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Summary metrics of every column, + conventions.
 
     Computed on blocks of columns (each metric function is vectorised over a
     block), so the temporaries stay a few MiB however many variants there are.
+    ``only`` computes a single metric column (no deflated Sharpe unless asked).
     """
-    ppy = infer_periods_per_year(returns.index)
+    ppy = periods_per_year or infer_periods_per_year(returns.index)
     n_obs, n_trials = returns.shape
     values = returns.to_numpy(dtype=np.float64)
+    funcs: dict[str, Callable[[pd.DataFrame], Any]] = {
+        "cagr": lambda b: cagr(b, start=start),
+        "annual_volatility": lambda b: annual_volatility(b, ppy),
+        "sharpe_ratio": lambda b: sharpe_ratio(b, risk_free, ppy),
+        "sortino_ratio": lambda b: sortino_ratio(b, risk_free, ppy),
+        "max_drawdown": max_drawdown,
+        "calmar_ratio": lambda b: calmar_ratio(b, ppy),
+        "_skew": lambda b: skew(b) if n_obs >= 3 else 0.0,
+        "_kurt": lambda b: kurtosis(b) + 3.0 if n_obs >= 4 else 3.0,
+    }
+    if only is not None and only != "deflated_sharpe":
+        funcs = {only: funcs[only]}
+    elif only == "deflated_sharpe":
+        funcs = {k: funcs[k] for k in ("sharpe_ratio", "_skew", "_kurt")}
     parts = []
     for a in range(0, n_trials, _METRIC_BLOCK):
         block = pd.DataFrame(
@@ -325,20 +344,10 @@ def metrics_table(
             index=returns.index,
             columns=returns.columns[a : a + _METRIC_BLOCK],
         )
-        part = pd.DataFrame(
-            {
-                "cagr": cagr(block, start=start),
-                "annual_volatility": annual_volatility(block, ppy),
-                "sharpe_ratio": sharpe_ratio(block, risk_free, ppy),
-                "sortino_ratio": sortino_ratio(block, risk_free, ppy),
-                "max_drawdown": max_drawdown(block),
-                "calmar_ratio": calmar_ratio(block, ppy),
-                "_skew": skew(block) if n_obs >= 3 else 0.0,
-                "_kurt": kurtosis(block) + 3.0 if n_obs >= 4 else 3.0,
-            }
-        )
-        parts.append(part)
+        parts.append(pd.DataFrame({k: f(block) for k, f in funcs.items()}, index=block.columns))
     table = pd.concat(parts) if len(parts) > 1 else parts[0]
+    if "_skew" not in table:
+        return table, {}
     g3 = table.pop("_skew").to_numpy(dtype=float)
     g4 = table.pop("_kurt").to_numpy(dtype=float)
     sr_pp = table["sharpe_ratio"].to_numpy(dtype=float) / math.sqrt(ppy)
@@ -349,10 +358,14 @@ def metrics_table(
     dsr = _psr_array(sr_pp, n_obs, g3, g4, sr0) if n_obs >= 2 else np.full(n_trials, np.nan)
     table["deflated_sharpe"] = dsr
     conventions = {
-        "returns": f"daily time-weighted returns, {ppy} periods a year",
-        "risk_free": f"{risk_free:.4g} annual (Sharpe, Sortino)",
+        "returns": f"{frequency_name(ppy)} time-weighted returns, {ppy} periods a year",
+        "risk_free": (
+            f"{risk_free:.4g} annual (Sharpe, Sortino)"
+            if isinstance(risk_free, int | float)
+            else f"per-period series {getattr(risk_free, 'name', None)!r} (Sharpe, Sortino)"
+        ),
         "cagr": "calendar years from the start date (the close before the first return)",
-        "max_drawdown": "on daily closes",
+        "max_drawdown": f"on {frequency_name(ppy)} closes",
         "deflated_sharpe": (
             f"Bailey & Lopez de Prado (2014): N = {n_ok} variants, V = variance "
             f"of their per-period Sharpe ratios = {variance:.4g} (ddof=1), SR0 = "
@@ -483,7 +496,7 @@ def sweep(
     start: DateLike | None = None,
     end: DateLike | None = None,
     cash_returns: pd.Series | None = None,
-    risk_free: float = 0.0,
+    risk_free: float | pd.Series = 0.0,
     chunk_size: int | None = None,
     **options: Any,
 ) -> SweepResult:
@@ -513,8 +526,10 @@ def sweep(
         does) to the last date.
     cash_returns : pandas.Series, optional
         Per-period return of ``"CASH"``, as in :func:`~tactical.backtest`.
-    risk_free : float, default 0
-        Annual decimal rate for the Sharpe and Sortino columns.
+    risk_free : float or Series, default 0
+        Annual decimal rate, or per-period returns (e.g. T-bills from
+        :func:`tactical.data.cash_returns`), for the Sharpe and Sortino
+        columns.
     chunk_size : int, optional
         Variants per task (default 25 serially, about a quarter of the
         variants per worker otherwise, at most 200).
@@ -616,7 +631,7 @@ def _assemble(
     start: pd.Timestamp,
     end: pd.Timestamp,
     options: dict[str, Any],
-    risk_free: float,
+    risk_free: float | pd.Series,
 ) -> SweepResult:
     ids = [int(i) for i in done.ids]
     returns = pd.DataFrame(

@@ -267,7 +267,7 @@ def timing_luck(
     start: DateLike | None = None,
     end: DateLike | None = None,
     cash_returns: pd.Series | None = None,
-    risk_free: float = 0.0,
+    risk_free: float | pd.Series = 0.0,
     **options: Any,
 ) -> TimingLuckResult:
     """Run ``strategy`` at every decision-day offset of its schedule and report the spread.

@@ -24,6 +24,7 @@ from tactical._typing import DateLike
 from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, InsufficientHistoryError, SweepError
 from tactical.history import History
+from tactical.metrics.inputs import infer_periods_per_year
 from tactical.robustness.sweep import (
     _LOWER_IS_BETTER,
     METRIC_ALIASES,
@@ -272,7 +273,7 @@ def walk_forward(
     start: DateLike | None = None,
     end: DateLike | None = None,
     cash_returns: pd.Series | None = None,
-    risk_free: float = 0.0,
+    risk_free: float | pd.Series = 0.0,
     **options: Any,
 ) -> WalkForwardResult:
     """Choose parameters on each training window alone; trade them in the next test window.
@@ -384,8 +385,10 @@ def walk_forward(
             msgs = "; ".join(f"{label(variants[i])}: {m}" for i, m in list(done.errors.items())[:3])
             raise SweepError(f"fold {k}: every variant failed on the training window: {msgs}")
         returns = pd.DataFrame(done.returns, index=done.index, columns=done.ids)
-        table, _ = metrics_table(returns, done.start, risk_free)
-        table["final_value"] = done.finals
+        if metric == "final_value":
+            table = pd.DataFrame({"final_value": done.finals}, index=returns.columns)
+        else:
+            table, _ = metrics_table(returns, done.start, risk_free, only=metric)
         scores = table[metric].to_numpy(dtype=float)
         scores = -scores if metric in _LOWER_IS_BETTER else scores
         if np.isnan(scores).all():
@@ -421,16 +424,19 @@ def walk_forward(
         **run_options,
     )
     oos = []
+    ppy = infer_periods_per_year(market.index)
     for _, _, c, d in folds:
         window = result.returns.loc[idx[c] : idx[d]]
         if len(window) < 2:
             oos.append(np.nan)
             continue
         before = idx[max(c - 1, 0)] if c > market.index.get_loc(starts[0]) else idx[c]
-        tab, _ = metrics_table(window.to_frame("oos"), before, risk_free)
         if metric == "final_value":
             oos.append(float(result.equity.loc[idx[d]]))
+        elif metric == "deflated_sharpe":
+            oos.append(np.nan)  # one account out of sample: nothing to deflate against
         else:
+            tab, _ = metrics_table(window.to_frame("oos"), before, risk_free, ppy, only=metric)
             oos.append(float(tab[metric].iloc[0]))
     frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="fold"))
     frame["out_of_sample"] = oos
