@@ -91,6 +91,8 @@ def test_out_of_sample_metric_is_that_of_the_account_over_the_test_window(wf):
     row = wf.folds.iloc[1]
     window = wf.result.returns.loc[row["test_start"] : row["test_end"]]
     assert row["out_of_sample"] == pytest.approx(tc.metrics.sharpe_ratio(window), rel=1e-12)
+    assert wf.out_of_sample == pytest.approx(tc.metrics.sharpe_ratio(wf.result.returns), 1e-12)
+    assert wf.in_sample == pytest.approx(wf.folds["in_sample"].mean(), rel=1e-12)
 
 
 def test_scrambling_prices_after_a_fold_changes_neither_its_choice_nor_the_equity_up_to_it(

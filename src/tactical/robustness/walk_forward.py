@@ -221,6 +221,11 @@ class WalkForwardResult:
         The selection metric.
     params : tuple of str
         The grid's parameter names.
+    in_sample : float
+        Mean over folds of the chosen variants' in-sample metric.
+    out_of_sample : float
+        The selection metric of the whole out-of-sample account (NaN for
+        ``deflated_sharpe``: one account has nothing to deflate against).
     """
 
     result: BacktestResult
@@ -230,6 +235,8 @@ class WalkForwardResult:
     train: str | int
     test: str | int
     anchored: bool
+    in_sample: float
+    out_of_sample: float
 
     def __repr__(self) -> str:
         return (
@@ -441,4 +448,23 @@ def walk_forward(
     frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="fold"))
     frame["out_of_sample"] = oos
     frame.attrs["metric"] = metric
-    return WalkForwardResult(result, frame, metric, keys, train, test, bool(anchored))
+    if metric == "final_value":
+        whole = float(result.equity.iloc[-1])
+    elif metric == "deflated_sharpe":
+        whole = np.nan
+    else:
+        tab, _ = metrics_table(
+            result.returns.to_frame("oos"), result.start, risk_free, ppy, only=metric
+        )
+        whole = float(tab[metric].iloc[0])
+    return WalkForwardResult(
+        result,
+        frame,
+        metric,
+        keys,
+        train,
+        test,
+        bool(anchored),
+        float(np.nanmean(frame["in_sample"])),
+        whole,
+    )
