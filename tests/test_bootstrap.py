@@ -101,6 +101,21 @@ def test_bad_options_raise_named_errors(kwargs, error, match):
         bootstrap(_daily(), **kwargs)
 
 
+def test_risk_free_rate_or_series_matches_the_sharpe_ratio_and_is_resampled_with_returns():
+    r = _daily()
+    annual = bootstrap(r, metrics=("sharpe_ratio", "cagr"), n=50, seed=2, risk_free=0.03)
+    assert annual.loc["sharpe_ratio", "estimate"] == pytest.approx(sharpe_ratio(r, 0.03), rel=1e-12)
+    rf = pd.Series(np.linspace(0.0, 2e-4, len(r)), index=r.index)
+    series = bootstrap(r, metrics=("sharpe_ratio",), n=50, seed=2, risk_free=rf)
+    assert series.loc["sharpe_ratio", "estimate"] == pytest.approx(sharpe_ratio(r, rf), 1e-12)
+    # a constant series is the same as its rate
+    flat = pd.Series((1.03) ** (1 / 252) - 1, index=r.index)
+    same = bootstrap(r, metrics=("sharpe_ratio", "cagr"), n=50, seed=2, risk_free=flat)
+    pd.testing.assert_frame_equal(same, annual, rtol=1e-12)
+    with pytest.raises(MetricError, match="no value on some return dates"):
+        bootstrap(r, n=20, risk_free=rf.iloc[5:])
+
+
 def test_nan_returns_are_an_error_not_dropped():
     r = _daily()
     r.iloc[10] = np.nan

@@ -21,15 +21,21 @@ pytest.importorskip("ipykernel")
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SHARED = ROOT.parent / "shared" / "data"
-NAMES = ("01_quickstart", "02_rebalancing_study", "03_401k_tactical_model")
+NAMES = ("01_quickstart", "02_rebalancing_study", "03_401k_tactical_model", "05_is_it_luck")
 
 # text that must appear in the outputs of each notebook (besides the data line)
 EXPECTED = {
     "01_quickstart": ["Window:", "conventions:", "Dual momentum", "60/40 5/25 band"],
     "02_rebalancing_study": ["calendar quarterly", "band 5/25", "rebalances"],
     "03_401k_tactical_model": ["no look-ahead", "Tactical, 10 bps", "Window:"],
+    "05_is_it_luck": ["deflated Sharpe ratio", "PBO", "walk-forward (honest)", "Is it luck?"],
 }
-MIN_IMAGES = {"01_quickstart": 4, "02_rebalancing_study": 3, "03_401k_tactical_model": 3}
+MIN_IMAGES = {
+    "01_quickstart": 4,
+    "02_rebalancing_study": 3,
+    "03_401k_tactical_model": 3,
+    "05_is_it_luck": 6,
+}
 
 
 @pytest.fixture(scope="module")

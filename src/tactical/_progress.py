@@ -39,10 +39,12 @@ class ProgressBar:
         return self._bar is not None
 
     def update(self, n: int = 1) -> None:
+        """Advance the bar by ``n`` steps (nothing without a bar)."""
         if self._bar is not None:
             self._bar.update(n)
 
     def close(self) -> None:
+        """Close the bar (idempotent)."""
         if self._bar is not None:
             self._bar.close()
             self._bar = None
@@ -66,11 +68,17 @@ def progress_bar(total: int, desc: str, progress: bool | None) -> ProgressBar:
     if progress is False or (progress is None and not _interactive()):
         return ProgressBar(None)
     try:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
     except ImportError:
         if progress:
             raise ConfigError(
                 "progress=True needs tqdm; install it with pip install 'tactical[progress]'"
             ) from None
         return ProgressBar(None)
+    if "ipykernel" in sys.modules:
+        try:  # a widget in Jupyter when ipywidgets is there, else the text bar
+            import ipywidgets  # noqa: F401
+            from tqdm.notebook import tqdm
+        except ImportError:
+            pass
     return ProgressBar(tqdm(total=total, desc=desc, delay=1.0, leave=False))

@@ -156,10 +156,10 @@ def plot_walk_forward(walk_forward: Any, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("test window starting")
     ax.set_ylabel(metric)
     mean_is = float(np.nanmean(folds["in_sample"]))
-    mean_oos = float(np.nanmean(folds["out_of_sample"]))
+    whole = float(getattr(walk_forward, "out_of_sample", np.nanmean(folds["out_of_sample"])))
     ax.set_title(
-        f"Walk-forward {metric}: in-sample {_fmt(metric, mean_is)} vs "
-        f"out-of-sample {_fmt(metric, mean_oos)} (means)"
+        f"Walk-forward {metric}: in-sample {_fmt(metric, mean_is)} (mean) vs "
+        f"out-of-sample {_fmt(metric, whole)} (whole account)"
     )
     _legend(ax)
     return ax
@@ -276,13 +276,14 @@ def luck_table(
     if walk_forward is not None:
         folds = walk_forward.folds
         metric = str(walk_forward.select)
-        mean_is = float(np.nanmean(folds["in_sample"]))
-        mean_oos = float(np.nanmean(folds["out_of_sample"]))
+        mean_is = float(walk_forward.in_sample)
+        whole = float(walk_forward.out_of_sample)
         rows.append(
             (
                 f"walk-forward {metric}: in-sample vs out-of-sample",
-                f"{_fmt(metric, mean_is)} vs {_fmt(metric, mean_oos)}",
-                f"mean over {len(folds)} folds",
+                f"{_fmt(metric, mean_is)} vs {_fmt(metric, whole)}",
+                f"chosen variants' mean over {len(folds)} training windows vs the stitched "
+                "out-of-sample account",
             )
         )
     if timing is not None:

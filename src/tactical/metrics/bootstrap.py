@@ -38,30 +38,54 @@ from tactical.metrics.formulas import (
     sortino_ratio,
     total_return,
 )
-from tactical.metrics.inputs import _as_input, infer_periods_per_year
+from tactical.metrics.inputs import _as_input, infer_periods_per_year, per_period_rate
 
 __all__ = ["BOOTSTRAP_METRICS", "bootstrap"]
 
-_Metric = Callable[[np.ndarray, float, float], np.ndarray]
+_Metric = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
+"""``f(returns, excess, periods_per_year)`` over columns; ``excess`` = returns - risk-free."""
 
 
-def _mean(a: np.ndarray, ppy: float, rf: float) -> np.ndarray:
+def _mean(a: np.ndarray, x: np.ndarray, ppy: float) -> np.ndarray:
     return a.mean(axis=0)
 
 
 BOOTSTRAP_METRICS: dict[str, _Metric] = {
     "mean": _mean,
-    "total_return": lambda a, ppy, rf: np.asarray(total_return(a)),
-    "cagr": lambda a, ppy, rf: np.asarray(cagr(a, ppy)),
-    "annual_volatility": lambda a, ppy, rf: np.asarray(annual_volatility(a, ppy)),
-    "sharpe_ratio": lambda a, ppy, rf: np.asarray(sharpe_ratio(a, rf, ppy)),
-    "sortino_ratio": lambda a, ppy, rf: np.asarray(sortino_ratio(a, rf, ppy)),
-    "max_drawdown": lambda a, ppy, rf: np.asarray(max_drawdown(a)),
-    "calmar_ratio": lambda a, ppy, rf: np.asarray(calmar_ratio(a, ppy)),
+    "total_return": lambda a, x, ppy: np.asarray(total_return(a)),
+    "cagr": lambda a, x, ppy: np.asarray(cagr(a, ppy)),
+    "annual_volatility": lambda a, x, ppy: np.asarray(annual_volatility(a, ppy)),
+    "sharpe_ratio": lambda a, x, ppy: np.asarray(sharpe_ratio(x, 0.0, ppy)),
+    "sortino_ratio": lambda a, x, ppy: np.asarray(sortino_ratio(x, 0.0, ppy)),
+    "max_drawdown": lambda a, x, ppy: np.asarray(max_drawdown(a)),
+    "calmar_ratio": lambda a, x, ppy: np.asarray(calmar_ratio(a, ppy)),
 }
 """Metric names :func:`bootstrap` accepts, each computed as in :mod:`tactical.metrics`."""
 
 _CHUNK_CELLS = 4_000_000  # replicate values built at once (32 MB of float64)
+
+
+def _risk_free_per_period(
+    risk_free: float | pd.Series, index: pd.Index, ppy: float
+) -> np.ndarray | float:
+    """A per-period rate (float) or per-period returns aligned to ``index`` (no NaN allowed)."""
+    if not isinstance(risk_free, pd.Series):
+        return per_period_rate(float(risk_free), ppy) if risk_free else 0.0
+    aligned = pd.to_numeric(risk_free, errors="coerce").reindex(index).to_numpy(dtype=float)
+    if np.isnan(aligned).any():
+        where = index[np.isnan(aligned)][:3]
+        raise MetricError(
+            f"risk_free has no value on some return dates, e.g. {list(map(str, where))}; give "
+            "per-period returns on the same dates (risk_free.reindex(returns.index))"
+        )
+    return aligned
+
+
+def _excess(sample: np.ndarray, rf: np.ndarray | float, idx: np.ndarray | None) -> np.ndarray:
+    """Returns minus the per-period risk-free rate (resampled with the same indices)."""
+    if isinstance(rf, float):
+        return sample if rf == 0.0 else sample - rf
+    return sample - (rf[:, None] if idx is None else rf[idx])
 
 
 def _returns_frame(obj: Any) -> tuple[pd.DataFrame, bool]:
@@ -93,7 +117,7 @@ def bootstrap(
     *,
     method: Literal["percentile", "basic"] = "percentile",
     block_size: float | None = None,
-    risk_free: float = 0.0,
+    risk_free: float | pd.Series = 0.0,
     periods_per_year: float | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
@@ -125,9 +149,11 @@ def bootstrap(
         Mean block length in periods. Default: the mean over columns of
         ``arch.bootstrap.optimal_block_length(returns)["stationary"]``, at
         least 1.
-    risk_free : float, default 0
-        Annual decimal rate for the Sharpe and Sortino ratios, turned into a
-        per-period rate geometrically (library convention).
+    risk_free : float or Series, default 0
+        For the Sharpe and Sortino ratios: an annual decimal rate, turned into
+        a per-period rate geometrically (library convention), or per-period
+        returns on the returns' dates (e.g. T-bills), resampled on the same
+        blocks as the returns so each replicate keeps its own cash rate.
     periods_per_year : float, optional
         Inferred from the index when omitted (daily 252, monthly 12...).
     progress : bool, optional
@@ -184,8 +210,11 @@ def bootstrap(
         raise ConfigError(f"level must be between 0 and 1 (0.95 = 95%), got {level!r}")
     if method not in ("percentile", "basic"):
         raise ConfigError(f"method must be 'percentile' or 'basic', got {method!r}")
-    if isinstance(risk_free, pd.Series) or not isinstance(risk_free, int | float):
-        raise ConfigError("bootstrap takes risk_free as an annual rate (float); got a series")
+    if not isinstance(risk_free, int | float | pd.Series) or isinstance(risk_free, bool):
+        raise ConfigError(
+            "risk_free must be an annual rate (float) or a Series of per-period returns, "
+            f"got {type(risk_free).__name__}"
+        )
     inp = _as_input(frame)
     values = inp.values
     t, k = values.shape
@@ -198,7 +227,7 @@ def bootstrap(
             )
         periods_per_year = infer_periods_per_year(frame.index)
     ppy = float(periods_per_year)
-    rf = float(risk_free)
+    rf = _risk_free_per_period(risk_free, frame.index, ppy)
     if block_size is None:
         table = optimal_block_length(values)
         block = float(max(1.0, np.nanmean(table["stationary"].to_numpy())))
@@ -211,7 +240,13 @@ def bootstrap(
     bs = StationaryBootstrap(block, np.arange(t), seed=rng)
     funcs = [BOOTSTRAP_METRICS[m] for m in names]
     estimate = np.array(
-        [[np.asarray(f(values[:, [j]], ppy, rf))[0] for f in funcs] for j in range(k)]
+        [
+            [
+                np.asarray(f(values[:, [j]], _excess(values[:, [j]], rf, None), ppy))[0]
+                for f in funcs
+            ]
+            for j in range(k)
+        ]
     )
     reps = np.empty((k, len(funcs), int(n)))
     chunk = max(1, _CHUNK_CELLS // t)
@@ -226,8 +261,9 @@ def bootstrap(
                 idx[:, i] = pos[0]
             for j in range(k):
                 sample = values[:, j][idx]  # (t, m): one replicate path per column
+                excess = _excess(sample, rf, idx)
                 for q, f in enumerate(funcs):
-                    reps[j, q, done : done + m] = f(sample, ppy, rf)
+                    reps[j, q, done : done + m] = f(sample, excess, ppy)
             done += m
             bar.update(m)
 
