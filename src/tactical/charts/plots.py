@@ -892,8 +892,9 @@ def html_report(
     table: pd.DataFrame | None = None,
     title: str = "Backtest report",
     benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+    luck: Any = None,
 ) -> Path:
     """Write a self-contained HTML report; see :func:`tactical.charts.sheets.html_report`."""
     from tactical.charts.sheets import html_report as _html_report
 
-    return _html_report(results, path, table=table, title=title, benchmarks=benchmarks)
+    return _html_report(results, path, table=table, title=title, benchmarks=benchmarks, luck=luck)

@@ -14,6 +14,7 @@ import base64
 import html
 import io
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -325,7 +326,7 @@ def luck_figure(
             pbo = sweep.pbo()
         except Exception:  # noqa: BLE001 - too few rows: no PBO panel
             pbo = None
-    panels = [
+    panels: list[tuple[Callable[..., Axes], Any]] = [
         (plot_sweep_distribution, sweep),
         (plot_pbo, pbo),
         (plot_walk_forward, walk_forward),

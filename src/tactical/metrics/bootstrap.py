@@ -237,7 +237,8 @@ def bootstrap(
         block = float(block_size)
 
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    bs = StationaryBootstrap(block, np.arange(t), seed=rng)
+    # arch types block_size as int but uses 1/block as the geometric rate: a float is fine
+    bs = StationaryBootstrap(block, np.arange(t), seed=rng)  # type: ignore[arg-type]
     funcs = [BOOTSTRAP_METRICS[m] for m in names]
     estimate = np.array(
         [
