@@ -18,8 +18,15 @@ from tactical.errors import ConfigError
 __all__ = ["ProgressBar", "progress_bar"]
 
 
+def _in_kernel() -> bool:
+    """True inside a running Jupyter kernel (not merely when ipykernel was imported)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def _interactive() -> bool:
-    if "ipykernel" in sys.modules:  # a Jupyter kernel: tqdm.auto draws a widget or text
+    if _in_kernel():
         return True
     stream = sys.stderr
     return bool(getattr(stream, "isatty", lambda: False)())
@@ -75,7 +82,7 @@ def progress_bar(total: int, desc: str, progress: bool | None) -> ProgressBar:
                 "progress=True needs tqdm; install it with pip install 'tactical[progress]'"
             ) from None
         return ProgressBar(None)
-    if "ipykernel" in sys.modules:
+    if _in_kernel():
         try:  # a widget in Jupyter when ipywidgets is there, else the text bar
             import ipywidgets  # noqa: F401
             from tqdm.notebook import tqdm
