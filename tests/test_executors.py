@@ -73,3 +73,18 @@ def test_dask_local_cluster_with_two_worker_processes_gives_the_same_table(price
             warnings.simplefilter("ignore")
             client.close()
             cluster.close()
+
+
+def test_walk_forward_and_timing_luck_on_threads_equal_serial(prices):
+    def one(lookback: int) -> Strategy:
+        return _make(lookback, 1)
+
+    grid = {"lookback": [21, 63, 126]}
+    base = tc.walk_forward(prices, one, grid, train="18M", test="6M")
+    luck = tc.timing_luck(prices, one(63), offsets=[0, 3, 7])
+    with ThreadPoolExecutor(2) as pool:
+        wf = tc.walk_forward(prices, one, grid, train="18M", test="6M", executor=pool)
+        tl = tc.timing_luck(prices, one(63), offsets=[0, 3, 7], executor=pool)
+    pd.testing.assert_frame_equal(wf.folds, base.folds, check_exact=True)
+    pd.testing.assert_series_equal(wf.result.equity, base.result.equity, check_exact=True)
+    pd.testing.assert_frame_equal(tl.table, luck.table, check_exact=True)

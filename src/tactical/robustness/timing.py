@@ -287,7 +287,8 @@ def timing_luck(
     executor, progress, start, end, cash_returns, risk_free, **options
         As in :func:`~tactical.sweep`. Every offset runs over the same window
         (the strategy's feasible start to the end), starting with the same
-        initial investment.
+        initial investment. The executor runs the offsets of a plain
+        strategy; the sub-accounts of :class:`Tranches` run here, serially.
 
     Returns
     -------
