@@ -31,11 +31,10 @@ import pickle
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from tactical._progress import progress_bar
 from tactical.backtest import _Market
@@ -88,20 +87,24 @@ def workers(executor: object) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _MarketFile:
-    """A market whose price matrix lives in a ``.npy`` file, memory-mapped by workers."""
+    """A market whose price matrix lives in a ``.npy`` file, memory-mapped by workers.
+
+    ``template`` is the market with an empty price matrix (dates, columns and
+    the rest travel with each task; they are small).
+    """
 
     path: str
-    index: pd.DatetimeIndex
-    columns: tuple[str, ...]
-    first_valid: np.ndarray
-    cash_label: str
-    positions: dict[str, int]
+    template: _Market
+
+    @classmethod
+    def write(cls, market: _Market, path: str) -> _MarketFile:
+        np.save(path, np.asarray(market.values))
+        empty = np.empty((0, market.values.shape[1]))
+        extra = {"schedules": {}} if "schedules" in {f.name for f in fields(market)} else {}
+        return cls(path, replace(market, values=empty, **extra))
 
     def load(self) -> _Market:
-        values = np.load(self.path, mmap_mode="r")
-        return _Market(
-            self.index, self.columns, values, self.first_valid, self.cash_label, self.positions
-        )
+        return replace(self.template, values=np.load(self.path, mmap_mode="r"))
 
 
 def _resolve(market: _Market | _MarketFile) -> _Market:
@@ -164,15 +167,7 @@ def run_chunks(
                 if kind == "processes":
                     fd, cleanup = tempfile.mkstemp(prefix="tactical-sweep-", suffix=".npy")
                     os.close(fd)
-                    np.save(cleanup, np.asarray(market.values))
-                    ref = _MarketFile(
-                        cleanup,
-                        market.index,
-                        market.columns,
-                        market.first_valid,
-                        market.cash_label,
-                        market.positions,
-                    )
+                    ref = _MarketFile.write(market, cleanup)
                 futures = [executor.submit(_call, fn, ref, _dumps(p)) for p in payloads]
             for k, size in enumerate(sizes):
                 result = futures[k].result()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -125,15 +125,8 @@ def _folds(
 
 def _cut(market: _Market, stop: int) -> _Market:
     """The market as known at row ``stop - 1``: later rows do not exist for the training run."""
-    values = market.values[:stop]
-    return _Market(
-        market.index[:stop],
-        market.columns,
-        values,
-        market.first_valid,
-        market.cash_label,
-        market.positions,
-    )
+    fresh = {"schedules": {}} if "schedules" in {f.name for f in fields(market)} else {}
+    return replace(market, index=market.index[:stop], values=market.values[:stop], **fresh)
 
 
 # --------------------------------------------------------------------------- allocator
