@@ -100,7 +100,9 @@ class _MarketFile:
     def write(cls, market: _Market, path: str) -> _MarketFile:
         np.save(path, np.asarray(market.values))
         empty = np.empty((0, market.values.shape[1]))
-        extra = {"schedules": {}} if "schedules" in {f.name for f in fields(market)} else {}
+        extra: dict[str, Any] = (
+            {"schedules": {}} if "schedules" in {f.name for f in fields(market)} else {}
+        )
         return cls(path, replace(market, values=empty, **extra))
 
     def load(self) -> _Market:

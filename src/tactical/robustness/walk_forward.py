@@ -125,7 +125,9 @@ def _folds(
 
 def _cut(market: _Market, stop: int) -> _Market:
     """The market as known at row ``stop - 1``: later rows do not exist for the training run."""
-    fresh = {"schedules": {}} if "schedules" in {f.name for f in fields(market)} else {}
+    fresh: dict[str, Any] = (
+        {"schedules": {}} if "schedules" in {f.name for f in fields(market)} else {}
+    )
     return replace(market, index=market.index[:stop], values=market.values[:stop], **fresh)
 
 
