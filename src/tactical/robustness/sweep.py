@@ -36,6 +36,7 @@ from tactical.metrics.formulas import (
 )
 from tactical.metrics.inputs import frequency_name, infer_periods_per_year
 from tactical.metrics.overfitting import _psr_array, expected_max_sharpe
+from tactical.robustness._shared import share_scores
 from tactical.robustness.executors import executor_kind, run_chunks, workers
 from tactical.strategies.strategy import Strategy
 
@@ -176,7 +177,7 @@ def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
     """Worker task: run each variant of the chunk, keep only arrays (never result frames)."""
     ids, finals, rets, turn, nreb, costs = [], [], [], [], [], []
     errors: list[tuple[int, str]] = []
-    for i, strategy in zip(chunk.ids, chunk.strategies, strict=True):
+    for i, strategy in zip(chunk.ids, share_scores(chunk.strategies), strict=True):
         try:
             res = _run(
                 strategy,
