@@ -212,3 +212,25 @@ def test_sweep_pbo_runs_on_its_returns(swept):
 def test_bad_executor_is_named(prices):
     with pytest.raises(ConfigError, match="executor must be"):
         tc.sweep(prices, make, {"lookback": [21]}, executor="dask")
+
+
+def test_real_funds_sweep_finals_equal_single_backtests(shared_prices):
+    from tactical.strategies import DualMomentum
+
+    px = shared_prices("SPY", "EFA", "AGG")
+
+    def dual(lookback: int, top_n: int) -> Strategy:
+        return Strategy(DualMomentum(("SPY", "EFA"), safe="AGG", lookback=lookback, top_n=top_n))
+
+    sw = tc.sweep(
+        px, dual, {"lookback": [126, 252], "top_n": [1, 2]}, costs=tc.ProportionalCost(bps=5)
+    )
+    for _, row in sw.table.iterrows():
+        res = tc.backtest(
+            px,
+            dual(int(row["lookback"]), int(row["top_n"])),
+            start=sw.start,
+            costs=tc.ProportionalCost(bps=5),
+        )
+        assert row["final_value"] == pytest.approx(res.equity.iloc[-1], rel=1e-12, abs=1e-9)
+    assert 0.0 <= sw.deflated_sharpe_ratio <= 1.0
