@@ -24,7 +24,7 @@ def prices() -> pd.DataFrame:
     return pd.DataFrame(100 * np.exp(np.cumsum(r, axis=0)), index=idx, columns=list(MENU))
 
 
-GRID = {"lookback": [21, 42, 63, 84, 105, 126], "top_n": [1, 2]}
+GRID = {"lookback": [30, 42, 63, 84, 105, 126], "top_n": [1, 2]}
 
 
 def _make(lookback: int, top_n: int) -> Strategy:
@@ -79,7 +79,7 @@ def test_walk_forward_and_timing_luck_on_threads_equal_serial(prices):
     def one(lookback: int) -> Strategy:
         return _make(lookback, 1)
 
-    grid = {"lookback": [21, 63, 126]}
+    grid = {"lookback": [30, 63, 126]}
     base = tc.walk_forward(prices, one, grid, train="18M", test="6M")
     luck = tc.timing_luck(prices, one(63), offsets=[0, 3, 7])
     with ThreadPoolExecutor(2) as pool:

@@ -36,12 +36,12 @@ def make(lookback: int, top_n: int = 1) -> Strategy:
 
 @pytest.fixture(scope="module")
 def sw(prices):
-    return tc.sweep(prices, make, {"lookback": [21, 42, 63, 126], "top_n": [1, 2]})
+    return tc.sweep(prices, make, {"lookback": [30, 42, 63, 126], "top_n": [1, 2]})
 
 
 @pytest.fixture(scope="module")
 def wf(prices):
-    return tc.walk_forward(prices, make, {"lookback": [21, 63]}, train="2Y", test="1Y")
+    return tc.walk_forward(prices, make, {"lookback": [30, 63]}, train="2Y", test="1Y")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_heatmap_cells_are_the_table_values(sw):
     data = ax.images[0].get_array()
     expected = sw.table.pivot_table(index="top_n", columns="lookback", values="sharpe_ratio")
     np.testing.assert_allclose(np.asarray(data), expected.to_numpy())
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["21", "42", "63", "126"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["30", "42", "63", "126"]
 
 
 def test_heatmap_takes_the_best_over_other_parameters(sw):

@@ -31,7 +31,7 @@ def make(lookback: int, top_n: int = 1) -> Strategy:
     return Strategy(RelativeMomentum(MENU, lookback=lookback, top_n=top_n))
 
 
-GRID = {"lookback": [21, 63, 126], "top_n": [1, 2]}
+GRID = {"lookback": [30, 63, 126], "top_n": [1, 2]}
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +61,8 @@ def test_common_window_is_the_latest_warm_up(prices, swept):
 
 def test_table_has_params_in_grid_order_then_metrics(swept):
     assert swept.table[["lookback", "top_n"]].values.tolist() == [
-        [21, 1],
-        [21, 2],
+        [30, 1],
+        [30, 2],
         [63, 1],
         [63, 2],
         [126, 1],
@@ -119,10 +119,10 @@ def test_list_of_dicts_runs_exactly_those_variants(prices):
 
 def test_inputs_are_not_mutated(prices):
     before = prices.copy()
-    grid = {"lookback": [21, 63]}
+    grid = {"lookback": [30, 63]}
     tc.sweep(prices, make, grid)
     pd.testing.assert_frame_equal(prices, before)
-    assert grid == {"lookback": [21, 63]}
+    assert grid == {"lookback": [30, 63]}
 
 
 @pytest.mark.parametrize(
@@ -131,8 +131,8 @@ def test_inputs_are_not_mutated(prices):
         ({}, "grid is empty"),
         ([], "empty list"),
         ({"lookback": []}, "empty list"),
-        ({"lookback": 21}, "must be a list"),
-        ({"lookback": [21], "window": [5], "speed": [1]}, r"\['window', 'speed'\]"),
+        ({"lookback": 30}, "must be a list"),
+        ({"lookback": [30], "window": [5], "speed": [1]}, r"\['window', 'speed'\]"),
         ("lookback", "dict of lists"),
     ],
 )
@@ -145,7 +145,7 @@ def test_missing_required_parameter_and_unknown_option(prices):
     with pytest.raises(ConfigError, match="lacks parameter"):
         tc.sweep(prices, make, {"top_n": [1]})
     with pytest.raises(ConfigError, match="unknown backtest option"):
-        tc.sweep(prices, make, {"lookback": [21]}, lag=0)
+        tc.sweep(prices, make, {"lookback": [30]}, lag=0)
 
 
 def test_a_failing_variant_is_named_and_the_others_kept(prices):
@@ -155,21 +155,21 @@ def test_a_failing_variant_is_named_and_the_others_kept(prices):
         return make(lookback)
 
     with pytest.warns(VariantFailedWarning, match=r"lookback=63: ValueError: no such lookback"):
-        sw = tc.sweep(prices, fragile, {"lookback": [21, 63, 126]})
-    assert sw.table["lookback"].tolist() == [21, 126]
+        sw = tc.sweep(prices, fragile, {"lookback": [30, 63, 126]})
+    assert sw.table["lookback"].tolist() == [30, 126]
     assert sw.errors.loc[1, "lookback"] == 63
     assert "no such lookback" in sw.errors.loc[1, "error"]
 
 
 def test_a_variant_failing_inside_the_backtest_is_named(prices):
     with pytest.warns(VariantFailedWarning, match="lookback=5000"):
-        sw = tc.sweep(prices, make, [{"lookback": 21}, {"lookback": 5000}], start="2013-01-02")
+        sw = tc.sweep(prices, make, [{"lookback": 30}, {"lookback": 5000}], start="2013-01-02")
     assert list(sw.errors.index) == [1]
 
 
 def test_every_variant_failing_raises(prices):
     with pytest.raises(SweepError, match="every variant failed"):
-        tc.sweep(prices, lambda lookback: "not a strategy", {"lookback": [21, 63]})
+        tc.sweep(prices, lambda lookback: "not a strategy", {"lookback": [30, 63]})
 
 
 class _Interrupt:
@@ -185,7 +185,7 @@ def test_ctrl_c_in_a_variant_stops_the_sweep(prices, threads):
     def maybe(lookback: int) -> Strategy:
         return Strategy(_Interrupt()) if lookback == 63 else make(lookback)
 
-    grid = {"lookback": [21, 42, 63, 84, 105]}
+    grid = {"lookback": [30, 42, 63, 84, 105]}
     if threads:
         with ThreadPoolExecutor(2) as pool, pytest.raises(KeyboardInterrupt):
             tc.sweep(prices, maybe, grid, executor=pool, chunk_size=1)
@@ -211,7 +211,7 @@ def test_sweep_pbo_runs_on_its_returns(swept):
 
 def test_bad_executor_is_named(prices):
     with pytest.raises(ConfigError, match="executor must be"):
-        tc.sweep(prices, make, {"lookback": [21]}, executor="dask")
+        tc.sweep(prices, make, {"lookback": [30]}, executor="dask")
 
 
 def test_real_funds_sweep_finals_equal_single_backtests(shared_prices):

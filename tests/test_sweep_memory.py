@@ -22,7 +22,7 @@ def test_peak_memory_is_a_few_returns_matrices_not_one_result_per_variant():
         index=idx,
         columns=list(MENU),
     )
-    grid = {"lookback": list(range(21, 252, 11)), "top_n": [1, 2, 3, 4, 5]}  # 105 variants
+    grid = {"lookback": list(range(32, 263, 11)), "top_n": [1, 2, 3, 4, 5]}  # 105 variants
 
     def make(lookback: int, top_n: int) -> Strategy:
         return Strategy(RelativeMomentum(MENU, lookback=lookback, top_n=top_n))

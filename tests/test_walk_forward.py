@@ -26,7 +26,7 @@ def make(lookback: int) -> Strategy:
     return Strategy(RelativeMomentum(MENU, lookback=lookback))
 
 
-GRID = {"lookback": [21, 63, 126]}
+GRID = {"lookback": [30, 63, 126]}
 
 
 @pytest.fixture(scope="module")

@@ -574,9 +574,9 @@ def sweep(
     >>> px = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(3e-4, 0.01, (800, 3)), axis=0)),
     ...                   index=idx, columns=["A", "B", "C"])
     >>> sw = sweep(px, lambda lookback, top_n: Strategy(RelativeMomentum(("A", "B", "C"),
-    ...            lookback=lookback, top_n=top_n)), {"lookback": [21, 63], "top_n": [1, 2]})
+    ...            lookback=lookback, top_n=top_n)), {"lookback": [30, 63], "top_n": [1, 2]})
     >>> sw.table[["lookback", "top_n"]].values.tolist()
-    [[21, 1], [21, 2], [63, 1], [63, 2]]
+    [[30, 1], [30, 2], [63, 1], [63, 2]]
     >>> sorted(sw.best("sharpe"))
     ['lookback', 'top_n']
     """

@@ -333,7 +333,7 @@ def walk_forward(
     >>> px = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(3e-4, 0.01, (1300, 3)), axis=0)),
     ...                   index=idx, columns=["A", "B", "C"])
     >>> wf = walk_forward(px, lambda lookback: Strategy(RelativeMomentum(("A", "B", "C"),
-    ...                   lookback=lookback)), {"lookback": [21, 63]}, train="2Y", test="1Y")
+    ...                   lookback=lookback)), {"lookback": [30, 63]}, train="2Y", test="1Y")
     >>> list(wf.folds.columns[:4])
     ['train_start', 'train_end', 'test_start', 'test_end']
     """
