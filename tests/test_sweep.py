@@ -80,6 +80,20 @@ def test_metrics_equal_the_metric_functions(swept):
     np.testing.assert_allclose(t["cagr"], metrics.cagr(r, start=swept.start), rtol=1e-13)
     np.testing.assert_allclose(t["max_drawdown"], metrics.max_drawdown(r), rtol=1e-13)
     np.testing.assert_allclose(t["sortino_ratio"], metrics.sortino_ratio(r), rtol=1e-13)
+    np.testing.assert_allclose(t["annual_volatility"], metrics.annual_volatility(r), rtol=1e-13)
+    calmar = metrics.calmar_ratio(r, start=swept.start)
+    np.testing.assert_allclose(t["calmar_ratio"], calmar, rtol=1e-13)
+
+
+def test_metrics_with_a_risk_free_rate_or_series_equal_the_metric_functions(prices):
+    rate = tc.sweep(prices, make, GRID, risk_free=0.03)
+    r = rate.returns
+    np.testing.assert_allclose(rate.table["sharpe_ratio"], metrics.sharpe_ratio(r, 0.03), 1e-13)
+    np.testing.assert_allclose(rate.table["sortino_ratio"], metrics.sortino_ratio(r, 0.03), 1e-13)
+    rf = pd.Series(np.linspace(0, 1e-4, len(prices)), index=prices.index)
+    series = tc.sweep(prices, make, GRID, risk_free=rf)
+    np.testing.assert_allclose(series.table["sharpe_ratio"], metrics.sharpe_ratio(r, rf), 1e-13)
+    np.testing.assert_allclose(series.table["calmar_ratio"], rate.table["calmar_ratio"], 1e-13)
 
 
 def test_deflated_sharpe_uses_n_variants_and_their_sharpe_variance(swept):

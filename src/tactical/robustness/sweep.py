@@ -27,14 +27,10 @@ from tactical.errors import ConfigError, SweepError, VariantFailedWarning
 from tactical.metrics.formulas import (
     annual_volatility,
     cagr,
-    calmar_ratio,
-    kurtosis,
-    max_drawdown,
     sharpe_ratio,
-    skew,
     sortino_ratio,
 )
-from tactical.metrics.inputs import frequency_name, infer_periods_per_year
+from tactical.metrics.inputs import frequency_name, infer_periods_per_year, per_period_rate
 from tactical.metrics.overfitting import _psr_array, expected_max_sharpe
 from tactical.robustness._shared import share_scores
 from tactical.robustness.executors import executor_kind, run_chunks, workers
@@ -271,7 +267,7 @@ def evaluate(
         for a in range(0, n, chunk_size)
     ]
     rows = int(market.index.get_loc(end)) - int(market.index.get_loc(start))
-    matrix = np.empty((rows, n))
+    matrix = np.empty((rows, n), order="F")  # each variant's returns contiguous
     finals = np.full(n, np.nan)
     turnover = np.full(n, np.nan)
     n_reb = np.zeros(n, dtype=np.int64)
@@ -308,6 +304,86 @@ def evaluate(
     )
 
 
+def _max_drawdown_rows(x: np.ndarray) -> np.ndarray:
+    """Deepest fall from a running peak of each row's growth path (start value 1 included).
+
+    The same arithmetic as :func:`tactical.metrics.max_drawdown` (``w / peak -
+    1`` on ``cumprod(1 + r)`` with the starting 1 as a peak), along rows.
+    """
+    if x.shape[1] == 0:
+        return np.zeros(x.shape[0])
+    wealth = np.cumprod(1.0 + x, axis=1)
+    peak = np.maximum(np.maximum.accumulate(wealth, axis=1), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dd = wealth / peak - 1.0
+    return np.minimum(dd.min(axis=1), 0.0)
+
+
+def _row_metrics(x: np.ndarray, rf: float, ppy: float, years: float) -> dict[str, np.ndarray]:
+    """CAGR (calendar years), volatility, Sharpe, Sortino and drawdown of each row.
+
+    The formulas of :mod:`tactical.metrics` (``cagr(start=)``,
+    ``annual_volatility``, ``sharpe_ratio``, ``sortino_ratio``,
+    ``max_drawdown``) for a constant per-period risk-free rate ``rf``,
+    evaluated along rows in a few passes; equal to them to rounding
+    (tested to 1e-13). NaN where a ratio is undefined.
+    """
+    n = x.shape[1]
+    wealth = np.cumprod(1.0 + x, axis=1)
+    growth = wealth[:, -1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cagr_ = np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
+    peak = np.maximum(np.maximum.accumulate(wealth, axis=1), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mdd = np.minimum((wealth / peak - 1.0).min(axis=1), 0.0)
+    excess = x - rf if rf else x
+    std = excess.std(axis=1, ddof=1)
+    mean = excess.mean(axis=1)
+    flat = std <= 1e-12 * np.abs(excess).max(axis=1)
+    below = np.minimum(excess, 0.0)
+    down = np.sqrt(np.mean(below * below, axis=1))
+    vol = x.std(axis=1, ddof=1) if rf else std
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sharpe = np.where(flat, np.nan, mean / std * math.sqrt(ppy))
+        sortino = np.where(down == 0.0, np.nan, mean / down * math.sqrt(ppy))
+    del wealth, peak, below
+    return (
+        {
+            "cagr": cagr_,
+            "annual_volatility": vol * math.sqrt(ppy),
+            "sharpe_ratio": sharpe,
+            "sortino_ratio": sortino,
+            "max_drawdown": mdd,
+        }
+        if n >= 2
+        else {}
+    )
+
+
+def _moments_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bias-corrected skew and non-excess kurtosis of each row, as in tactical.metrics.
+
+    ``G1 = g1 sqrt(n (n-1)) / (n-2)`` and ``G2 + 3`` with ``G2 = ((n+1) g2 + 6)
+    (n-1) / ((n-2)(n-3))`` (pandas' ``skew``/``kurt``); NaN for constant rows
+    or fewer than 4 observations.
+    """
+    n = x.shape[1]
+    if n < 4:
+        return np.full(x.shape[0], np.nan), np.full(x.shape[0], np.nan)
+    d = x - x.mean(axis=1, keepdims=True)
+    d2 = d * d
+    m2 = d2.mean(axis=1)
+    m3 = (d2 * d).mean(axis=1)
+    m4 = (d2 * d2).mean(axis=1)
+    flat = m2 <= 1e-24 * np.maximum((x * x).mean(axis=1), 1e-300)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g1 = m3 / m2**1.5
+        g2 = m4 / (m2 * m2) - 3.0
+    skew = np.where(flat, np.nan, g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0))
+    kurt = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)) + 3.0
+    return skew, np.where(flat, np.nan, kurt)
+
+
 def metrics_table(
     returns: pd.DataFrame,
     start: pd.Timestamp,
@@ -324,28 +400,52 @@ def metrics_table(
     ppy = periods_per_year or infer_periods_per_year(returns.index)
     n_obs, n_trials = returns.shape
     values = returns.to_numpy(dtype=np.float64)
-    funcs: dict[str, Callable[[pd.DataFrame], Any]] = {
+    library: dict[str, Callable[[pd.DataFrame], Any]] = {
         "cagr": lambda b: cagr(b, start=start),
         "annual_volatility": lambda b: annual_volatility(b, ppy),
         "sharpe_ratio": lambda b: sharpe_ratio(b, risk_free, ppy),
         "sortino_ratio": lambda b: sortino_ratio(b, risk_free, ppy),
-        "max_drawdown": max_drawdown,
-        "calmar_ratio": lambda b: calmar_ratio(b, ppy),
-        "_skew": lambda b: skew(b) if n_obs >= 3 else 0.0,
-        "_kurt": lambda b: kurtosis(b) + 3.0 if n_obs >= 4 else 3.0,
     }
-    if only is not None and only != "deflated_sharpe":
-        funcs = {only: funcs[only]}
-    elif only == "deflated_sharpe":
-        funcs = {k: funcs[k] for k in ("sharpe_ratio", "_skew", "_kurt")}
+    # a constant annual rate: every column in a few passes over rows (same formulas)
+    rf_rate = (
+        per_period_rate(float(risk_free), ppy)
+        if isinstance(risk_free, int | float) and only is None
+        else None
+    )
+    years = (returns.index[-1] - pd.Timestamp(start)).days / 365.25 if n_obs else math.nan
+    wanted = (
+        [*library, "max_drawdown", "calmar_ratio", "_skew", "_kurt"]
+        if only is None
+        else ["sharpe_ratio", "_skew", "_kurt"]
+        if only == "deflated_sharpe"
+        else ["cagr", "max_drawdown", "calmar_ratio"]
+        if only == "calmar_ratio"
+        else [only]
+    )
     parts = []
     for a in range(0, n_trials, _METRIC_BLOCK):
         block = pd.DataFrame(
             values[:, a : a + _METRIC_BLOCK],
             index=returns.index,
             columns=returns.columns[a : a + _METRIC_BLOCK],
+            copy=False,
         )
-        parts.append(pd.DataFrame({k: f(block) for k, f in funcs.items()}, index=block.columns))
+        series = np.ascontiguousarray(block.to_numpy().T)  # one row per variant
+        if rf_rate is not None and n_obs >= 2:
+            cols: dict[str, Any] = _row_metrics(series, rf_rate, ppy, years)
+        else:
+            cols = {k: library[k](block) for k in wanted if k in library}
+            if "max_drawdown" in wanted:
+                cols["max_drawdown"] = _max_drawdown_rows(series)
+        if "calmar_ratio" in wanted:
+            mdd = np.asarray(cols["max_drawdown"], dtype=float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                calmar = np.asarray(cols["cagr"], dtype=float) / np.abs(mdd)
+            cols["calmar_ratio"] = np.where(mdd == 0, np.nan, calmar)
+        if "_skew" in wanted:
+            cols["_skew"], cols["_kurt"] = _moments_rows(series)
+        part = pd.DataFrame(cols, index=block.columns)
+        parts.append(part[[k for k in wanted if k in part]])
     table = pd.concat(parts) if len(parts) > 1 else parts[0]
     if "_skew" not in table:
         return table, {}
