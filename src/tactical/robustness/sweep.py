@@ -467,6 +467,7 @@ def metrics_table(
         ),
         "cagr": "calendar years from the start date (the close before the first return)",
         "max_drawdown": f"on {frequency_name(ppy)} closes",
+        "calmar_ratio": "cagr / |max_drawdown| (both as in this table)",
         "deflated_sharpe": (
             f"Bailey & Lopez de Prado (2014): N = {n_ok} variants, V = variance "
             f"of their per-period Sharpe ratios = {variance:.4g} (ddof=1), SR0 = "
