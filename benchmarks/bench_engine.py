@@ -1,52 +1,42 @@
-"""Time the backtest engine against bt and a plain numpy formulation (issue 2, "Speed").
+"""Time the backtest engine against the plain-numpy reference and bt (issue 10, "Speed").
 
 Run from the repository root::
 
-    python benchmarks/bench_engine.py            # real data from ../shared/data
-    python benchmarks/bench_engine.py --synthetic  # random walks of the same shape
+    python benchmarks/bench_engine.py
 
-Cases, all on ~25 years of daily bars, timed in this one run (median of
-``timeit`` repeats, one call per repeat):
+It imports the reference and its scenarios by path from ``../shared/bench``
+(beside the repository; skipped with a reason when absent) and times, in this
+one run, interleaved (each round times every contender, ratios are taken
+within a round, the median over rounds is printed):
 
-(a) monthly 60/40, SPY + VBMFX (Vanguard Total Bond Market, the AGG proxy),
-    2000-06-26..2025-06-25, 6,287 common bars. Ours vs bt vs a numpy
-    reference written below (holdings grow by a cumulative product between
-    rebalance dates, Python loops only over the ~300 rebalances). The three
-    final values are checked equal to 1e-9 first, so the timings compare the
-    same work.
-(b) 10-fund monthly relative momentum (top 3 by 252-bar return), funds SPY
-    QQQ IWM VBMFX NAESX VFISX VTSMX VEIEX VGSIX VFIAX, 2000-11-13..2024-05-02,
-    5,903 common bars. Ours vs bt (a small bt Algo computing the same
-    bar-count score; final values checked equal).
-(c) 5/25 threshold rebalancing of 60/40 checked every bar (data of (a)).
-    Ours (and bt with a drift Algo, for scale). "No Python loop over bars"
-    is shown by counting Python-level function calls (``sys.setprofile``)
-    for the real series, for the same series followed by 3x as many flat bars
-    (4x the bars, no new breach), and for a tighter band (more breaches).
-(d) ``import tactical`` in fresh interpreters: wall time minus a bare
-    interpreter start, and whether yfinance or matplotlib got imported.
+A  60/40 rebalanced at month ends (``reference.fixed_weight``),
+B  60/40 with a 5-point absolute band checked every bar (``reference.threshold``),
+C  top-1 of 10 funds by 126-day total return at month ends (``reference.momentum``),
 
-bt is timed as a user runs it: ``bt.Backtest(...)`` then ``bt.run(...)``,
-which also computes bt's performance statistics (ffn); the time of that part
-is printed separately so both ratios are visible. The targets are checked
-against bt's full run.
+each on ``scenarios.make_prices`` (6,300 business days), with the
+reference's conventions reproduced through the public API: trades at the
+signal close (``execution_lag=0``), no costs, capital 1e6, month ends as
+explicit schedule dates (the last row of each month *excluding* the data's
+last row), the first row the initial allocation (C: the first month end with
+126 rows of history). The final values must agree to 1e-12 before any time
+is printed. Targets: each ``tc.backtest`` call within 2x the reference; bt at
+least 200x slower than ``tc.backtest`` on A; ``import tactical`` within 1.15x
+``import numpy, pandas`` (fresh interpreters).
 
-bt conventions used (see tests/test_engine_vs_bt.py): ours with
-``execution_lag=0`` (bt trades at the same close), bt with
-``integer_positions=False``, no commissions, same initial capital, bt's
-``RunMonthly(run_on_end_of_period=True)`` for our ``schedule="ME"``.
+C needs a vectorised allocator (``weights_at``, interface I1): the built-in
+``RelativeMomentum`` when it has one, else the benchmark-only
+``_TopByReturn`` below; the output says which.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
 import timeit
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -54,78 +44,34 @@ import pandas as pd
 
 import tactical as tc
 from tactical.backtest import _market, _run
-from tactical.schedules import decision_positions
+from tactical.history import History
 from tactical.strategies import FixedWeights, RelativeMomentum, Strategy, Threshold
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "prices"
-INITIAL = 1_000_000.0
-PAIR = ("SPY", "VBMFX")
-PAIR_WINDOW = ("2000-06-26", "2025-06-25")
-MENU = ("SPY", "QQQ", "IWM", "VBMFX", "NAESX", "VFISX", "VTSMX", "VEIEX", "VGSIX", "VFIAX")
-MIX = {"SPY": 0.6, "VBMFX": 0.4}
-LOOKBACK = 252
-TOP_N = 3
+BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
+CAPITAL = 1_000_000.0
+LOOKBACK = 126
 
 
-# ------------------------------------------------------------------ data
-def _read(tickers: tuple[str, ...]) -> pd.DataFrame:
-    cols = {}
-    for t in tickers:
-        frame = pd.read_csv(DATA / f"{t}.csv", usecols=["date", "adj_close"], parse_dates=["date"])
-        cols[t] = frame.set_index("date")["adj_close"].astype(float)
-    out = pd.concat(cols, axis=1, join="inner").dropna()
-    out.index.name = "date"
-    return out
+def _load_reference() -> tuple[object, object] | None:
+    if not (BENCH / "reference.py").is_file():
+        return None
+    sys.path.insert(0, str(BENCH))
+    import reference  # type: ignore[import-not-found]
+    import scenarios  # type: ignore[import-not-found]
 
-
-def _synthetic(tickers: tuple[str, ...], n: int, seed: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    vol = rng.uniform(0.003, 0.015, size=len(tickers))
-    steps = rng.normal(0.0003, vol, size=(n, len(tickers)))
-    idx = pd.bdate_range("2000-06-26", periods=n, name="date")
-    return pd.DataFrame(100 * np.exp(np.cumsum(steps, axis=0)), index=idx, columns=list(tickers))
-
-
-def load(synthetic: bool) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    if not synthetic and not DATA.is_dir():
-        print(
-            f"real price data not found (expected ../shared/data/prices beside the repository, "
-            f"looked in {DATA}); falling back to synthetic random walks of the same shape.\n"
-            "Pass --synthetic to choose this explicitly."
-        )
-        synthetic = True
-    if synthetic:
-        pair = _synthetic(PAIR, 6287, 1)
-        menu = _synthetic(MENU, 5903, 2)
-        return pair, menu, "synthetic geometric random walks (same shapes as the real data)"
-    pair = _read(PAIR).loc[PAIR_WINDOW[0] : PAIR_WINDOW[1]]
-    menu = _read(MENU)
-    return pair, menu, "real adj_close from ../shared/data/prices"
+    return reference, scenarios
 
 
 # ------------------------------------------------------------------ timing
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm caches and lazy imports outside the timed runs
-    return statistics.median(timeit.repeat(fn, number=1, repeat=repeat))
-
-
-def rounds(fns: dict[str, tuple[Callable[[], object], int]], n: int) -> dict[str, list[float]]:
-    """Interleaved timings: in each of ``n`` rounds, each function's median of ``k`` calls.
-
-    Interleaving keeps ratios honest on a shared machine whose load drifts:
-    a ratio is taken within each round, then the median over rounds.
-    """
-    for fn, _ in fns.values():
+def rounds(fns: Mapping[str, Callable[[], object]], n: int, k: int = 5) -> dict[str, list[float]]:
+    """In each of ``n`` rounds, each function's best of ``k`` calls (interleaved)."""
+    for fn in fns.values():
         fn()
     out: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(n):
-        for name, (fn, k) in fns.items():
-            out[name].append(statistics.median(timeit.repeat(fn, number=1, repeat=k)))
+        for name, fn in fns.items():
+            out[name].append(min(timeit.repeat(fn, number=1, repeat=k)))
     return out
-
-
-def med(times: list[float]) -> float:
-    return statistics.median(times)
 
 
 def ratio(num: list[float], den: list[float]) -> float:
@@ -133,435 +79,218 @@ def ratio(num: list[float], den: list[float]) -> float:
 
 
 def fmt(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} us"
-    if seconds < 1:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.3f} s"
+    return f"{seconds * 1e6:.0f} us" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-# ------------------------------------------------------------------ the numpy reference
-def numpy_cumprod(
-    prices: np.ndarray, weights: np.ndarray, rebalances: np.ndarray, initial: float
-) -> np.ndarray:
-    """Equity of a portfolio reset to ``weights`` at the close of each rebalance bar.
+# ------------------------------------------------------------------ C's allocator
+class _TopByReturn:
+    """Benchmark-only: hold the top-1 fund by ``P[t] / P[t - 126] - 1`` (ties: first listed).
 
-    Between rebalances each holding grows by the cumulative product of its
-    daily price relatives; Python loops only over rebalances. ``rebalances``
-    are sorted bar positions starting with 0 (the initial investment).
+    Both the per-decision call and the vectorised ``weights_at`` (I1), so the
+    benchmark measures the engine's vectorised call site even before the
+    built-in allocators have one.
     """
-    gross = prices[1:] / prices[:-1]
-    n = len(prices)
-    equity = np.empty(n)
-    equity[0] = initial
-    bounds = np.append(rebalances, n - 1)
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        if b == a:
-            continue
-        held = equity[a] * weights * np.cumprod(gross[a:b], axis=0)  # bars a+1..b
-        equity[a + 1 : b + 1] = held.sum(axis=1)
-    return equity
 
+    static = False
+    min_history = LOOKBACK + 1
 
-def numpy_shares(
-    prices: np.ndarray, weights: np.ndarray, rebalances: np.ndarray, initial: float
-) -> np.ndarray:
-    """The same portfolio with the cumulative product folded into share counts.
+    def __init__(self, menu: tuple[str, ...]) -> None:
+        self.tickers = menu
 
-    ``equity[a] * w * prod(P[a+1..t] / P[a..t-1]) == (equity[a] * w / P[a]) * P[t]``:
-    the shares bought at ``a`` times later prices, one matrix-vector product
-    per segment. This is the faster of the two and the reference for the target.
-    """
-    n = len(prices)
-    equity = np.empty(n)
-    equity[0] = initial
-    bounds = np.append(rebalances, n - 1).tolist()
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        if b == a:
-            continue
-        equity[a + 1 : b + 1] = prices[a + 1 : b + 1] @ (equity[a] * weights / prices[a])
-    return equity
+    def __repr__(self) -> str:
+        return f"_TopByReturn({len(self.tickers)} funds, {LOOKBACK} bars)"
 
+    def __call__(self, history: History) -> dict[str, float]:
+        scores = history.trailing_returns(self.tickers, LOOKBACK)
+        return {self.tickers[int(np.argmax(scores))]: 1.0}
 
-# ------------------------------------------------------------------ bt pieces
-def bt_backtest(strategy, prices: pd.DataFrame):  # noqa: ANN001, ANN201
-    import bt
-
-    test = bt.Backtest(
-        strategy, prices, initial_capital=INITIAL, integer_positions=False, progress_bar=False
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ffn's stats warn under pandas 3 (infer_freq)
-        bt.run(test)
-    return test
-
-
-def bt_stats_time(test, repeat: int) -> float:  # noqa: ANN001
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return median_time(test._stat_prices.calc_perf_stats, repeat)
-
-
-def bt_monthly(weights: dict[str, float], prices: pd.DataFrame):  # noqa: ANN201
-    import bt
-
-    ends = decision_positions(prices.index, "ME")
-    last = bool(len(ends)) and ends[-1] == len(prices) - 1
-    return bt.Strategy(
-        "monthly",
-        [
-            bt.algos.RunMonthly(run_on_end_of_period=True, run_on_last_date=last),
-            bt.algos.WeighSpecified(**weights),
-            bt.algos.Rebalance(),
-        ],
-    )
-
-
-def bt_momentum(menu: tuple[str, ...], prices: pd.DataFrame, start: pd.Timestamp):  # noqa: ANN201
-    """Top-N by P[t] / P[t - lookback] - 1 at each month end from ``start`` (our rule)."""
-    import bt
-
-    values = prices[list(menu)].to_numpy()
-    where = {d: i for i, d in enumerate(prices.index)}
-
-    class TopByBars(bt.Algo):
-        def __call__(self, target) -> bool:  # noqa: ANN001
-            i = where[target.now]
-            if target.now < start or i < LOOKBACK:
-                return False
-            scores = values[i] / values[i - LOOKBACK] - 1.0
-            order = np.argsort(-scores, kind="stable")[:TOP_N]
-            target.temp["weights"] = {menu[j]: 1.0 / TOP_N for j in order}
-            return True
-
-    ends = decision_positions(prices.index, "ME")
-    last = bool(len(ends)) and ends[-1] == len(prices) - 1
-    return bt.Strategy(
-        "momentum",
-        [
-            bt.algos.Or(
-                [
-                    bt.algos.RunOnDate(start),
-                    bt.algos.RunMonthly(
-                        run_on_first_date=False, run_on_end_of_period=True, run_on_last_date=last
-                    ),
-                ]
-            ),
-            TopByBars(),
-            bt.algos.Rebalance(),
-        ],
-    )
-
-
-def bt_band(weights: dict[str, float], abs_band: float, rel_band: float):  # noqa: ANN201
-    import bt
-
-    class Drift(bt.Algo):
-        def __call__(self, target) -> bool:  # noqa: ANN001
-            if not target.children:
-                return True
-            value = target.value
-            for name, t in weights.items():
-                child = target.children.get(name)
-                w = 0.0 if child is None else child.value / value
-                if abs(w - t) > min(abs_band, rel_band * t) + 1e-12:
-                    return True
-            return False
-
-    return bt.Strategy("band", [Drift(), bt.algos.WeighSpecified(**weights), bt.algos.Rebalance()])
-
-
-# ------------------------------------------------------------------ line counting
-def tactical_lines(fn: Callable[[], object]) -> int:
-    """Lines of tactical's own source executed while ``fn`` runs (``sys.settrace``).
-
-    A Python loop over bars anywhere in the package would execute at least one
-    line per bar; numpy work inside a line counts once.
-    """
-    package = str(Path(tc.__file__).resolve().parent)
-    count = 0
-
-    def local(frame, event, arg):  # noqa: ANN001, ANN202, ARG001
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    def global_(frame, event, arg):  # noqa: ANN001, ANN202, ARG001
-        if frame.f_code.co_filename.startswith(package):
-            return local
-        return None
-
-    sys.settrace(global_)
-    try:
-        fn()
-    finally:
-        sys.settrace(None)
-    return count
+    def weights_at(
+        self,
+        values: np.ndarray,
+        index: pd.DatetimeIndex,
+        columns: tuple[str, ...],
+        rows: np.ndarray,
+    ) -> np.ndarray:
+        cols = np.array([columns.index(t) for t in self.tickers])
+        scores = values[rows][:, cols] / values[rows - LOOKBACK][:, cols] - 1.0
+        out = np.zeros((len(rows), len(columns)))
+        out[np.arange(len(rows)), cols[np.argmax(scores, axis=1)]] = 1.0
+        return out
 
 
 # ------------------------------------------------------------------ cases
-Rows = list[tuple[str, bool]]
-Timed = dict[str, tuple[Callable[[], object], int]]
-
-
-def case_monthly(pair: pd.DataFrame, has_bt: bool, rows: Rows) -> None:
+def case(
+    label: str,
+    ours: Callable[[], tc.BacktestResult],
+    core: Callable[[], tc.BacktestResult],
+    ref: Callable[[], float],
+    rows: list[tuple[str, bool]],
+    extra: Mapping[str, Callable[[], object]] | None = None,
+) -> dict[str, list[float]]:
+    mine, theirs = ours().final_balance, ref()
+    diff = abs(mine / theirs - 1.0)
+    print(f"    final value: tactical {mine:,.6f}, reference {theirs:,.6f}; rel diff {diff:.1e}")
+    assert diff <= 1e-12, "tactical and the reference disagree: the timings would not compare"
+    fns: dict[str, Callable[[], object]] = {"ours": ours, "core": core, "ref": ref, **(extra or {})}
+    t = rounds(fns, 9)
+    r, rc = ratio(t["ours"], t["ref"]), ratio(t["core"], t["ref"])
+    print(f"    reference             {fmt(statistics.median(t['ref'])):>10}")
+    mid = fmt(statistics.median(t["ours"]))
+    print(f"    tc.backtest           {mid:>10}   {r:.2f}x the reference")
     print(
-        f"\n(a) monthly 60/40 ({PAIR[0]} 60% / {PAIR[1]} 40%),",
-        f"{len(pair):,} bars {pair.index[0].date()}..{pair.index[-1].date()}",
+        f"    core (_run, prices    {fmt(statistics.median(t['core'])):>10}   {rc:.2f}x"
+        " (validated once, as in backtest_many or a sweep)"
     )
-    strategy = Strategy(FixedWeights(MIX), schedule="ME")
+    print(f"    target tc.backtest <= 2x the reference: {verdict(r <= 2)}")
+    rows.append((f"{label}: tc.backtest within 2x the numpy reference ({r:.2f}x)", r <= 2))
+    return t
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any target fails")
+    parser.add_argument("--no-bt", action="store_true", help="skip the bt timing")
+    args = parser.parse_args()
+    loaded = _load_reference()
+    if loaded is None:
+        print(f"skipped: the speed reference {BENCH} (../shared/bench) is absent")
+        return 0
+    reference, scenarios = loaded
+    print(
+        f"tactical {tc.__version__}, numpy {np.__version__}, pandas {pd.__version__}, "
+        f"python {sys.version.split()[0]}; reference: ../shared/bench"
+    )
+    rows: list[tuple[str, bool]] = []
+
+    # A -------------------------------------------------------------------------------
+    pair = scenarios.make_prices(2)
+    values = pair.to_numpy()
+    month_ends = scenarios.month_end_rows(pair.index)
+    reb = np.r_[0, month_ends]
+    mix = FixedWeights({"stock": 0.6, "bond": 0.4})
+    monthly = Strategy(mix, schedule=pair.index[month_ends])
+    print(f"\nA  60/40 at month ends, {len(pair):,} bars, {len(reb)} rebalances")
+
+    def a_ours() -> tc.BacktestResult:
+        return tc.backtest(pair, monthly, execution_lag=0, initial=CAPITAL)
+
     market = _market(pair, None)
 
-    def ours() -> tc.BacktestResult:
-        return tc.backtest(pair, strategy, execution_lag=0, initial=INITIAL)
-
-    def ours_core() -> tc.BacktestResult:
-        return _run(
+    def core(strategy: Strategy, mkt: object, start: object = None) -> Callable[[], object]:
+        return lambda: _run(
             strategy,
-            market,
+            mkt,  # type: ignore[arg-type]
             name="x",
-            start=None,
+            start=start,  # type: ignore[arg-type]
             end=None,
-            initial=INITIAL,
+            initial=CAPITAL,
             costs=None,
             cashflows=None,
             execution_lag=0,
             signals=None,
         )
 
-    px = pair[list(MIX)].to_numpy()
-    w = np.array(list(MIX.values()))
-    reb = np.unique(np.r_[0, decision_positions(pair.index, "ME")])
-    result = ours()
-    for label, fn in (("cumprod", numpy_cumprod), ("share counts", numpy_shares)):
-        ref = fn(px, w, reb, INITIAL)
-        diff = float(np.max(np.abs(result.equity.to_numpy() / ref - 1)))
-        print(
-            f"    final value: ours {result.equity.iloc[-1]:,.6f}, numpy ({label})",
-            f"{ref[-1]:,.6f}; max rel diff over all bars {diff:.1e}",
-        )
-        assert diff < 1e-9, "ours and the numpy reference disagree: timings would not compare"
-    fns: Timed = {
-        "ours": (ours, 15),
-        "core": (ours_core, 15),
-        "cumprod": (lambda: numpy_cumprod(px, w, reb, INITIAL), 15),
-        "shares": (lambda: numpy_shares(px, w, reb, INITIAL), 15),
-    }
-    if has_bt:
-        test = bt_backtest(bt_monthly(MIX, pair), pair)
-        theirs = test.strategy.values.iloc[1:]
-        diff = float(np.max(np.abs(result.equity.to_numpy() / theirs.to_numpy() - 1)))
-        print(f"    final value: bt {theirs.iloc[-1]:,.6f}; max rel diff to ours {diff:.1e}")
-        assert diff < 1e-9, "ours and bt disagree: the timings would not compare"
-        fns["bt"] = (lambda: bt_backtest(bt_monthly(MIX, pair), pair), 1)
-    t = rounds(fns, 7)
-    ref = "shares" if med(t["shares"]) <= med(t["cumprod"]) else "cumprod"
-    print(f"    ours  tc.backtest      {fmt(med(t['ours'])):>10}   ({len(reb) - 1} rebalances)")
-    print(f"    ours  core only        {fmt(med(t['core'])):>10}   (_run, prices validated before)")
-    print(f"    numpy cumprod          {fmt(med(t['cumprod'])):>10}")
-    print(f"    numpy share counts     {fmt(med(t['shares'])):>10}")
-    r_ref = ratio(t["ours"], t[ref])
+    def a_ref() -> float:
+        return float(reference.fixed_weight(values, reb, [0.6, 0.4], CAPITAL)[-1])
+
+    extra: dict[str, Callable[[], object]] = {}
+    if not args.no_bt:
+        try:
+            import bt
+        except ImportError:
+            print("    bt is not installed: its timing is skipped")
+        else:
+
+            def run_bt() -> float:
+                strategy = bt.Strategy(
+                    "60/40",
+                    [
+                        bt.algos.RunOnDate(*pair.index[reb]),
+                        bt.algos.WeighSpecified(stock=0.6, bond=0.4),
+                        bt.algos.Rebalance(),
+                    ],
+                )
+                test = bt.Backtest(
+                    strategy,
+                    pair,
+                    initial_capital=CAPITAL,
+                    integer_positions=False,
+                    progress_bar=False,
+                )
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    bt.run(test)
+                return float(test.strategy.values.iloc[-1])
+
+            final_bt = run_bt()
+            print(f"    bt final value {final_bt:,.6f}; rel diff {abs(final_bt / a_ref() - 1):.1e}")
+            assert abs(final_bt / a_ref() - 1) < 1e-9, "bt disagrees: timings would not compare"
+            extra["bt"] = run_bt
+    t = case("A 60/40 monthly", a_ours, core(monthly, market), a_ref, rows, extra)
+    if "bt" in t:
+        r_bt = ratio(t["bt"], t["ours"])
+        print(f"    bt (Backtest + run)   {fmt(statistics.median(t['bt'])):>10}   {r_bt:,.0f}x tc")
+        print(f"    target bt >= 200x slower: {verdict(r_bt >= 200)}")
+        rows.append((f"A: bt at least 200x slower than tc.backtest ({r_bt:,.0f}x)", r_bt >= 200))
+
+    # B -------------------------------------------------------------------------------
+    band = Strategy(mix, rebalance=Threshold(abs_band=0.05))
+    _, band_rows = reference.threshold(values, [0.6, 0.4], 0.05, CAPITAL)
+    print(f"\nB  60/40 with a 5-point band checked every bar, {len(band_rows) - 1} breaches")
+    case(
+        "B 5-point band",
+        lambda: tc.backtest(pair, band, execution_lag=0, initial=CAPITAL),
+        core(band, market),
+        lambda: float(reference.threshold(values, [0.6, 0.4], 0.05, CAPITAL)[0][-1]),
+        rows,
+    )
+
+    # C -------------------------------------------------------------------------------
+    ten = scenarios.make_prices(10)
+    menu = tuple(ten.columns)
+    ten_ends = scenarios.month_end_rows(ten.index)
+    decided = ten_ends[ten_ends >= LOOKBACK]
+    builtin = RelativeMomentum(menu, top_n=1, lookback=LOOKBACK)
+    allocator = builtin if hasattr(builtin, "weights_at") else _TopByReturn(menu)
+    which = "built-in RelativeMomentum" if allocator is builtin else "benchmark-only _TopByReturn"
+    momentum = Strategy(allocator, schedule=ten.index[decided])
+    start = ten.index[decided[0]]
     print(
-        f"    ours / numpy ({ref}) = {r_ref:.2f}x (core only {ratio(t['core'], t[ref]):.2f}x)",
-        f"  target <= 2x: {verdict(r_ref <= 2)}",
+        f"\nC  top-1 of {len(menu)} by {LOOKBACK}-day return at month ends, "
+        f"{len(decided)} decisions; weights_at of the {which}"
     )
-    rows.append(("60/40 monthly: at most 2x the numpy formulation", r_ref <= 2))
-    if not has_bt:
-        return
-    t_stats = bt_stats_time(test, 3)
-    r_bt = ratio(t["bt"], t["ours"])
-    print(
-        f"    bt    Backtest + run   {fmt(med(t['bt'])):>10}   (of which ffn stats {fmt(t_stats)})"
+    ten_values = ten.to_numpy()
+    case(
+        "C momentum top-1 of 10",
+        lambda: tc.backtest(ten, momentum, start=start, execution_lag=0, initial=CAPITAL),
+        core(momentum, _market(ten, None), start),
+        lambda: float(reference.momentum(ten_values, ten_ends, LOOKBACK, 1, CAPITAL)[0][-1]),
+        rows,
     )
-    print(f"    bt / ours = {r_bt:,.0f}x  target >= 200x: {verdict(r_bt >= 200)}")
-    print(
-        f"      bt without its stats / ours ~ {(med(t['bt']) - t_stats) / med(t['ours']):,.0f}x;",
-        f"bt / numpy ({ref}) = {ratio(t['bt'], t[ref]):,.0f}x",
-    )
-    rows.append(("60/40 monthly: at least 200x faster than bt", r_bt >= 200))
 
-
-def case_momentum(menu: pd.DataFrame, has_bt: bool, rows: Rows) -> None:
-    strategy = Strategy(RelativeMomentum(MENU, top_n=TOP_N, lookback=LOOKBACK), schedule="ME")
-    feasible = tc.feasible_start(menu, strategy)
-    ends = menu.index[decision_positions(menu.index, "ME")]
-    start = ends[ends >= feasible][0]  # a month end, so bt and ours start on the same decision
-    print(
-        f"\n(b) 10-fund momentum (top {TOP_N} by {LOOKBACK}-bar return, monthly),",
-        f"{len(menu):,} bars {menu.index[0].date()}..{menu.index[-1].date()},",
-        f"trading from {start.date()}",
-    )
-    print("    funds:", " ".join(MENU))
-
-    def ours() -> tc.BacktestResult:
-        return tc.backtest(menu, strategy, start=start, execution_lag=0, initial=INITIAL)
-
-    result = ours()
-    fns: Timed = {"ours": (ours, 7)}
-    if has_bt:
-        test = bt_backtest(bt_momentum(MENU, menu, start), menu)
-        final_bt = float(test.strategy.values.iloc[-1])
-        diff = abs(final_bt / result.equity.iloc[-1] - 1)
-        print(
-            f"    final value: ours {result.equity.iloc[-1]:,.6f}, bt {final_bt:,.6f};",
-            f"rel diff {diff:.1e}",
-        )
-        assert diff < 1e-9, "ours and bt disagree: the timings would not compare"
-        fns["bt"] = (lambda: bt_backtest(bt_momentum(MENU, menu, start), menu), 1)
-    t = rounds(fns, 5)
-    print(
-        f"    ours  tc.backtest      {fmt(med(t['ours'])):>10}",
-        f"  ({result.n_rebalances} rebalances,",
-        f"{len(result.targets)} decisions)",
-    )
-    if not has_bt:
-        return
-    t_stats = bt_stats_time(test, 3)
-    r_bt = ratio(t["bt"], t["ours"])
-    print(
-        f"    bt    Backtest + run   {fmt(med(t['bt'])):>10}   (of which ffn stats {fmt(t_stats)})"
-    )
-    print(f"    bt / ours = {r_bt:,.0f}x  target >= 100x: {verdict(r_bt >= 100)}")
-    print(f"      bt without its stats / ours ~ {(med(t['bt']) - t_stats) / med(t['ours']):,.0f}x")
-    rows.append(("10-fund momentum: at least 100x faster than bt", r_bt >= 100))
-
-
-def case_threshold(pair: pd.DataFrame, has_bt: bool, rows: Rows) -> None:
-    print(f"\n(c) 5/25 threshold rebalancing of 60/40, checked every bar, {len(pair):,} bars")
-    rule = Threshold(abs_band=0.05, rel_band=0.25, check="bar")
-    strategy = Strategy(FixedWeights(MIX), rebalance=rule)  # schedule "ME" by default
-
-    def run(prices: pd.DataFrame, strat: Strategy = strategy) -> tc.BacktestResult:
-        return tc.backtest(prices, strat, execution_lag=0, initial=INITIAL)
-
-    base = run(pair)
-    fns: Timed = {"ours": (lambda: run(pair), 7)}
-    if has_bt:
-        test = bt_backtest(bt_band(MIX, 0.05, 0.25), pair)
-        diff = abs(float(test.strategy.values.iloc[-1]) / base.equity.iloc[-1] - 1)
-        assert diff < 1e-9, "ours and bt disagree on the 5/25 band"
-        fns["bt"] = (lambda: bt_backtest(bt_band(MIX, 0.05, 0.25), pair), 1)
-    t = rounds(fns, 5)
-    print(
-        f"    ours  tc.backtest      {fmt(med(t['ours'])):>10}   ({base.n_rebalances} rebalances)"
-    )
-    if has_bt:
-        print(
-            f"    bt    Backtest + run   {fmt(med(t['bt'])):>10}   (no target; bt / ours =",
-            f"{ratio(t['bt'], t['ours']):,.0f}x; same final value, rel diff {diff:.1e})",
-        )
-
-    # 4x the bars, no new breach: the series followed by 3x as many flat bars
-    extra = pd.bdate_range(pair.index[-1], periods=3 * len(pair) + 1, name="date")[1:]
-    flat = pd.DataFrame(
-        np.repeat(pair.to_numpy()[-1:], len(extra), axis=0), index=extra, columns=pair.columns
-    )
-    longer = pd.concat([pair, flat])
-    # a single decision at the start: the events are then the breaches alone
-    once = Strategy(FixedWeights(MIX), schedule=[pair.index[0]], rebalance=rule)
-    tight = Strategy(
-        FixedWeights(MIX),
-        schedule=[pair.index[0]],
-        rebalance=Threshold(abs_band=0.02, rel_band=0.10, check="bar"),
-    )
-    cases = {
-        "ME decisions, real series": (pair, strategy),
-        "ME decisions, 4x bars (3x flat tail)": (longer, strategy),
-        "start-only decision, real series": (pair, once),
-        "start-only decision, 4x bars": (longer, once),
-        "start-only decision, tighter 2/10 band": (pair, tight),
-    }
-    print("    lines of tactical code executed per run (sys.settrace), by bars and events:")
-    counts = []
-    for label, (prices, strat) in cases.items():
-        res = run(prices, strat)
-        lines = tactical_lines(lambda p=prices, s=strat: run(p, s))
-        secs = median_time(lambda p=prices, s=strat: run(p, s), 11)
-        counts.append((len(prices), len(res.targets), res.n_rebalances, lines))
-        print(
-            f"      {label:40s} {len(prices):6,} bars {len(res.targets):5,} decisions",
-            f"{res.n_rebalances:4d} rebalances {lines:7,} lines {fmt(secs):>10}",
-        )
-    (n0, d0, _, l0), (n1, d1, _, l1), (_, _, r0, m0), (_, _, r1, m1), (_, _, r2, m2) = counts
-    per_decision = (l1 - l0) / max(d1 - d0, 1)
-    per_rebalance = (m2 - m0) / max(r2 - r0, 1)
-    ok = r1 == r0 and m1 <= 1.1 * m0
-    print(
-        f"    4x the bars, same events: {m1 / m0:.2f}x the lines (a loop over bars would add",
-        f">= {n1 - n0:,}); the work follows events: ~{per_decision:,.0f} lines per",
-        f"month-end decision, ~{per_rebalance:,.0f} per rebalance",
-    )
-    print(f"    no Python loop over bars: {verdict(ok)}")
-    rows.append(("threshold: no Python loop over bars (lines flat in bars)", ok))
-
-
-def case_import(rows: Rows) -> None:
-    print("\n(d) import time (fresh interpreters, interleaved, median of 9 rounds)")
+    # import --------------------------------------------------------------------------
+    print("\nImport time (fresh interpreters, interleaved, median of 9 rounds)")
     exe = sys.executable
 
     def spawn(code: str) -> Callable[[], object]:
         return lambda: subprocess.run([exe, "-c", code], check=True)
 
-    codes = ("pass", "import numpy, pandas", "import tactical")
-    t = rounds({c: (spawn(c), 1) for c in codes}, 9)
-    bare, deps, full = (med(t[c]) for c in codes)
-    probe = (
-        "import sys, json, tactical; "
-        "print(json.dumps([m for m in ('yfinance', 'matplotlib') if m in sys.modules]))"
-    )
-    done = subprocess.run([exe, "-c", probe], capture_output=True, text=True, check=True)
-    heavy = json.loads(done.stdout)
-    detail = subprocess.run(
-        [exe, "-X", "importtime", "-c", "import tactical"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr.splitlines()
-    own = [line for line in detail if line.rstrip().endswith("| tactical")]
-    cumulative = int(own[-1].split("|")[1]) / 1e6 if own else float("nan")
-    elapsed = full - bare
+    codes = ("import numpy, pandas", "import tactical")
+    times = rounds({c: spawn(c) for c in codes}, 9, k=1)
+    r_imp = ratio(times["import tactical"], times["import numpy, pandas"])
     print(
-        f"    'import tactical' minus a bare interpreter: {fmt(elapsed)}",
-        f"(-X importtime cumulative {fmt(cumulative)})",
+        f"    import numpy, pandas {fmt(statistics.median(times[codes[0]]))}; import tactical "
+        f"{fmt(statistics.median(times[codes[1]]))}: {r_imp:.2f}x  target <= 1.15x: "
+        f"{verdict(r_imp <= 1.15)}"
     )
-    print(
-        f"      numpy + pandas alone {fmt(deps - bare)}; tactical's own modules",
-        f"~{fmt(full - deps)}; bare interpreter {fmt(bare)}",
+    rows.append(
+        (f"import tactical within 1.15x import numpy, pandas ({r_imp:.2f}x)", r_imp <= 1.15)
     )
-    print(f"    heavy modules imported by 'import tactical': {heavy or 'none'}")
-    ok = elapsed < 0.5
-    print(f"    target < 0.5 s: {verdict(ok)}; yfinance/matplotlib lazy: {verdict(not heavy)}")
-    rows.append(("import tactical under half a second", ok))
-    rows.append(("import tactical loads neither yfinance nor matplotlib", not heavy))
 
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--synthetic", action="store_true", help="use random walks, not real data")
-    parser.add_argument("--strict", action="store_true", help="exit 1 if any target fails")
-    args = parser.parse_args()
-    pair, menu, source = load(args.synthetic)
-    try:
-        import bt  # noqa: F401
-    except ImportError:
-        has_bt = False
-        print("bt is not installed (pip install bt): bt timings are skipped")
-    else:
-        has_bt = True
-    print(
-        f"tactical {tc.__version__}, numpy {np.__version__}, pandas {pd.__version__},",
-        f"python {sys.version.split()[0]}; data: {source}",
-    )
-    rows: Rows = []
-    case_monthly(pair, has_bt, rows)
-    case_momentum(menu, has_bt, rows)
-    case_threshold(pair, has_bt, rows)
-    case_import(rows)
     print("\nTargets")
     for label, ok in rows:
         print(f"    {verdict(ok)}  {label}")

@@ -42,14 +42,19 @@ def test_daily_rebalance_back_to_target(two_funds):
 def test_month_end_rebalance_executes_next_bar():
     idx = pd.to_datetime(["2024-01-29", "2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02"])
     px = pd.DataFrame({"STK": [100.0, 100.0, 120.0, 150.0, 150.0], "BND": 50.0}, index=idx)
-    # lag 1: cash on Jan 29, 50/50 bought on Jan 30 (50 STK, 100 BND); Jan 31 is the
+    # lag 1: the initial 50/50 is decided at Jan 29's close and bought at Jan 30's
+    # (50 STK, 100 BND), so the window starts on Jan 30, invested; Jan 31 is the
     # month-end decision, executed on Feb 1 at 7,500 + 5,000 = 12,500 -> 6,250 each.
     lag1 = tc.backtest(px, Strategy(HALF, schedule="ME"), execution_lag=1)
-    assert lag1.equity.tolist() == pytest.approx([10_000, 10_000, 11_000, 12_500, 12_500])
+    assert lag1.start == pd.Timestamp("2024-01-30")
+    assert lag1.equity.tolist() == pytest.approx([10_000, 11_000, 12_500, 12_500])
     assert list(lag1.trades.index.strftime("%m-%d")) == ["01-30", "02-01"]
     assert list(lag1.targets.index.strftime("%m-%d")) == ["01-29", "01-31"]
-    assert lag1.weights.loc["2024-01-29", "CASH"] == 1.0
+    assert "CASH" not in lag1.weights.columns  # invested from the first row
     assert lag1.trades.loc["2024-02-01", "STK"] == pytest.approx(6_250 - 7_500)
+    # starting on Jan 29 with lag 1 would need a decision the day before the data
+    with pytest.raises(tc.errors.InsufficientHistoryError, match="first feasible start"):
+        tc.backtest(px, Strategy(HALF, schedule="ME"), execution_lag=1, start="2024-01-29")
     # lag 0: rebalanced on Jan 31 at 11,000 -> 5,500 each (45.8333 STK shares);
     # Feb 1: 45.8333 * 150 + 5,500 = 12,375.
     lag0 = tc.backtest(px, Strategy(HALF, schedule="ME"), execution_lag=0)

@@ -164,9 +164,10 @@ abs_band = 0.03
     assert "conventions: monthly" in captured.out  # daily data: the default preset
     table = pd.read_csv(tmp_path / "o" / "summary.csv", index_col=0)
     assert list(table.index) == ["GEM", "Band", "STK", "BND", "60/40"]
-    # the GEM window starts after its 126-bar warm-up, shared by all rows
+    # GEM decides on row 126 (its 126-bar warm-up) and, with execution_lag=1, is invested
+    # at row 127's close: the window shared by all rows starts there
     window = next(x for x in captured.out.splitlines() if x.startswith("Window: "))
-    assert pd.Timestamp(window.split()[1]) == prices.index[126]
+    assert pd.Timestamp(window.split()[1]) == prices.index[127]
 
 
 # ------------------------------------------------------------------ errors

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import tactical as tc
-from tactical.backtest import _market, _run
 from tactical.errors import ConfigError
 from tactical.schedules import decision_positions
 from tactical.strategies import (
@@ -64,13 +64,15 @@ costs_st = st.one_of(st.none(), st.floats(0.5, 50.0).map(lambda bps: tc.Proporti
 schedules_st = st.sampled_from(["D", "W", "ME", "QE"])
 
 
-def _window_start(prices: pd.DataFrame, strategy: Strategy) -> int:
-    return int(prices.index.get_loc(tc.feasible_start(prices, strategy)))
+def _window_start(prices: pd.DataFrame, strategy: Strategy, lag: int = 1) -> int:
+    return int(prices.index.get_loc(tc.feasible_start(prices, strategy, execution_lag=lag)))
 
 
-def _random_flows(draw: st.DrawFn, prices: pd.DataFrame, strategy: Strategy) -> pd.Series | None:
+def _random_flows(
+    draw: st.DrawFn, prices: pd.DataFrame, strategy: Strategy, lag: int
+) -> pd.Series | None:
     """Up to four contributions (or small withdrawals) on bars inside the window."""
-    first = _window_start(prices, strategy)
+    first = _window_start(prices, strategy, lag)
     chosen = draw(st.lists(st.integers(first, len(prices) - 1), max_size=4))
     positions = np.unique(chosen)
     if not len(positions):
@@ -173,13 +175,50 @@ def test_all_in_one_fund_equals_that_funds_total_return(data, prices):
     else:
         strategy = Strategy(FixedWeights({fund: 1.0}), schedule=rule)
     result = tc.backtest(prices, strategy, execution_lag=lag)
-    p = prices[fund].to_numpy()
-    expected = np.where(np.arange(len(p)) < lag, 1.0, p / p[lag]) * INITIAL
-    np.testing.assert_allclose(result.equity.to_numpy(), expected, rtol=1e-12)
-    fund_returns = prices[fund].pct_change().to_numpy()[1:].copy()
-    fund_returns[:lag] = 0.0  # still in cash
+    # decided on row 0, bought at the close of row lag: the window starts there, invested
+    p = prices[fund].to_numpy()[lag:]
+    assert result.start == prices.index[lag]
+    np.testing.assert_allclose(result.equity.to_numpy(), INITIAL * p / p[0], rtol=1e-14)
+    fund_returns = prices[fund].pct_change().to_numpy()[lag + 1 :]
     np.testing.assert_allclose(result.returns.to_numpy(), fund_returns, rtol=1e-9, atol=1e-13)
     assert result.n_rebalances == 0
+
+
+@PROPERTY
+@given(data=st.data(), prices=price_paths(min_bars=25))
+def test_buy_and_hold_equals_the_close_ratio_on_its_stated_window(data, prices):
+    """Issue 9.1: for any start and lag, buy-and-hold is invested at the start's close."""
+    mix = data.draw(mixes(list(prices.columns)))
+    lag = data.draw(st.integers(0, 5))
+    s = data.draw(st.integers(lag, len(prices) - 2))
+    e = data.draw(st.integers(s + 1, len(prices) - 1))
+    result = tc.backtest(
+        prices,
+        buy_and_hold(mix),
+        start=prices.index[s],
+        end=prices.index[e],
+        execution_lag=lag,
+    )
+    window = prices.iloc[s : e + 1]
+    assert result.equity.index.equals(window.index)
+    w = pd.Series(mix)
+    expected = INITIAL * (window[w.index] / window[w.index].iloc[0]).to_numpy() @ w.to_numpy()
+    np.testing.assert_allclose(result.equity.to_numpy(), expected, rtol=1e-14, atol=0)
+    assert result.targets.index[0] == prices.index[s - lag]  # decided lag bars before
+    assert result.trades.index[0] == prices.index[s]
+    if len(mix) == 1:  # one fund: exactly its close ratio, to the last bit or two
+        (fund,) = mix
+        ratio = window[fund].to_numpy() / window[fund].iloc[0]
+        assert np.max(np.abs(result.equity.to_numpy() / INITIAL / ratio - 1)) <= 4e-16
+    # and every strategy of one comparison is invested from that same close
+    runs = tc.backtest_many(
+        prices,
+        {"hold": buy_and_hold(mix), "monthly": Strategy(FixedWeights(mix), schedule="ME")},
+        start=prices.index[s],
+        end=prices.index[e],
+        execution_lag=lag,
+    )
+    assert {r.trades.index[0] for r in runs.values()} == {prices.index[s]}
 
 
 @PROPERTY
@@ -197,21 +236,30 @@ def test_lag_shifts_the_trades_by_exactly_k_bars(data, prices):
     strategy = Strategy(allocator, schedule=data.draw(schedules_st))
     lag = data.draw(st.integers(1, 6))
     costs = data.draw(costs_st)
-    base = tc.backtest(prices, strategy, execution_lag=0, costs=costs)
-    late = tc.backtest(prices, strategy, execution_lag=lag, costs=costs)
+    first = _window_start(prices, strategy, lag)
+    assume(first < len(prices) - 2)
+    start = prices.index[first]  # feasible for every lag up to this one
+    base = tc.backtest(prices, strategy, execution_lag=0, costs=costs, start=start)
+    late = tc.backtest(prices, strategy, execution_lag=lag, costs=costs, start=start)
     index = base.equity.index
     assert late.equity.index.equals(index)
-    pd.testing.assert_frame_equal(late.targets, base.targets)  # decisions do not move
+    # the initial allocation is decided lag bars before the start ...
+    assert _positions(prices.index, late.targets.index[:1])[0] == first - lag
+    # ... and the later decisions do not depend on the lag
+    pd.testing.assert_frame_equal(
+        late.targets.loc[late.targets.index > start], base.targets.loc[base.targets.index > start]
+    )
+    later = _positions(index, late.targets.index[1:])  # schedule decisions in the window
     p0 = _positions(index, base.trades.index)
     pk = _positions(index, late.trades.index)
-    shifted = p0 + lag
-    assert p0[0] == 0  # the initial investment
-    assert list(pk) == shifted[shifted < len(index)].tolist()
-    # until the first execution the account is cash and flat
-    assert (late.equity.iloc[:lag] == INITIAL).all()
+    assert p0[0] == pk[0] == 0  # both invested at the start's close
+    shifted = later + lag
+    assert list(pk[1:]) == shifted[shifted < len(index)].tolist()  # exactly lag bars later
+    assert list(p0[1:]) == later[later > 0].tolist()
     # each execution lands exactly on the target decided lag bars earlier
     targets = late.targets.reindex(columns=late.weights.columns, fill_value=0.0)
-    for dpos in _positions(index, late.targets.index):
+    np.testing.assert_allclose(late.weights.iloc[0].to_numpy(), targets.iloc[0], atol=1e-12)
+    for dpos in later:
         if dpos + lag < len(index):
             got = late.weights.iloc[dpos + lag].to_numpy()
             np.testing.assert_allclose(got, targets.loc[index[dpos]].to_numpy(), atol=1e-12)
@@ -251,7 +299,7 @@ def test_equity_is_shares_times_prices_with_value_conserved_at_each_event(data, 
     strategy = _any_strategy(data.draw, list(prices.columns))
     costs = data.draw(costs_st)
     lag = data.draw(st.integers(0, 3))
-    flows = _random_flows(data.draw, prices, strategy)
+    flows = _random_flows(data.draw, prices, strategy, lag)
     try:
         result = tc.backtest(prices, strategy, execution_lag=lag, costs=costs, cashflows=flows)
     except ConfigError as exc:  # a withdrawal larger than the account
@@ -280,8 +328,8 @@ def test_equity_is_shares_times_prices_with_value_conserved_at_each_event(data, 
 def test_trades_sum_to_cashflow_minus_cost_on_each_date(data, prices):
     strategy = _any_strategy(data.draw, list(prices.columns))
     costs = data.draw(costs_st)
-    flows = _random_flows(data.draw, prices, strategy)
     lag = data.draw(st.integers(0, 3))
+    flows = _random_flows(data.draw, prices, strategy, lag)
     try:
         result = tc.backtest(prices, strategy, execution_lag=lag, costs=costs, cashflows=flows)
     except ConfigError as exc:
@@ -414,19 +462,14 @@ def test_vectorised_calendar_path_equals_the_event_loop(data, prices):
     bps = data.draw(st.sampled_from([None, 1.0, 10.0, 80.0]))
     costs = None if bps is None else tc.ProportionalCost(bps=bps, per_ticker={"F0": 2 * bps})
     lag = data.draw(st.integers(0, 3))
-    market = _market(prices, None)
-    kwargs = dict(
-        name="x",
-        start=None,
-        end=None,
-        initial=INITIAL,
-        costs=costs,
-        cashflows=None,
-        execution_lag=lag,
-        signals=None,
+    watched = Strategy(
+        strategy.allocator,
+        schedule=strategy.schedule,
+        offset=strategy.offset,
+        rebalance=Watched(strategy.rebalance),
     )
-    fast = _run(strategy, market, **kwargs)
-    loop = _run(strategy, market, **kwargs, _force_loop=True)
+    fast = tc.backtest(prices, strategy, costs=costs, execution_lag=lag, initial=INITIAL)
+    loop = tc.backtest(prices, watched, costs=costs, execution_lag=lag, initial=INITIAL)
     _assert_close(fast.equity, loop.equity, rtol=1e-11)
     _assert_close(fast.weights, loop.weights, rtol=1e-11)
     pd.testing.assert_frame_equal(fast.targets, loop.targets)
@@ -435,6 +478,27 @@ def test_vectorised_calendar_path_equals_the_event_loop(data, prices):
     _assert_close(fast.costs, loop.costs, rtol=1e-9)
     assert fast.n_rebalances == loop.n_rebalances
     assert fast.turnover == pytest.approx(loop.turnover, rel=1e-9, abs=1e-12)
+    assert fast.rebalances.equals(loop.rebalances)
+
+
+@dataclass(frozen=True)
+class Watched:
+    """Test-only wrapper of a calendar rule that asks to watch every bar (never breaching):
+    the same trades, but the run goes through the event loop, not the vectorised path."""
+
+    rule: object
+
+    def decides_on_schedule(self, static: bool) -> bool:
+        return self.rule.decides_on_schedule(static)  # type: ignore[attr-defined]
+
+    def trades_on_decision(self) -> bool:
+        return True
+
+    def checks_every_bar(self) -> bool:
+        return True
+
+    def first_breach(self, values, target, holdings):
+        return None
 
 
 # ------------------------------------------------------------------ hygiene
@@ -442,19 +506,19 @@ def test_vectorised_calendar_path_equals_the_event_loop(data, prices):
 @given(data=st.data(), prices=price_paths())
 def test_inputs_are_never_mutated(data, prices):
     strategy = _any_strategy(data.draw, list(prices.columns))
-    first = _window_start(prices, strategy)
+    lag = data.draw(st.integers(0, 2))
+    first = _window_start(prices, strategy, lag)
     flows = pd.Series([1_000.0, -200.0], index=prices.index[[first + 1, len(prices) - 2]])
     prices_before, flows_before = prices.copy(deep=True), flows.copy(deep=True)
     costs = tc.ProportionalCost(bps=5)
     repr_before = repr(strategy), repr(costs)
-    tc.backtest(
-        prices, strategy, execution_lag=data.draw(st.integers(0, 2)), costs=costs, cashflows=flows
-    )
+    tc.backtest(prices, strategy, execution_lag=lag, costs=costs, cashflows=flows)
     tc.backtest_many(
         prices,
         {"a": strategy, "b": buy_and_hold(list(prices.columns)[0])},
         costs=costs,
         cashflows=flows,
+        execution_lag=lag,
     )
     pd.testing.assert_frame_equal(prices, prices_before)
     assert prices.index.freq == prices_before.index.freq

@@ -200,7 +200,7 @@ def test_plot_equity_draws_growth_of_initial_on_given_axes(results):
     assert [ln.get_label() for ln in lines] == results.names
     first = lines[0]
     assert first.get_ydata()[0] == pytest.approx(10_000)
-    expected_end = 10_000 * results[results.names[0]].growth().iloc[-1]
+    expected_end = 10_000 * results[results.names[0]].growth_of().iloc[-1]
     assert first.get_ydata()[-1] == pytest.approx(expected_end)
     assert ax.get_yscale() == "linear"
     assert "$" in ax.get_ylabel()
@@ -353,7 +353,7 @@ def test_charts_accept_a_single_result_and_plain_returns(results):
     ax = plotting.plot_equity(returns, ax=_axes())
     # plain returns compound to the same growth as the results
     stk = next(ln for ln in ax.get_lines() if ln.get_label() == "STK")
-    assert stk.get_ydata()[-1] == pytest.approx(10_000 * results["STK"].growth().iloc[-1])
+    assert stk.get_ydata()[-1] == pytest.approx(10_000 * results["STK"].growth_of().iloc[-1])
     with pytest.raises(TypeError, match="expected"):
         plotting.plot_equity([1, 2, 3], ax=_axes())
 

@@ -1,7 +1,16 @@
-"""Contributions and withdrawals: a dated series of amounts.
+"""Contributions and withdrawals: dated amounts, optionally by source.
+
+``cashflows`` is a Series of dated amounts, or a DataFrame with a ``total``
+column (a payroll's ``employee``/``employer`` split, see ``tc.Payroll``): its
+other numeric columns that add up to ``total`` are the *sources*, kept on the
+result by source; any other column (``pay``, ``limit_reached``...) is an
+audit column the engine ignores.
 
 A flow is applied at the close of its date (or of the next trading day when
-the date is not one), before any trade that executes that day. Contributions
+the date is not one), before any trade that executes that day. A flow dated
+between the initial decision and the start (``execution_lag`` bars) is
+invested at the start's close; one dated earlier, in a strategy's warm-up, is
+left out with a warning. Contributions
 buy the holdings furthest *below* their target first, withdrawals sell those
 furthest *above* it, so flows move the portfolio toward its target without
 selling anything on a contribution (the usual 401(k) payroll practice).
@@ -13,19 +22,27 @@ from that day's return, ``r_t = (V_t - F_t) / V_{t-1} - 1``.
 
 from __future__ import annotations
 
+import itertools
+import warnings
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from tactical.errors import ConfigError
+from tactical.errors import ConfigError, WindowWarning
 from tactical.schedules import ScheduleLike, decision_positions
 
-__all__ = ["periodic_cashflows", "flow_positions"]
+__all__ = ["periodic_cashflows", "flow_positions", "Flows", "prepare_flows"]
 
 
 def periodic_cashflows(
     index: pd.DatetimeIndex, amount: float, schedule: ScheduleLike = "ME", offset: int = 0
 ) -> pd.Series:
     """A regular contribution (``amount > 0``) or withdrawal (``< 0``) on schedule dates.
+
+    ``index`` is usually the price index; flows dated before a backtest's
+    start (a strategy's warm-up) are left out of that backtest with a
+    :class:`~tactical.errors.WindowWarning`.
 
     Examples
     --------
@@ -34,44 +51,145 @@ def periodic_cashflows(
     {Timestamp('2024-01-31 00:00:00'): 500.0, Timestamp('2024-02-29 00:00:00'): 500.0,
      Timestamp('2024-03-29 00:00:00'): 500.0}
     """
+    if isinstance(amount, bool) or not isinstance(amount, int | float | np.number):
+        raise ConfigError(f"amount must be a number, got {amount!r}")
     if not np.isfinite(amount) or amount == 0:
         raise ConfigError(f"amount must be a finite non-zero number, got {amount}")
     dates = index[decision_positions(index, schedule, offset)]
     return pd.Series(float(amount), index=dates, name="cashflow")
 
 
-def flow_positions(cashflows: pd.Series, index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Map dated amounts to positions in ``index`` (same-day flows summed).
+@dataclass(frozen=True, slots=True)
+class Flows:
+    """Flows mapped onto a backtest window: positions, totals and totals by source."""
+
+    positions: np.ndarray  # int64 positions in the window, increasing, unique
+    total: np.ndarray  # amount per position
+    sources: dict[str, np.ndarray]  # amount per position by source (empty for a Series)
+
+
+def _sources(frame: pd.DataFrame) -> list[str]:
+    """The numeric columns (besides ``total``) that add up to ``total``, largest set first."""
+    if "total" not in frame.columns:
+        raise ConfigError(
+            "a cashflows DataFrame needs a 'total' column (the amount invested on each date); "
+            f"it has {list(frame.columns)}"
+        )
+    numeric = [
+        str(c)
+        for c in frame.columns
+        if c != "total"
+        and pd.api.types.is_numeric_dtype(frame[c])
+        and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+    total = pd.to_numeric(frame["total"], errors="coerce").to_numpy(dtype=float)
+    tol = 1e-9 * np.maximum(1.0, np.abs(total))
+    for size in range(len(numeric), 0, -1):
+        for combo in itertools.combinations(numeric, size):
+            parts = frame[list(combo)].to_numpy(dtype=float).sum(axis=1)
+            if np.all(np.abs(parts - total) <= tol):
+                return list(combo)
+    return []
+
+
+def prepare_flows(
+    cashflows: pd.Series | pd.DataFrame,
+    window: pd.DatetimeIndex,
+    data_index: pd.DatetimeIndex | None = None,
+    carry_from: pd.Timestamp | None = None,
+) -> Flows:
+    """Map dated flows onto ``window`` (same-day flows summed, zero totals dropped).
+
+    A flow dated outside ``data_index`` (the prices' dates; default
+    ``window``) is an error. One dated on or after ``carry_from`` (the initial
+    decision, ``execution_lag`` bars before the start) but before the start
+    arrives while the first purchase is pending: it is invested at the start's
+    close, with it. One earlier still (in a strategy's warm-up) or after the
+    end is left out with a :class:`~tactical.errors.WindowWarning`.
 
     Raises
     ------
     ConfigError
-        A non-Series, a non-date index, NaN amounts, or a date outside the
-        backtest window, naming the dates.
+        Not a Series or DataFrame, a non-date index, missing or non-numeric
+        amounts, no ``total`` column, or dates outside the prices, naming them.
     """
-    if not isinstance(cashflows, pd.Series):
+    if isinstance(cashflows, pd.DataFrame):
+        names = _sources(cashflows)
+        amounts_obj = cashflows["total"]
+        source_values = {n: cashflows[n].to_numpy(dtype=float) for n in names}
+    elif isinstance(cashflows, pd.Series):
+        amounts_obj = cashflows
+        source_values = {}
+    else:
         raise ConfigError(
-            f"cashflows must be a pandas Series of amounts, got {type(cashflows).__name__}"
+            "cashflows must be a pandas Series of amounts or a DataFrame with a 'total' "
+            f"column, got {type(cashflows).__name__}"
         )
+    empty = Flows(np.empty(0, dtype=np.int64), np.empty(0), {n: np.empty(0) for n in source_values})
     if len(cashflows) == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0)
+        return empty
     try:
         dates = pd.DatetimeIndex(cashflows.index)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"cashflows must be indexed by date: {exc}") from exc
-    amounts = pd.to_numeric(cashflows, errors="coerce").to_numpy(dtype=float)
+    if dates.hasnans:
+        raise ConfigError("cashflows have a missing date (NaT) in their index")
+    amounts = pd.to_numeric(amounts_obj, errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(amounts).all():
         bad = dates[~np.isfinite(amounts)]
         raise ConfigError(f"cashflow amounts are missing or not numbers on {list(bad.date[:3])}")
-    outside = (dates < index[0]) | (dates > index[-1])
+    data = window if data_index is None else data_index
+    outside = (dates < data[0]) | (dates > data[-1])
     if outside.any():
         raise ConfigError(
             f"cashflows dated {[str(d.date()) for d in dates[outside][:3]]} fall outside the "
-            f"backtest window {index[0].date()}..{index[-1].date()}"
+            f"price data {data[0].date()}..{data[-1].date()} (the backtest window is "
+            f"{window[0].date()}..{window[-1].date()}); drop them or load more prices"
         )
-    pos = index.searchsorted(dates, side="left")
+    early = dates < (window[0] if carry_from is None else min(carry_from, window[0]))
+    late = dates > window[-1]
+    left_out = early | late
+    if left_out.any():
+        warnings.warn(
+            f"{int(left_out.sum())} cash flow(s) totalling {amounts[left_out].sum():,.2f} fall "
+            f"outside the backtest window {window[0].date()}..{window[-1].date()} (e.g. in the "
+            "strategy's warm-up) and are left out; pass start= to include them",
+            WindowWarning,
+            stacklevel=4,
+        )
+        keep = ~left_out
+        dates, amounts = dates[keep], amounts[keep]
+        source_values = {n: v[keep] for n, v in source_values.items()}
+        if not len(dates):
+            return empty
+    pos = window.searchsorted(dates, side="left")
     uniq, inverse = np.unique(pos, return_inverse=True)
-    total = np.zeros(len(uniq))
-    np.add.at(total, inverse, amounts)
+
+    def summed(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(uniq))
+        np.add.at(out, inverse, values)
+        return out
+
+    total = summed(amounts)
     keep = total != 0
-    return uniq[keep].astype(np.int64), total[keep]
+    return Flows(
+        uniq[keep].astype(np.int64),
+        total[keep],
+        {n: summed(v)[keep] for n, v in source_values.items()},
+    )
+
+
+def flow_positions(
+    cashflows: pd.Series | pd.DataFrame, index: pd.DatetimeIndex
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``index`` and total amounts of ``cashflows`` (same-day flows summed).
+
+    Examples
+    --------
+    >>> idx = pd.bdate_range("2024-01-01", periods=5)
+    >>> pos, amt = flow_positions(pd.Series([1.0, 2.0], index=idx[[1, 1]]), idx)
+    >>> pos.tolist(), amt.tolist()
+    ([1], [3.0])
+    """
+    flows = prepare_flows(cashflows, index)
+    return flows.positions, flows.total

@@ -128,7 +128,10 @@ def run_strategies(
 
     say = progress or (lambda message: None)
     if start is None:
-        start = str(max(feasible_start(prices, s) for s in strategies.values()).date())
+        lag = options.get("execution_lag", 1)
+        start = str(
+            max(feasible_start(prices, s, execution_lag=lag) for s in strategies.values()).date()
+        )
     results = {}
     n = len(strategies)
     for i, (name, strategy) in enumerate(strategies.items(), 1):

@@ -1,16 +1,24 @@
 """Transaction cost models, charged at execution.
 
-A cost model gives, for the holdings of a backtest, a proportional rate per
-holding (decimal of traded value) and a fixed amount per holding traded. The
-engine charges, at each execution,
+A cost model is bound once to a backtest's holdings and then prices trades:
+``bound(trades, values)`` returns the cost in currency of each row of
+``trades`` (signed traded amounts per holding, ``"CASH"`` last) given the
+portfolio value before each trade. The built-ins charge
 
 ``cost = sum_i rate_i * |trade_i| + sum_{i: trade_i != 0} fixed_i``
 
-and pays it from the portfolio so that the post-trade weights equal the
-target exactly: it solves ``V' = V - cost(t * V' - h)`` for the post-trade
-value ``V'`` (a contraction, solved by fixed-point iteration to 1e-13
-relative). Trades in ``"CASH"`` are never charged. Several models may be
-given as a list; their rates and amounts add up.
+(:class:`ProportionalCost` the first part, :class:`FixedCost` the second; a
+list of models adds up). The engine pays the cost from the portfolio so that
+the post-trade weights equal the target exactly: it solves
+``V' = V - cost(t * V' - h)`` for the post-trade value ``V'`` (a contraction,
+solved by fixed-point iteration to 1e-13 relative). Trades in ``"CASH"`` are
+never charged. A trade smaller than 1e-9 of the portfolio value counts as no
+trade for the fixed part.
+
+The protocol the engine calls is :class:`CostModel` (``bind``) and the bound
+:class:`TradeCost` (a call and a ``proportional`` flag: a cost that scales
+with the trade lets the engine solve every execution at once). Any object
+with those methods plugs in.
 """
 
 from __future__ import annotations
@@ -25,20 +33,50 @@ import numpy as np
 from tactical._typing import CASH
 from tactical.errors import ConfigError
 
-__all__ = ["CostModel", "ProportionalCost", "FixedCost", "cost_vectors"]
+__all__ = ["CostModel", "TradeCost", "ProportionalCost", "FixedCost", "bind_costs"]
+
+TRADE_EPS = 1e-9  # a trade smaller than this fraction of the value is no trade
+
+
+@runtime_checkable
+class TradeCost(Protocol):
+    """A cost model bound to one backtest's holdings."""
+
+    @property
+    def proportional(self) -> bool:
+        """True when ``cost(a * trades, a * values) == a * cost(trades, values)``."""
+        ...
+
+    def __call__(self, trades: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Cost of each row of ``trades`` (shape ``(m, k)``), given values ``(m,)``."""
+        ...
 
 
 @runtime_checkable
 class CostModel(Protocol):
-    """Anything with per-holding proportional rates and fixed amounts."""
+    """Anything that can price the trades of a backtest once told its holdings."""
 
-    def rates(self, tickers: Sequence[str]) -> np.ndarray:
-        """Decimal cost per unit of traded value, one per ticker."""
+    def bind(self, tickers: tuple[str, ...]) -> TradeCost:
+        """The model for these holdings (``"CASH"`` last)."""
         ...
 
-    def fixed(self, tickers: Sequence[str]) -> np.ndarray:
-        """Currency charged whenever a ticker is traded, one per ticker."""
-        ...
+
+@dataclass(frozen=True, slots=True)
+class _Linear:
+    rate: np.ndarray
+    fixed: np.ndarray
+
+    @property
+    def proportional(self) -> bool:
+        return not self.fixed.any()
+
+    def __call__(self, trades: np.ndarray, values: np.ndarray) -> np.ndarray:
+        moved = np.abs(trades)
+        out = moved @ self.rate
+        if self.fixed.any():
+            traded = moved > TRADE_EPS * np.asarray(values)[..., None]
+            out = out + traded @ self.fixed
+        return out
 
 
 def _bps(value: object, name: str) -> float:
@@ -65,6 +103,9 @@ class ProportionalCost:
     --------
     >>> ProportionalCost(bps=5, per_ticker={"EEM": 20}).rates(["SPY", "EEM", "CASH"]).tolist()
     [0.0005, 0.002, 0.0]
+    >>> cost = ProportionalCost(bps=10).bind(("SPY", "CASH"))
+    >>> cost(np.array([[1_000.0, -1_000.0]]), np.array([10_000.0])).tolist()
+    [1.0]
     """
 
     bps: float
@@ -82,9 +123,9 @@ class ProportionalCost:
             [0.0 if t == CASH else special.get(t, self.bps) / 10_000.0 for t in tickers]
         )
 
-    def fixed(self, tickers: Sequence[str]) -> np.ndarray:
-        """No fixed part: zeros."""
-        return np.zeros(len(tickers))
+    def bind(self, tickers: tuple[str, ...]) -> TradeCost:
+        """``sum_i rate_i |trade_i|`` over these holdings."""
+        return _Linear(self.rates(tickers), np.zeros(len(tickers)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,31 +145,66 @@ class FixedCost:
         if isinstance(a, bool) or not isinstance(a, int | float) or not math.isfinite(a) or a < 0:
             raise ConfigError(f"FixedCost amount must be a finite number >= 0, got {a!r}")
 
-    def rates(self, tickers: Sequence[str]) -> np.ndarray:
-        """No proportional part: zeros."""
-        return np.zeros(len(tickers))
-
     def fixed(self, tickers: Sequence[str]) -> np.ndarray:
         """``amount`` per ticker; 0 for ``"CASH"``."""
         return np.array([0.0 if t == CASH else float(self.amount) for t in tickers])
 
+    def bind(self, tickers: tuple[str, ...]) -> TradeCost:
+        """``amount`` for each holding traded (not proportional)."""
+        return _Linear(np.zeros(len(tickers)), self.fixed(tickers))
 
-def cost_vectors(
-    costs: CostModel | Sequence[CostModel] | None, tickers: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sum the rates and fixed amounts of one or several models over ``tickers``."""
-    k = len(tickers)
-    rate, fixed = np.zeros(k), np.zeros(k)
+
+@dataclass(frozen=True, slots=True)
+class _Total:
+    parts: tuple[TradeCost, ...]
+
+    @property
+    def proportional(self) -> bool:
+        return all(p.proportional for p in self.parts)
+
+    def __call__(self, trades: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = self.parts[0](trades, values)
+        for part in self.parts[1:]:
+            out = out + part(trades, values)
+        return out
+
+
+def bind_costs(
+    costs: CostModel | Sequence[CostModel] | None, tickers: tuple[str, ...]
+) -> TradeCost | None:
+    """Bind one model or a list of them to ``tickers``; None when there is no cost.
+
+    Raises
+    ------
+    ConfigError
+        For anything that is not a cost model, naming it.
+
+    Examples
+    --------
+    >>> both = bind_costs([ProportionalCost(bps=10), FixedCost(5.0)], ("SPY", "CASH"))
+    >>> both(np.array([[1_000.0, -1_000.0]]), np.array([10_000.0])).tolist()
+    [6.0]
+    """
     if costs is None:
-        return rate, fixed
-    models = costs if isinstance(costs, Sequence) else [costs]
+        return None
+    models = list(costs) if isinstance(costs, Sequence) else [costs]
+    bound: list[TradeCost] = []
     for m in models:
         if not isinstance(m, CostModel):
             raise ConfigError(
                 f"costs must be ProportionalCost, FixedCost or a list of them, got {m!r}"
             )
-        rate = rate + np.asarray(m.rates(tickers), dtype=float)
-        fixed = fixed + np.asarray(m.fixed(tickers), dtype=float)
-    if (rate < 0).any() or (rate >= 1).any() or (fixed < 0).any():
-        raise ConfigError("cost rates must be in [0, 1) and fixed amounts >= 0")
-    return rate, fixed
+        b = m.bind(tickers)
+        if not isinstance(b, TradeCost):
+            raise ConfigError(f"{m!r}.bind() must return a callable cost with .proportional")
+        if isinstance(b, _Linear) and not (b.rate.any() or b.fixed.any()):
+            continue  # a zero cost changes nothing
+        bound.append(b)
+    if not bound:
+        return None
+    if len(bound) == 1:
+        return bound[0]
+    linear = [b for b in bound if isinstance(b, _Linear)]
+    if len(linear) == len(bound):  # fold the built-ins into one rate and one fixed vector
+        return _Linear(sum(b.rate for b in linear), sum(b.fixed for b in linear))  # type: ignore[arg-type]
+    return _Total(tuple(bound))

@@ -33,6 +33,7 @@ __all__ = [
     "SpliceWarning",
     "MetricWarning",
     "VariantFailedWarning",
+    "WindowWarning",
 ]
 
 
@@ -110,3 +111,8 @@ class MetricWarning(TacticalWarning):
 
 class VariantFailedWarning(TacticalWarning):
     """Some variants of a sweep raised; the message names their parameters, the rest ran."""
+
+
+class WindowWarning(TacticalWarning):
+    """A backtest window or schedule differs from what was asked: a start or end outside the
+    data was clamped, flows outside the window were left out, or a schedule gave no decision."""

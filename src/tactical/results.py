@@ -7,24 +7,30 @@ Results store data and never compute metrics behind attribute access; pass
 Conventions
 -----------
 * ``equity`` is the account value in currency at each bar's close, after that
-  bar's trades, costs and cash flows. Its first row is the start date, holding
-  ``initial``.
+  bar's flows, trades and costs. Its first row is the start date: the close at
+  which the initial allocation (decided ``execution_lag`` bars earlier) is
+  bought, so a buy-and-hold result moves exactly with its funds' closes from
+  the start on.
 * ``returns`` are daily simple **time-weighted** returns,
   ``r_t = (V_t - F_t) / V_{t-1} - 1`` where ``F_t`` is the external cash flow
-  at the close of ``t`` (positive = contribution). They start on the second bar:
-  ``returns.index == equity.index[1:]`` (a return needs two prices).
+  at the close of ``t`` (positive = contribution). A return needs
+  ``V_{t-1} > 0``: they start on the bar after the account first holds money,
+  so ``returns.index == equity.index[1:]`` whenever ``initial > 0``.
 * ``weights`` are the drifted end-of-day weights, ``holding_i / V_t``, on the
-  same index as ``equity``; each row sums to 1.
+  same index as ``equity``; each row sums to 1 (an empty account is all cash).
 * ``targets`` are the allocator's decisions, indexed by decision date.
 * ``trades`` are signed currency amounts (buy > 0), indexed by execution date;
-  ``costs`` are the transaction costs paid on those dates.
+  ``costs`` are the transaction costs (and policy fees) paid on those dates.
+* ``flows`` are the external flows by source, ``rebalances`` the execution
+  dates of the strategy's own trades; ``final_balance``, ``contributed`` and
+  ``growth`` answer a saver in currency.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -34,12 +40,46 @@ from tactical.errors import ConfigError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["BacktestResult", "ResultSet", "xirr"]
+__all__ = ["BacktestResult", "ResultSet", "xirr", "BLOCKED_COLUMNS"]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+_FRAMES = (
+    "equity",
+    "returns",
+    "weights",
+    "targets",
+    "trades",
+    "costs",
+    "cashflows",
+    "flows",
+    "rebalances",
+    "blocked",
+)
+
+BLOCKED_COLUMNS = ("date", "fund", "rule", "amount", "detail")
+
+
+class _Source(Protocol):
+    """What builds a result's frames on first access (the engine's arrays)."""
+
+    def build(self, name: str) -> Any: ...
+
+
+def _frame(attr: str, doc: str) -> Any:
+    def get(self: BacktestResult) -> Any:
+        return self._get(attr)
+
+    get.__doc__ = doc
+    return property(get)
+
+
 class BacktestResult:
     """Everything one backtest produced. Frozen: variants are new backtests.
+
+    The engine hands over its arrays and each frame is built the first time
+    it is read (then kept), so a sweep that reads only ``final_balance``
+    builds no DataFrame. A result can also be made from ready frames, by
+    keyword, as below.
 
     Attributes
     ----------
@@ -48,17 +88,32 @@ class BacktestResult:
     equity : pandas.Series
         Account value at each close, length ``n_bars``.
     returns : pandas.Series
-        Time-weighted simple daily returns, length ``n_bars - 1``.
+        Time-weighted simple daily returns, from the first bar after the
+        account first holds money (``n_bars - 1`` values when it starts with
+        money).
     weights : pandas.DataFrame
-        Drifted weights, shape ``(n_bars, n_holdings)``; rows sum to 1.
+        Drifted weights, shape ``(n_bars, n_holdings)``; rows sum to 1 (an
+        empty account counts as all ``"CASH"``).
     targets : pandas.DataFrame
-        Target weights decided by the allocator, one row per decision date.
+        Target weights decided by the allocator, one row per decision date
+        (the first is the initial decision, ``execution_lag`` bars before
+        the start).
     trades : pandas.DataFrame
         Signed traded amounts in currency, one row per execution date.
     costs : pandas.Series
-        Transaction costs in currency, one value per execution date.
+        Transaction costs (and fees kept by a trading policy) in currency,
+        one value per execution date.
     cashflows : pandas.Series
         External flows applied (contribution > 0, withdrawal < 0), by date.
+    flows : pandas.DataFrame
+        The same flows by source (e.g. ``employee``, ``employer``) plus
+        ``total``, indexed by the trading date each was invested.
+    rebalances : pandas.DatetimeIndex
+        Execution dates of the strategy's own trades after the initial
+        investment (not the purchases made with contributions).
+    blocked : pandas.DataFrame
+        Trades a trading policy blocked or changed: columns ``date``,
+        ``fund``, ``rule``, ``amount``, ``detail`` (empty without a policy).
     turnover : float
         Sum over rebalances (the initial investment excluded) of one-way
         turnover ``sum_i |trade_i| / (2 * V_pre)``; divide by years for an
@@ -68,23 +123,121 @@ class BacktestResult:
     config : Mapping[str, Any]
         What produced the result: strategy repr, schedule, rule, lag, costs,
         window, initial value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.bdate_range("2024-01-01", periods=3)
+    >>> eq = pd.Series([100.0, 110.0, 121.0], index=idx)
+    >>> r = BacktestResult(name="x", equity=eq, returns=eq.pct_change().iloc[1:])
+    >>> r.final_balance, r.growth, list(r.contributed.index)
+    (121.0, 21.0, ['initial', 'total'])
     """
 
+    __slots__ = ("name", "turnover", "n_rebalances", "config", "_frames", "_source")
+
     name: str
-    equity: pd.Series
-    returns: pd.Series
-    weights: pd.DataFrame
-    targets: pd.DataFrame
-    trades: pd.DataFrame
-    costs: pd.Series
-    cashflows: pd.Series
     turnover: float
     n_rebalances: int
-    config: Mapping[str, Any] = field(default_factory=dict)
+    config: Mapping[str, Any]
+    _frames: dict[str, Any]
+    _source: _Source | None
+
+    def __init__(
+        self,
+        name: str,
+        equity: pd.Series | None = None,
+        returns: pd.Series | None = None,
+        weights: pd.DataFrame | None = None,
+        targets: pd.DataFrame | None = None,
+        trades: pd.DataFrame | None = None,
+        costs: pd.Series | None = None,
+        cashflows: pd.Series | None = None,
+        turnover: float = 0.0,
+        n_rebalances: int = 0,
+        config: Mapping[str, Any] | None = None,
+        *,
+        flows: pd.DataFrame | None = None,
+        rebalances: pd.DatetimeIndex | None = None,
+        blocked: pd.DataFrame | None = None,
+        source: _Source | None = None,
+    ) -> None:
+        given = {
+            "equity": equity,
+            "returns": returns,
+            "weights": weights,
+            "targets": targets,
+            "trades": trades,
+            "costs": costs,
+            "cashflows": cashflows,
+            "flows": flows,
+            "rebalances": rebalances,
+            "blocked": blocked,
+        }
+        if source is None and equity is None:
+            raise ConfigError("a BacktestResult needs its equity (or the engine's arrays)")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "turnover", float(turnover))
+        object.__setattr__(self, "n_rebalances", int(n_rebalances))
+        object.__setattr__(self, "config", dict(config or {}))
+        object.__setattr__(self, "_frames", {k: v for k, v in given.items() if v is not None})
+        object.__setattr__(self, "_source", source)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"BacktestResult is frozen: cannot set {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # pickling (a sweep's worker process, copy.deepcopy) keeps the arrays, not built frames
+        return {k: object.__getattribute__(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"BacktestResult is frozen: cannot delete {name!r}")
+
+    def _get(self, attr: str) -> Any:
+        frames = self._frames
+        if attr not in frames:
+            if self._source is not None:
+                frames[attr] = self._source.build(attr)
+            else:
+                frames[attr] = self._default(attr)
+        return frames[attr]
+
+    def _default(self, attr: str) -> Any:
+        """Frames not given to the constructor, derived from the ones that were."""
+        equity = self.equity
+        if attr == "returns":
+            return equity.pct_change().iloc[1:]
+        if attr in ("weights", "targets", "trades"):
+            return pd.DataFrame(index=equity.index[:0], dtype=float)
+        if attr in ("costs", "cashflows"):
+            return pd.Series(dtype=float, index=equity.index[:0], name=attr[:-1])
+        if attr == "flows":
+            cf = self.cashflows
+            return pd.DataFrame({"total": cf.to_numpy(dtype=float)}, index=cf.index)
+        if attr == "rebalances":
+            return pd.DatetimeIndex(self.trades.index[1:], name="date")
+        if attr == "blocked":
+            return pd.DataFrame({c: [] for c in BLOCKED_COLUMNS})
+        raise AttributeError(attr)  # pragma: no cover
+
+    equity = _frame("equity", "Account value at each close (currency), one per bar.")
+    returns = _frame("returns", "Time-weighted simple returns per bar (flows removed).")
+    weights = _frame("weights", "Drifted end-of-day weights per holding; rows sum to 1.")
+    targets = _frame("targets", "Target weights by decision date.")
+    trades = _frame("trades", "Signed traded amounts (currency) by execution date.")
+    costs = _frame("costs", "Transaction costs and policy fees (currency) by execution date.")
+    cashflows = _frame("cashflows", "External flows (total), by the date they were invested.")
+    flows = _frame("flows", "External flows by source plus ``total``, by date invested.")
+    rebalances = _frame("rebalances", "Execution dates of rebalances (not flow purchases).")
+    blocked = _frame("blocked", "Trades a trading policy blocked or changed (may be empty).")
 
     @property
     def start(self) -> pd.Timestamp:
-        """First date of the backtest window (inclusive)."""
+        """First date of the backtest window (inclusive): the first investment's close."""
         return self.equity.index[0]
 
     @property
@@ -104,17 +257,50 @@ class BacktestResult:
 
     @property
     def total_costs(self) -> float:
-        """Sum of all transaction costs paid, in currency."""
+        """Sum of all transaction costs (and policy fees) paid, in currency."""
         return float(self.costs.sum())
 
-    def growth(self, initial: float = 1.0) -> pd.Series:
+    @property
+    def final_balance(self) -> float:
+        """The account value at the last close, in currency."""
+        source = self._source
+        if "equity" not in self._frames and isinstance(source, _Arrays):
+            return float(source.equity_array()[-1])  # no Series needed
+        return float(self.equity.iloc[-1])
+
+    @property
+    def contributed(self) -> pd.Series:
+        """Money put in, by source: ``initial``, each flow source, and ``total``.
+
+        Withdrawals count negative (net money in). ``total`` includes the
+        initial amount.
+        """
+        initial = float(self.config.get("initial", self.equity.iloc[0]))
+        flows = self.flows
+        parts = {"initial": initial}
+        for col in flows.columns:
+            if col != "total":
+                parts[str(col)] = float(flows[col].sum())
+        total = initial + (float(flows["total"].sum()) if "total" in flows else 0.0)
+        parts["total"] = total
+        return pd.Series(parts, name="contributed")
+
+    @property
+    def growth(self) -> float:
+        """Investment growth in currency: ``final_balance - contributed["total"]``."""
+        return self.final_balance - float(self.contributed["total"])
+
+    def growth_of(self, initial: float = 1.0) -> pd.Series:
         """Time-weighted growth of ``initial`` on ``equity``'s index.
 
         Equals ``equity / equity.iloc[0] * initial`` when there are no cash
         flows; with flows it strips them out, so it is what a single deposit
-        would have become.
+        would have become. Bars before the account holds money stay at
+        ``initial``.
         """
-        index = np.concatenate(([1.0], np.cumprod(1.0 + self.returns.to_numpy())))
+        r = self.returns.to_numpy()
+        index = np.ones(len(self.equity))
+        index[len(index) - len(r) :] = np.cumprod(1.0 + r)
         return pd.Series(index * initial, index=self.equity.index, name=self.name)
 
     def money_weighted_return(self) -> float:
@@ -123,18 +309,17 @@ class BacktestResult:
         Cash flows are the initial deposit at the start, every contribution
         and withdrawal, and the final value at the end; see :func:`xirr`.
         """
-        flows = [(-float(self.equity.iloc[0]), self.start)]
-        # a flow on the start date is already part of equity.iloc[0]
+        initial = float(self.config.get("initial", self.equity.iloc[0]))
+        flows = [(-initial, self.start)] if initial else []
         for date, amount in self.cashflows.items():
-            if date != self.start:
-                flows.append((-float(amount), pd.Timestamp(date)))
-        flows.append((float(self.equity.iloc[-1]), self.end))
+            flows.append((-float(amount), pd.Timestamp(date)))
+        flows.append((self.final_balance, self.end))
         return xirr([a for a, _ in flows], [d for _, d in flows])
 
     def __repr__(self) -> str:
         return (
             f"BacktestResult({self.name!r}, {self.start.date()}..{self.end.date()}, "
-            f"final={self.equity.iloc[-1]:,.2f}, rebalances={self.n_rebalances})"
+            f"final={self.final_balance:,.2f}, rebalances={self.n_rebalances})"
         )
 
 
@@ -188,6 +373,111 @@ def xirr(amounts: list[float] | np.ndarray, dates: list[pd.Timestamp] | pd.Datet
     return float(brentq(npv, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500))
 
 
+@dataclass(slots=True, eq=False)
+class _Arrays:
+    """The engine's record of one run, turned into frames on demand.
+
+    ``rec_pos``/``rec_shares``: share counts from each position on (the last
+    record of a bar wins); ``dec_rows``: absolute rows of ``market_index``
+    where decisions were made; trades by window position with their cost;
+    flows by window position, in total and by source.
+    """
+
+    name: str
+    index: pd.DatetimeIndex
+    market_index: pd.DatetimeIndex
+    holdings: tuple[str, ...]
+    px: np.ndarray
+    rec_pos: np.ndarray
+    rec_shares: np.ndarray
+    dec_rows: np.ndarray
+    targets: np.ndarray
+    trade_pos: np.ndarray
+    trade_vec: np.ndarray
+    trade_cost: np.ndarray
+    rebalance_pos: np.ndarray
+    flow_pos: np.ndarray
+    flow_total: np.ndarray
+    flow_sources: dict[str, np.ndarray]
+    blocked: pd.DataFrame | None
+    _values: np.ndarray | None = None
+    _equity: np.ndarray | None = None
+
+    def values(self) -> np.ndarray:
+        """Holding values ``shares * prices``, shape ``(n_bars, n_holdings)``."""
+        if self._values is None:
+            counts = np.diff(np.append(self.rec_pos, len(self.px)))
+            self._values = np.repeat(self.rec_shares, counts, axis=0) * self.px
+        return self._values
+
+    def equity_array(self) -> np.ndarray:
+        """Account value per bar: row sums of :meth:`values` (a matrix product, fastest)."""
+        if self._equity is None:
+            self._equity = self.values() @ np.ones(len(self.holdings))
+        return self._equity
+
+    def build(self, attr: str) -> Any:
+        index = self.index
+        if attr == "equity":
+            return pd.Series(self.equity_array(), index=index, name=self.name)
+        if attr == "returns":
+            eq = self.equity_array()
+            flows = np.zeros(len(eq))
+            flows[self.flow_pos] = self.flow_total
+            money = np.flatnonzero(eq > 0)
+            first = int(money[0]) if len(money) else len(eq) - 1
+            r = (eq[first + 1 :] - flows[first + 1 :]) / eq[first:-1] - 1.0
+            return pd.Series(r, index=index[first + 1 :], name=self.name)
+        if attr == "weights":
+            values = self.values()
+            eq = self.equity_array()
+            cols = list(self.holdings)
+            empty = eq <= 0
+            if empty.any():
+                values = values.copy()
+                values[empty, -1] = 1.0
+                eq = np.where(empty, 1.0, eq)
+            keep = cols if values[:, -1].any() else cols[:-1]
+            return pd.DataFrame(values[:, : len(keep)] / eq[:, None], index=index, columns=keep)
+        if attr == "targets":
+            tgt = self.targets
+            cols = list(self.holdings)
+            keep = cols if tgt[:, -1].any() else cols[:-1]
+            frame = pd.DataFrame(
+                tgt[:, : len(keep)], index=self.market_index[self.dec_rows], columns=keep
+            )
+            frame.index.name = "date"
+            return frame
+        if attr in ("trades", "costs"):
+            tindex = index[self.trade_pos]
+            if attr == "trades":
+                out: Any = pd.DataFrame(self.trade_vec, index=tindex, columns=list(self.holdings))
+            else:
+                out = pd.Series(self.trade_cost, index=tindex, name="cost")
+            if len(self.trade_pos) > 1 and (np.diff(self.trade_pos) == 0).any():
+                out = out.groupby(level=0).sum()
+            out.index.name = "date"
+            return out
+        if attr == "cashflows":
+            return pd.Series(
+                self.flow_total, index=index[self.flow_pos], name="cashflow", dtype=float
+            )
+        if attr == "flows":
+            data = {k: v for k, v in self.flow_sources.items()}
+            data["total"] = self.flow_total
+            frame = pd.DataFrame(data, index=index[self.flow_pos], dtype=float)
+            frame.index.name = "date"
+            return frame
+        if attr == "rebalances":
+            return pd.DatetimeIndex(index[self.rebalance_pos], name="date")
+        if attr == "blocked":
+            events = self.blocked
+            if events is None or len(events) == 0:
+                return pd.DataFrame({c: [] for c in BLOCKED_COLUMNS})
+            return events
+        raise AttributeError(attr)  # pragma: no cover
+
+
 class ResultSet(Mapping[str, BacktestResult]):
     """Several backtests over one common window, in the order they were given.
 
@@ -239,7 +529,7 @@ class ResultSet(Mapping[str, BacktestResult]):
 
     def growth(self, initial: float = 10_000.0) -> pd.DataFrame:
         """Time-weighted growth of ``initial``, one column per strategy."""
-        return pd.DataFrame({k: r.growth(initial) for k, r in self._results.items()})
+        return pd.DataFrame({k: r.growth_of(initial) for k, r in self._results.items()})
 
     @property
     def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:

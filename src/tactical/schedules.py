@@ -77,6 +77,14 @@ def normalize_schedule(schedule: ScheduleLike) -> str | pd.DatetimeIndex:
                 "or a list of dates"
             )
         return ALIASES[key]
+    if (
+        isinstance(schedule, pd.DatetimeIndex)
+        and schedule.tz is None
+        and schedule.is_monotonic_increasing
+        and schedule.is_unique
+        and len(schedule)
+    ):
+        return schedule  # already canonical
     try:
         dates = pd.DatetimeIndex(schedule)
     except (TypeError, ValueError) as exc:
@@ -132,7 +140,11 @@ def decision_positions(
         return np.empty(0, dtype=np.int64)
     spec = normalize_schedule(schedule)
     if isinstance(spec, pd.DatetimeIndex):
-        pos = index.searchsorted(spec, side="right") - 1
+        if spec.tz is None and index.tz is None:  # on int64 stamps of one unit: fast
+            stamps = spec.as_unit(index.unit).asi8
+            pos = np.searchsorted(index.asi8, stamps, side="right") - 1
+        else:
+            pos = index.searchsorted(spec, side="right") - 1
         pos = pos[pos >= 0]
     elif spec == "D":
         pos = np.arange(n, dtype=np.int64)
@@ -146,7 +158,9 @@ def decision_positions(
         pos = np.append(ends, n - 1) if last_is_end else ends
     pos = np.asarray(pos, dtype=np.int64) + int(offset)
     pos = pos[(pos >= 0) & (pos < n)]
-    return np.unique(pos)
+    if len(pos) > 1:  # sorted already: drop repeats (two dates on one bar)
+        pos = pos[np.concatenate(([True], pos[1:] != pos[:-1]))]
+    return pos
 
 
 def decision_dates(

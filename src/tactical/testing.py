@@ -2,7 +2,10 @@
 
 ``check_causal`` is the look-ahead test every built-in strategy passes and
 every user allocator should: replace the prices after a cut date with noise
-and check that nothing decided on or before the cut moves. Allocators that
+and check that nothing decided on or before the cut moves. An allocator with a
+vectorised ``weights_at`` is checked on both of the engine's paths: its
+``weights_at`` (which the engine uses) and its per-decision ``History`` call,
+and the two must agree. Allocators that
 only read the :class:`~tactical.history.History` they are given cannot fail
 it. One that precomputes a signal from the full price frame (a centred moving
 average, a ``shift(-1)``...) can: pass a *factory* ``prices -> Strategy`` so
@@ -11,7 +14,8 @@ the precomputation is redone on the scrambled prices, and the peek shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,6 +23,7 @@ import pandas as pd
 
 from tactical.backtest import backtest
 from tactical.errors import TacticalError
+from tactical.history import History
 from tactical.strategies.strategy import Strategy
 
 __all__ = ["LookAheadError", "check_causal", "random_prices"]
@@ -53,6 +58,35 @@ def random_prices(
     return pd.DataFrame(
         100.0 * np.exp(np.cumsum(steps, axis=0)), index=index, columns=list(tickers)
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class _OneByOne:
+    """An allocator seen without its ``weights_at``: the engine asks it once per decision.
+
+    Every other attribute (``tickers``, ``min_history``, ``static``, a
+    calendar warm-up...) is the allocator's own.
+    """
+
+    allocator: Any
+
+    def __call__(self, history: History) -> Mapping[str, float]:
+        return self.allocator(history)  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "weights_at" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(object.__getattribute__(self, "allocator"), name)
+
+    def __repr__(self) -> str:
+        return repr(self.allocator)
+
+
+def _paths(strategy: Strategy) -> list[Strategy]:
+    """The strategy, plus the same strategy on the per-decision path if it has weights_at."""
+    if hasattr(strategy.allocator, "weights_at"):
+        return [strategy, dataclasses.replace(strategy, allocator=_OneByOne(strategy.allocator))]
+    return [strategy]
 
 
 def _scramble(prices: pd.DataFrame, cut: pd.Timestamp, rng: np.random.Generator) -> pd.DataFrame:
@@ -103,25 +137,39 @@ def check_causal(
     -------
     int
         The number of (cut, decision) pairs compared, so a caller can assert
-        the check was not vacuous.
+        the check was not vacuous (counted on each path checked).
 
     Raises
     ------
     LookAheadError
-        Naming the cut, the first date whose target or value moved, and how.
+        Naming the cut, the first date whose target or value moved, and how;
+        or the first date where ``weights_at`` and the per-decision call of
+        the allocator disagree (beyond 1e-15).
 
     Examples
     --------
     >>> from tactical.strategies import RelativeMomentum, Strategy
     >>> px = random_prices(300, ("A", "B", "C"))
-    >>> check_causal(Strategy(RelativeMomentum(("A", "B", "C"), lookback=20)), px) > 0
+    >>> check_causal(Strategy(RelativeMomentum(("A", "B", "C"), lookback=40)), px) > 0
     True
     """
 
-    def build(frame: pd.DataFrame) -> Strategy:
-        return strategy if isinstance(strategy, Strategy) else strategy(frame)
+    def build(frame: pd.DataFrame, path: int) -> Strategy:
+        made = strategy if isinstance(strategy, Strategy) else strategy(frame)
+        return _paths(made)[path]
 
-    base = backtest(prices, build(prices), **kwargs)
+    n_paths = len(_paths(build(prices, 0)))
+    base = backtest(prices, build(prices, 0), **kwargs)
+    if n_paths == 2:  # weights_at must equal the per-decision History call
+        slow = backtest(prices, build(prices, 1), start=base.start, end=base.end, **kwargs)
+        a, b = base.targets.align(slow.targets, join="outer", axis=1, fill_value=0.0)
+        if not a.index.equals(b.index) or (np.abs(a - b).to_numpy() > 1e-15).any():
+            diff = np.abs(a - b).to_numpy()
+            r = int(np.argwhere(diff > 1e-15)[0][0]) if diff.size else 0
+            raise LookAheadError(
+                f"weights_at of {build(prices, 0).allocator!r} disagrees with its per-decision "
+                f"call on {a.index[r].date()}: the vectorised path decides differently"
+            )
     start, end = base.start, base.end
     decisions = base.targets.index
     if cuts is None:
@@ -133,30 +181,36 @@ def check_causal(
     compared = 0
     for cut in cut_dates:
         scrambled = _scramble(prices, cut, rng)
-        other = backtest(scrambled, build(scrambled), start=start, end=end, **kwargs)
-        before = base.targets.index <= cut
-        a, b = base.targets.loc[before], other.targets.loc[other.targets.index <= cut]
-        if not a.index.equals(b.index):
-            raise LookAheadError(
-                f"decision dates on or before {cut.date()} changed when only later prices changed"
-            )
-        a, b = a.align(b, join="outer", axis=1, fill_value=0.0)
-        diff = (a - b).abs().to_numpy()
-        if (diff > 0).any():
-            r, c = np.argwhere(diff > 0)[0]
-            raise LookAheadError(
-                f"target for {a.columns[c]} on {a.index[r].date()} changed from "
-                f"{a.iloc[r, c]:.6g} to {b.iloc[r, c]:.6g} when only prices after "
-                f"{cut.date()} were changed: the allocator looks ahead"
-            )
-        eq_a = base.equity.loc[:cut]
-        eq_b = other.equity.loc[:cut]
-        moved = eq_a.to_numpy() != eq_b.to_numpy()
-        if moved.any():
-            first = eq_a.index[int(np.argmax(moved))]
-            raise LookAheadError(
-                f"account value on {first.date()} changed when only prices after {cut.date()} "
-                "were changed"
-            )
-        compared += int(before.sum())
+        for path in range(n_paths):
+            other = backtest(scrambled, build(scrambled, path), start=start, end=end, **kwargs)
+            compared += _compare(base, other, cut, "weights_at" if path == 0 else "History")
     return compared
+
+
+def _compare(base: Any, other: Any, cut: pd.Timestamp, path: str) -> int:
+    """Decisions and values up to ``cut`` must be identical; returns the pairs compared."""
+    before = base.targets.index <= cut
+    a, b = base.targets.loc[before], other.targets.loc[other.targets.index <= cut]
+    if not a.index.equals(b.index):
+        raise LookAheadError(
+            f"decision dates on or before {cut.date()} changed when only later prices changed"
+        )
+    a, b = a.align(b, join="outer", axis=1, fill_value=0.0)
+    diff = (a - b).abs().to_numpy()
+    if (diff > 0).any():
+        r, c = np.argwhere(diff > 0)[0]
+        raise LookAheadError(
+            f"target for {a.columns[c]} on {a.index[r].date()} changed from "
+            f"{a.iloc[r, c]:.6g} to {b.iloc[r, c]:.6g} when only prices after "
+            f"{cut.date()} were changed: the allocator looks ahead ({path} path)"
+        )
+    eq_a = base.equity.loc[:cut]
+    eq_b = other.equity.loc[:cut]
+    moved = eq_a.to_numpy() != eq_b.to_numpy()
+    if moved.any():
+        first = eq_a.index[int(np.argmax(moved))]
+        raise LookAheadError(
+            f"account value on {first.date()} changed when only prices after {cut.date()} "
+            "were changed"
+        )
+    return int(before.sum())

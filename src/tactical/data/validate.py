@@ -93,7 +93,9 @@ def validate_prices(prices: pd.DataFrame, *, allow_weekends: bool = False) -> pd
             "use prices.sort_index()"
         )
     if not allow_weekends:
-        days = idx.to_numpy().astype("datetime64[D]").astype(np.int64)
+        unit = np.datetime_data(idx.dtype)[0]
+        per_day = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000}.get(unit, 86_400 * 10**9)
+        days = stamps // per_day  # days since 1970-01-01 (floor), without a datetime cast
         weekend = (days + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday = 0
         if weekend.any():
             raise DataError(

@@ -11,7 +11,7 @@ from tactical._typing import CASH
 from tactical.errors import ConfigError
 from tactical.schedules import ScheduleLike, normalize_schedule
 from tactical.strategies.allocators import AllocatorLike, FixedWeights
-from tactical.strategies.rebalancing import Never, OnSchedule, RebalanceRule, Threshold
+from tactical.strategies.rebalancing import Never, OnSchedule, RebalanceRule
 
 __all__ = ["Strategy", "buy_and_hold", "standard_benchmarks"]
 
@@ -29,8 +29,10 @@ class Strategy:
         When the allocator decides: ``"D"``, ``"W"``, ``"ME"``, ``"QE"``,
         ``"SE"``, ``"YE"`` (last trading day of the period) or explicit dates;
         see :mod:`tactical.schedules`.
-    rebalance : Never, OnSchedule or Threshold, default OnSchedule()
-        When the portfolio trades back to the target.
+    rebalance : RebalanceRule, default OnSchedule()
+        When the portfolio trades back to the target: ``Never()``,
+        ``OnSchedule()``, ``Threshold(...)`` or any object implementing
+        :class:`~tactical.strategies.rebalancing.RebalanceRule`.
     offset : int, default 0
         Trading days added to each scheduled date (negative = earlier).
     execution_lag : int, optional
@@ -60,9 +62,10 @@ class Strategy:
         spec = normalize_schedule(self.schedule)
         if isinstance(spec, str):
             object.__setattr__(self, "schedule", spec)
-        if not isinstance(self.rebalance, Never | OnSchedule | Threshold):
+        if not isinstance(self.rebalance, RebalanceRule):
             raise ConfigError(
-                f"rebalance must be Never(), OnSchedule() or Threshold(...), got {self.rebalance!r}"
+                "rebalance must be Never(), OnSchedule(), Threshold(...) or another "
+                f"RebalanceRule, got {self.rebalance!r}"
             )
         if isinstance(self.offset, bool) or not isinstance(self.offset, int):
             raise ConfigError(f"offset must be a whole number of trading days, got {self.offset!r}")
