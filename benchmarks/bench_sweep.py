@@ -96,7 +96,8 @@ def main() -> None:
     menu = tuple(prices.columns)
 
     def make(lookback: int, top_n: int) -> Strategy:
-        return Strategy(RelativeMomentum(menu, lookback=lookback, top_n=top_n), schedule="ME")
+        # "21D": trading days, stated (a bare 21 would read like months on daily data)
+        return Strategy(RelativeMomentum(menu, lookback=f"{lookback}D", top_n=top_n), schedule="ME")
 
     grid = {"lookback": [int(x) for x in lookbacks], "top_n": [int(x) for x in top_ns]}
 

@@ -17,6 +17,8 @@ from pathlib import Path
 MODULES = (
     "tactical",
     "tactical.strategies",
+    "tactical.strategies.signals",
+    "tactical.lookback",
     "tactical.schedules",
     "tactical.costs",
     "tactical.cashflows",

@@ -72,11 +72,14 @@ It prints which one it used.
     _md("""
 ## Data
 
-On daily data lookbacks are in trading days (252 = one year, 210 = ten months)
-and trades execute on the next close (`execution_lag=1`, how a 401(k) plan
-executes an exchange). On the monthly sample lookbacks are in months, and
-`execution_lag=0` trades at the deciding month-end close: that approximates
-next-day execution, optimistically (a lag of 1 would mean one month later).
+Lookbacks are durations: `"12M"` is a 12-month total return from month-end
+closes and `"10M"` an average of ten month-end closes, the published rules'
+own windows, so they mean the same on daily data and on the monthly sample
+(`"126D"` or a bare integer would count trading days). On daily data trades
+execute on the next close (`execution_lag=1`, how a 401(k) plan executes an
+exchange). On the monthly sample `execution_lag=0` trades at the deciding
+month-end close: that approximates next-day execution, optimistically (a lag
+of 1 would mean one month later).
 """),
     _code("""
 if REAL:
@@ -85,12 +88,12 @@ if REAL:
     quotes = tc.load_rates("DTB3", path=SHARED / "rates")
     cash = tc.cash_returns(quotes, prices.index)  # per-day decimal returns of T-bills
     STOCKS, BONDS, OTHER = "SPY", "AGG", "EFA"
-    YEAR, TREND, LAG, CONVENTIONS = 252, 210, 1, "monthly"
+    YEAR, TREND, LAG, CONVENTIONS = "12M", "10M", 1, "monthly"
 else:
     prices = tc.load_sample(["US_STOCKS", "TSY_10Y", "TSY_LONG"])
     cash = tc.load_sample_rates(prices)  # monthly T-bill returns (Fama-French RF)
     STOCKS, BONDS, OTHER = "US_STOCKS", "TSY_10Y", "TSY_LONG"
-    YEAR, TREND, LAG, CONVENTIONS = 12, 10, 0, "month_end"
+    YEAR, TREND, LAG, CONVENTIONS = "12M", "10M", 0, "month_end"
 print(prices.index[0].date(), "to", prices.index[-1].date(), prices.shape)
 prices.tail(3)
 """),
@@ -267,14 +270,14 @@ if REAL:
     prices = tc.load_prices(list(menu.values()), source=tc.CsvSource(SHARED / "prices"))
     quotes = tc.load_rates("DTB3", path=SHARED / "rates")
     cash = tc.cash_returns(quotes, prices.index)
-    YEAR, TREND, BAR = 252, 210, "daily"
+    YEAR, TREND, BAR = "12M", "10M", "daily"
 else:
     # The sample has one stock fund: long Treasuries stand in as the second risky
     # sleeve and there is no third, so the model holds the better of the two.
     menu = {"US": "US_STOCKS", "long bonds": "TSY_LONG", "bonds": "TSY_10Y"}
     prices = tc.load_sample(list(menu.values()))
     cash = tc.load_sample_rates(prices)
-    YEAR, TREND, BAR = 12, 10, "monthly"
+    YEAR, TREND, BAR = "12M", "10M", "monthly"
 RISKY = tuple(t for k, t in menu.items() if k != "bonds")
 BONDS = menu["bonds"]
 print("menu:", menu, "| cash = T-bills |", prices.index[0].date(), "to", prices.index[-1].date())
@@ -284,6 +287,7 @@ print("menu:", menu, "| cash = T-bills |", prices.index[0].date(), "to", prices.
 from dataclasses import dataclass
 
 from tactical import History
+from tactical.strategies import RelativeMomentum, TrendFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,16 +295,18 @@ class TrendMomentumRotation:
     risky: tuple[str, ...]
     bonds: str
     top_n: int = 2
-    lookback: int = 252      # momentum window, bars
-    trend: int = 210         # moving-average window, bars
+    lookback: str = "12M"    # momentum window: 12 month-end closes
+    trend: str = "10M"       # moving-average window: 10 month-end closes
 
     @property
     def tickers(self):       # funds read or held: lets the engine find the start
         return (*self.risky, self.bonds)
 
-    @property
-    def min_history(self):   # rows needed at the first decision (warm-up)
-        return max(self.lookback + 1, self.trend)
+    def first_decision_row(self, index, priced):  # warm-up: the first row it can decide on
+        momentum = RelativeMomentum(self.risky, lookback=self.lookback)
+        trend = TrendFilter(self.risky, lookback=self.trend)
+        return max(momentum.first_decision_row(index, priced),
+                   trend.first_decision_row(index, priced))
 
     def _in_trend(self, history: History, ticker: str) -> bool:
         return history.price(ticker)[-1] > history.moving_average(ticker, self.trend)

@@ -306,7 +306,8 @@ def test_inputs_are_never_mutated(px):
     tc.backtest(
         px,
         Strategy(
-            DualMomentum(("A", "B"), safe="C", lookback=20), rebalance=Threshold(abs_band=0.1)
+            DualMomentum(("A", "B"), safe="C", lookback="20D", hurdle="C"),
+            rebalance=Threshold(abs_band=0.1),
         ),
         cashflows=flows,
         cash_returns=cash,

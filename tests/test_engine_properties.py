@@ -231,7 +231,7 @@ def test_lag_shifts_the_trades_by_exactly_k_bars(data, prices):
         allocator = RelativeMomentum(
             tuple(tickers),
             top_n=data.draw(st.integers(1, 2)),
-            lookback=data.draw(st.integers(1, 15)),
+            lookback=f"{data.draw(st.integers(1, 15))}D",
         )
     strategy = Strategy(allocator, schedule=data.draw(schedules_st))
     lag = data.draw(st.integers(1, 6))
@@ -271,11 +271,14 @@ def _any_strategy(draw: st.DrawFn, tickers: list[str]) -> Strategy:
     schedule = draw(schedules_st)
     if kind == "momentum":
         return Strategy(
-            RelativeMomentum(tuple(tickers), lookback=draw(st.integers(1, 10))), schedule=schedule
+            RelativeMomentum(tuple(tickers), lookback=f"{draw(st.integers(1, 10))}D"),
+            schedule=schedule,
         )
     if kind == "trend":
         return Strategy(
-            TrendFilter(tuple(tickers[:-1]), safe=tickers[-1], lookback=draw(st.integers(1, 10))),
+            TrendFilter(
+                tuple(tickers[:-1]), safe=tickers[-1], lookback=f"{draw(st.integers(1, 10))}D"
+            ),
             schedule=schedule,
         )
     mix = draw(mixes(tickers))
@@ -443,11 +446,11 @@ def _calendar_strategy(draw: st.DrawFn, tickers: list[str]) -> Strategy:
     offset = draw(st.integers(-2, 2))
     if kind == "momentum":
         allocator = RelativeMomentum(
-            tuple(tickers), top_n=draw(st.integers(1, 2)), lookback=draw(st.integers(1, 10))
+            tuple(tickers), top_n=draw(st.integers(1, 2)), lookback=f"{draw(st.integers(1, 10))}D"
         )
     elif kind == "trend":
         allocator = TrendFilter(
-            tuple(tickers[:-1]), safe=tickers[-1], lookback=draw(st.integers(1, 10))
+            tuple(tickers[:-1]), safe=tickers[-1], lookback=f"{draw(st.integers(1, 10))}D"
         )
     else:
         allocator = FixedWeights(draw(mixes(tickers)))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import tactical as tc
-from tactical.errors import ConfigError, InsufficientHistoryError, WeightsError
+from tactical.errors import ConfigError, InsufficientHistoryError, WeightsError, ZeroHurdleWarning
 from tactical.history import History
 from tactical.strategies import (
     DualMomentum,
@@ -52,20 +54,39 @@ def test_relative_momentum_ties_go_to_the_first_listed():
 
 def test_dual_momentum_goes_safe_when_the_winner_fails_the_hurdle():
     up = history(ROWS)
-    assert DualMomentum(("A", "B"), safe="C", lookback=4)(up) == {"A": 1.0}
+    with pytest.warns(ZeroHurdleWarning, match="0%"):  # CASH is flat: a 0% hurdle
+        assert DualMomentum(("A", "B"), safe="C", lookback=4)(up) == {"A": 1.0}
     down = history({"A": [10, 9, 8.0], "B": [10, 9.5, 9.0], "S": [10, 10, 10.0]})
     # both funds lost money; CASH (flat) is the hurdle -> all to the safe fund
-    assert DualMomentum(("A", "B"), safe="S", lookback=2)(down) == {"S": 1.0}
+    with pytest.warns(ZeroHurdleWarning):
+        assert DualMomentum(("A", "B"), safe="S", lookback=2)(down) == {"S": 1.0}
     # a fund as the hurdle: B (-10%) beats A (-20%) but not S (0%)
     assert DualMomentum(("A", "B"), safe="S", lookback=2, hurdle="S")(down) == {"S": 1.0}
-    # top 2: A +20% passes, B +10% passes
-    assert DualMomentum(("A", "B", "C"), safe="CASH", lookback=4, top_n=2)(up) == {
+    # top 2: A +20% passes, B +10% passes the hurdle C (-10%)
+    assert DualMomentum(("A", "B", "C"), safe="CASH", lookback=4, top_n=2, hurdle="C")(up) == {
         "A": 0.5,
         "B": 0.5,
     }
-    # top 2 where the second fails: C -10% over 4 bars
-    two = DualMomentum(("A", "C"), safe="B", lookback=4, top_n=2)(up)
+    # top 2 where the second fails: C -10% over 4 bars against B's +10%
+    two = DualMomentum(("A", "C"), safe="B", lookback=4, top_n=2, hurdle="B")(up)
     assert two == {"A": 0.5, "B": 0.5}
+
+
+def test_dual_momentum_with_cash_returns_does_not_warn_and_uses_the_t_bill_hurdle():
+    frame = pd.DataFrame(
+        {"A": [10.0, 10.0, 10.01], "S": [5.0, 5.0, 5.0]},
+        index=pd.bdate_range("2024-01-01", periods=3),
+    )
+    frame["CASH"] = [1.0, 1.0005, 1.0011]  # T-bills +0.11% over 2 bars, A +0.10%
+    h = History(frame.to_numpy(), frame.index, tuple(frame.columns), 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert DualMomentum(("A",), safe="S", lookback=2)(h) == {"S": 1.0}
+
+
+def test_dual_momentum_has_no_default_safe_fund():
+    with pytest.raises(ConfigError, match="needs safe=.*bond fund"):
+        DualMomentum(("SPY", "EFA"))
 
 
 def test_trend_filter_moves_each_fund_below_its_average_to_safe():
@@ -180,6 +201,9 @@ BUILT_INS = [
     Strategy(DualMomentum(("A", "B"), safe="C", lookback=60)),
     Strategy(DualMomentum(("A", "B"), safe="CASH", hurdle="C", lookback=40), schedule="W"),
     Strategy(TrendFilter(("A", "B"), safe="C", lookback=50), schedule="ME"),
+    Strategy(TrendFilter(("A", "B"), safe="C", lookback="3M"), schedule="ME", offset=-2),
+    Strategy(DualMomentum(("A", "B"), safe="C", lookback="4M", skip="1M"), schedule="ME"),
+    Strategy(RelativeMomentum(("A", "B", "C"), lookback="8W", top_n=2), schedule="W"),
 ]
 
 
@@ -187,7 +211,8 @@ BUILT_INS = [
 @pytest.mark.parametrize("lag", [0, 1])
 def test_every_built_in_is_causal(strategy, lag):
     px = random_prices(400, ("A", "B", "C"), volatility=0.02, seed=7)
-    assert check_causal(strategy, px, execution_lag=lag) > 0
+    cash = pd.Series(1e-4, index=px.index)  # T-bills, so the CASH hurdle is not 0%
+    assert check_causal(strategy, px, execution_lag=lag, cash_returns=cash) > 0
 
 
 def test_check_causal_catches_an_allocator_that_peeks():

@@ -228,6 +228,7 @@ def test_bad_executor_is_named(prices):
         tc.sweep(prices, make, {"lookback": [30]}, executor="dask")
 
 
+@pytest.mark.filterwarnings("ignore::tactical.errors.ZeroHurdleWarning")
 def test_real_funds_sweep_finals_equal_single_backtests(shared_prices):
     from tactical.strategies import DualMomentum
 

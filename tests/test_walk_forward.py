@@ -53,10 +53,12 @@ def test_folds_tile_the_test_period_and_train_windows_precede_them(wf):
             assert f.loc[k, "test_start"] > f.loc[k - 1, "test_end"]
     assert wf.result.start == f.loc[0, "test_start"]
     assert wf.result.end == f["test_end"].iloc[-1]
-    # warm-up of 126 bars ends 2010-06-28, 2 training years: tests from 2012-06-28, 4.5 years
-    assert f.loc[0, "test_start"] == pd.Timestamp("2012-06-28")
+    # warm-up of 126 bars, decided on 2010-06-28 and invested on 2010-06-29 (execution_lag
+    # 1), 2 training years: tests from 2012-06-29, 4.5 years
+    assert f.loc[0, "train_start"] == pd.Timestamp("2010-06-29")
+    assert f.loc[0, "test_start"] == pd.Timestamp("2012-06-29")
     assert len(f) == 5
-    assert f.loc[4, "test_start"] == pd.Timestamp("2016-06-28")  # the last one is shorter
+    assert f.loc[4, "test_start"] == pd.Timestamp("2016-06-29")  # the last one is shorter
 
 
 def test_each_choice_is_the_best_of_a_sweep_on_its_training_window_alone(prices, wf):

@@ -55,14 +55,14 @@ name = "Trend 10m"
 kind = "trend"
 risky = ["US_STOCKS"]
 safe = "TSY_10Y"
-lookback = 10           # bars: 10 months on monthly data, use 210 on daily data
+lookback = "10M"        # 10 month-end closes (Faber); "126D" = trading days
 
 [[strategies]]
 name = "Dual momentum 12m"
 kind = "dual_momentum"
 menu = ["US_STOCKS"]
 safe = "TSY_10Y"
-lookback = 12
+lookback = "12M"        # 12-month total return (Antonacci)
 """
 
 _TOP_KEYS = {
@@ -97,7 +97,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "calendar": ("weights",),
     "threshold": ("weights",),
     "momentum": ("menu",),
-    "dual_momentum": ("menu",),
+    "dual_momentum": ("menu", "safe"),
     "trend": ("risky",),
 }
 _CASH_CHOICES = ("none", "sample", "DTB3", "IRX")
@@ -270,6 +270,7 @@ def parse_config(data: Mapping[str, Any], base: Path | None = None) -> Config:
 
 # ------------------------------------------------------------------ strategies
 def _strategy(entry: Mapping[str, Any], i: int) -> StrategySpec:
+    from tactical.lookback import parse_duration
     from tactical.strategies import (
         DualMomentum,
         FixedWeights,
@@ -308,6 +309,14 @@ def _strategy(entry: Mapping[str, Any], i: int) -> StrategySpec:
             raise ConfigError(f"{where}.{key}: must be a whole number >= {minimum}, got {value!r}")
         return value
 
+    def duration(key: str, default: int | str, minimum: int = 1) -> int | str:
+        value = entry.get(key, default)
+        try:
+            parse_duration(value, key, minimum)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}.{exc}") from None
+        return value  # type: ignore[no-any-return]
+
     def text(key: str, default: str) -> str:
         value = entry.get(key, default)
         if not isinstance(value, str) or not value:
@@ -330,15 +339,15 @@ def _strategy(entry: Mapping[str, Any], i: int) -> StrategySpec:
             allocator = RelativeMomentum(
                 tuple(_ticker_list(entry["menu"], f"{where}.menu")),
                 top_n=ints("top_n", 1),
-                lookback=ints("lookback", 252),
-                skip=ints("skip", 0, minimum=0),
+                lookback=duration("lookback", "12M"),
+                skip=duration("skip", 0, minimum=0),
             )
         elif kind == "dual_momentum":
             allocator = DualMomentum(
                 tuple(_ticker_list(entry["menu"], f"{where}.menu")),
-                safe=text("safe", "AGG"),
-                lookback=ints("lookback", 252),
-                skip=ints("skip", 0, minimum=0),
+                safe=text("safe", ""),
+                lookback=duration("lookback", "12M"),
+                skip=duration("skip", 0, minimum=0),
                 top_n=ints("top_n", 1),
                 hurdle=text("hurdle", "CASH"),
             )
@@ -349,7 +358,7 @@ def _strategy(entry: Mapping[str, Any], i: int) -> StrategySpec:
             else:
                 risky = tuple(_ticker_list(risky, f"{where}.risky"))
             allocator = TrendFilter(
-                risky, safe=text("safe", "CASH"), lookback=ints("lookback", 210)
+                risky, safe=text("safe", "CASH"), lookback=duration("lookback", "10M")
             )
         schedule = entry.get("schedule", "ME")
         if not isinstance(schedule, str):

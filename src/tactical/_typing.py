@@ -16,5 +16,8 @@ DateLike: TypeAlias = str | pd.Timestamp
 ThresholdCheck: TypeAlias = Literal["bar", "schedule"]
 """When a threshold rule checks drift: every bar, or only on schedule dates (hybrid)."""
 
+DurationLike: TypeAlias = int | str
+"""A lookback, skip or averaging window: ``"10M"``, ``"52W"``, ``"126D"`` or an int of days."""
+
 CASH = "CASH"
 """Name of the explicit cash holding."""

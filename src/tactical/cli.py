@@ -77,8 +77,10 @@ def demo_strategies(
     rebalancing (monthly, quarterly, annual), a 5/25 band, a 10-month trend
     filter (stocks to bonds below the average) and 12-month dual momentum
     (stocks vs long bonds, with a T-bill hurdle, risk-off to bonds); plus
-    stocks and bonds bought and held. Lookbacks are in bars: months when
-    ``monthly`` (the bundled sample), else trading days.
+    stocks and bonds bought and held. Lookbacks are durations (``"10M"``,
+    ``"12M"``: month-end closes), so the same rules run on the bundled
+    monthly sample and on daily data; ``monthly`` is kept for compatibility
+    and no longer changes them.
 
     Examples
     --------
@@ -96,8 +98,7 @@ def demo_strategies(
     )
 
     mix = FixedWeights({stocks: 0.6, bonds: 0.4})
-    trend = 10 if monthly else 210
-    year = 12 if monthly else 252
+    trend, year = "10M", "12M"  # Faber's and Antonacci's windows on any data frequency
     return {
         "60/40 buy & hold": Strategy(mix, rebalance=Never()),
         "60/40 quarterly": Strategy(mix, schedule="QE"),

@@ -34,6 +34,8 @@ __all__ = [
     "MetricWarning",
     "VariantFailedWarning",
     "WindowWarning",
+    "LookbackUnitWarning",
+    "ZeroHurdleWarning",
 ]
 
 
@@ -116,3 +118,11 @@ class VariantFailedWarning(TacticalWarning):
 class WindowWarning(TacticalWarning):
     """A backtest window or schedule differs from what was asked: a start or end outside the
     data was clamped, flows outside the window were left out, or a schedule gave no decision."""
+
+
+class LookbackUnitWarning(TacticalWarning):
+    """A bare-integer lookback counts trading days where months were probably meant."""
+
+
+class ZeroHurdleWarning(TacticalWarning):
+    """A momentum hurdle of ``"CASH"`` is 0% because the backtest got no cash returns."""

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from tactical._typing import DurationLike
 from tactical.errors import ConfigError, InsufficientHistoryError
+from tactical.lookback import anchor_rows, parse_duration, sample_rows, window_mean
 
 __all__ = ["History"]
 
@@ -142,50 +144,80 @@ class History:
                 f"{self.date.date()}; start later or load earlier prices"
             )
 
-    def trailing_return(self, ticker: str, lookback: int, skip: int = 0) -> float:
-        """Total return over ``lookback`` bars, ending ``skip`` bars before the decision date.
+    def trailing_return(self, ticker: str, lookback: DurationLike, skip: DurationLike = 0) -> float:
+        """Total return over ``lookback``, ending ``skip`` before the decision date.
 
-        ``P[t - skip] / P[t - skip - lookback] - 1``, where ``t`` is the
-        decision row. Needs ``lookback + skip + 1`` rows.
+        ``P[e] / P[s] - 1`` with ``e`` the row ``skip`` before the decision row
+        and ``s`` the row ``lookback`` before ``e``. Durations are ``"12M"``
+        (month-end closes), ``"52W"``, ``"126D"`` or an int of trading days,
+        sampled as in :mod:`tactical.lookback`; in trading days this is
+        ``P[t - skip] / P[t - skip - lookback] - 1`` and needs
+        ``lookback + skip + 1`` rows.
         """
         return float(self.trailing_returns((ticker,), lookback, skip)[0])
 
     def trailing_returns(
-        self, tickers: tuple[str, ...], lookback: int, skip: int = 0
+        self, tickers: tuple[str, ...], lookback: DurationLike, skip: DurationLike = 0
     ) -> np.ndarray:
         """Vector of :meth:`trailing_return` for several tickers.
 
         Raises
         ------
         InsufficientHistoryError
-            If fewer than ``lookback + skip + 1`` rows are visible, or a ticker
+            If the window reaches before the first visible row, or a ticker
             has no price at either end of the window (it did not exist yet).
         """
-        first_row = self._end - 1 - skip - lookback
+        look = parse_duration(lookback, "lookback")
+        back = parse_duration(skip, "skip", minimum=0)
+        if look.unit == back.unit == "D":  # trading days: plain row arithmetic
+            end_row = self._end - 1 - back.count
+            first_row = end_row - look.count  # negative: before the first row
+        else:
+            last = anchor_rows(self._index, np.array([self._end - 1]), back)
+            end_row = int(last[0])
+            first_row = int(anchor_rows(self._index, last, look)[0])
         if first_row < 0:
-            self._require(lookback + skip + 1, f"a {lookback}-bar return skipping {skip}")
+            if look.unit == back.unit == "D":
+                self._require(look.count + back.count + 1, f"a {look} return skipping {back}")
+            raise InsufficientHistoryError(
+                f"a {look} return skipping {back} on {self.date.date()} reaches before the first "
+                f"date {self._index[0].date()}; start later or load earlier prices"
+            )
         key = tickers if isinstance(tickers, tuple) else tuple(tickers)
         cols = self._cache.get(key)
         if cols is None:
             cols = self._cache[key] = np.array([self._col(t) for t in key], dtype=np.intp)
         values = self._values
-        out = values[first_row + lookback, cols] / values[first_row, cols] - 1.0
+        out = values[end_row, cols] / values[first_row, cols] - 1.0
         if np.isnan(out).any():
             bad = [t for t, v in zip(tickers, out, strict=True) if np.isnan(v)]
             raise InsufficientHistoryError(
-                f"no price for {bad} {lookback + skip} bars before {self.date.date()}: "
-                "the fund is younger than the lookback; start later or splice a proxy"
+                f"no price for {bad} on {self._index[first_row].date()}, the start of the {look} "
+                f"window before {self.date.date()}: the fund is younger than the lookback; "
+                "start later or splice a proxy"
             )
         return out
 
-    def moving_average(self, ticker: str, lookback: int) -> float:
-        """Simple mean of the last ``lookback`` prices, the decision date included."""
-        self._require(lookback, f"a {lookback}-bar moving average")
-        window = self.price(ticker)[self._end - lookback :]
-        value = float(window.mean())
+    def moving_average(self, ticker: str, lookback: DurationLike) -> float:
+        """Simple mean of ``lookback`` closes, the decision date's included.
+
+        ``"10M"`` averages the decision's close and the previous nine
+        month-end closes (Faber's 10-month average); ``"210D"`` or ``210`` the
+        last 210 closes. Sampling as in :mod:`tactical.lookback`.
+        """
+        window = parse_duration(lookback, "lookback")
+        samples = sample_rows(self._index, np.array([self._end - 1]), window)
+        if samples[0, 0] < 0:
+            if window.unit == "D":
+                self._require(window.count, f"a {window}-bar moving average")
+            raise InsufficientHistoryError(
+                f"a {window} moving average on {self.date.date()} reaches before the first date "
+                f"{self._index[0].date()}; start later or load earlier prices"
+            )
+        value = float(window_mean(self._values[samples, self._col(ticker)])[0])
         if np.isnan(value):
             raise InsufficientHistoryError(
-                f"{ticker} has no price for part of the {lookback} bars before "
+                f"{ticker} has no price for part of the {window} before "
                 f"{self.date.date()}; start later or splice a proxy"
             )
         return value

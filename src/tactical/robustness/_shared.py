@@ -36,7 +36,7 @@ def _trailing_return() -> Any:
 class _SharedMomentum:
     """A :class:`RelativeMomentum` whose scores come from a cache shared with its siblings."""
 
-    inner: Any  # a RelativeMomentum with weights_at (interface I1)
+    inner: RelativeMomentum
     cache: dict[tuple[Any, ...], np.ndarray]
     trailing_return: Any
 

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tactical._inputs import resolve_lag, universe, window_rows
 from tactical._typing import DateLike
-from tactical.backtest import _Market, _market, _run, _universe, _window
+from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, SweepError, VariantFailedWarning
 from tactical.metrics.formulas import (
     annual_volatility,
@@ -186,14 +187,16 @@ def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
         except Exception as exc:  # noqa: BLE001 - reported with the variant's parameters
             errors.append((i, f"{type(exc).__name__}: {exc}"))
             continue
-        equity = res.equity
         ids.append(i)
-        finals.append(float(equity.iloc[-1]))
+        final = getattr(res, "final_balance", None)  # no equity Series needed (I3)
+        finals.append(float(res.equity.iloc[-1] if final is None else final))
         rets.append(res.returns.to_numpy(dtype=np.float64))
         turn.append(float(res.turnover))
         nreb.append(int(res.n_rebalances))
-        costs.append(float(res.costs.sum()))
-    matrix = np.column_stack(rets) if rets else np.empty((0, 0))
+        costs.append(float(res.total_costs))
+    matrix = np.empty((len(rets[0]) if rets else 0, len(rets)), order="F")
+    for j, r in enumerate(rets):
+        matrix[:, j] = r
     return _ChunkResult(
         tuple(ids),
         np.asarray(finals),
@@ -206,20 +209,32 @@ def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
 
 
 def _common_window(
-    strategies: Sequence[Strategy], market: _Market, start: DateLike | None, end: DateLike | None
+    strategies: Sequence[Strategy],
+    market: _Market,
+    start: DateLike | None,
+    end: DateLike | None,
+    execution_lag: int = 1,
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The latest feasible start of all variants (or ``start``) and the end, as dates."""
+    """The latest feasible start of all variants (or ``start``) and the end, as dates.
+
+    Uses the engine's own window rule (``tactical._inputs.window_rows``: the
+    initial allocation is decided ``execution_lag`` bars before the start).
+    """
+
+    def rows(s: Strategy, begin: DateLike | None) -> tuple[int, int]:
+        lag = resolve_lag(s, execution_lag)
+        return window_rows(s, market, universe(s, market), begin, end, lag)
+
     if start is None:
-        starts = [_window(s, market, _universe(s, market), None, end)[0] for s in strategies]
-        s0 = max(starts)
-        _, e0 = _window(strategies[0], market, _universe(strategies[0], market), None, end)
+        s0 = max(rows(s, None)[0] for s in strategies)
+        e0 = rows(strategies[0], None)[1]
         if s0 >= e0:
             raise ConfigError(
                 "the variants have no common window: the latest warm-up ends on "
                 f"{market.index[min(s0, len(market.index) - 1)].date()}, after the end"
             )
     else:
-        s0, e0 = _window(strategies[0], market, _universe(strategies[0], market), start, end)
+        s0, e0 = rows(strategies[0], start)
     return market.index[s0], market.index[e0]
 
 
@@ -285,7 +300,10 @@ def evaluate(
                 f"variants produced {r.returns.shape[0]} returns on a window of {rows}"
             )
         cols = np.array([place[i] for i in r.ids])
-        matrix[:, cols] = r.returns
+        if (np.diff(cols) == 1).all():  # the usual case: a run of columns, copied as a block
+            matrix[:, cols[0] : cols[-1] + 1] = r.returns
+        else:
+            matrix[:, cols] = r.returns
         finals[cols] = r.finals
         turnover[cols] = r.turnover
         n_reb[cols] = r.n_rebalances
@@ -333,15 +351,18 @@ def _row_metrics(x: np.ndarray, rf: float, ppy: float, years: float) -> dict[str
     growth = wealth[:, -1]
     with np.errstate(invalid="ignore", divide="ignore"):
         cagr_ = np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
-    peak = np.maximum(np.maximum.accumulate(wealth, axis=1), 1.0)
+    peak = np.maximum.accumulate(wealth, axis=1)
+    np.maximum(peak, 1.0, out=peak)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mdd = np.minimum((wealth / peak - 1.0).min(axis=1), 0.0)
+        np.divide(wealth, peak, out=peak)  # min(w / p) - 1 == min(w / p - 1): x - 1 is monotone
+        mdd = np.minimum(peak.min(axis=1) - 1.0, 0.0)
     excess = x - rf if rf else x
     std = excess.std(axis=1, ddof=1)
     mean = excess.mean(axis=1)
-    flat = std <= 1e-12 * np.abs(excess).max(axis=1)
-    below = np.minimum(excess, 0.0)
-    down = np.sqrt(np.mean(below * below, axis=1))
+    flat = std <= 1e-12 * np.maximum(np.abs(excess.max(axis=1)), np.abs(excess.min(axis=1)))
+    below = np.minimum(excess, 0.0, out=wealth)
+    np.multiply(below, below, out=below)
+    down = np.sqrt(np.mean(below, axis=1))
     vol = x.std(axis=1, ddof=1) if rf else std
     with np.errstate(invalid="ignore", divide="ignore"):
         sharpe = np.where(flat, np.nan, mean / std * math.sqrt(ppy))
@@ -373,9 +394,10 @@ def _moments_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     d = x - x.mean(axis=1, keepdims=True)
     d2 = d * d
     m2 = d2.mean(axis=1)
-    m3 = (d2 * d).mean(axis=1)
-    m4 = (d2 * d2).mean(axis=1)
-    flat = m2 <= 1e-24 * np.maximum((x * x).mean(axis=1), 1e-300)
+    m3 = np.multiply(d2, d, out=d).mean(axis=1)
+    m4 = np.multiply(d2, d2, out=d2).mean(axis=1)
+    np.multiply(x, x, out=d)
+    flat = m2 <= 1e-24 * np.maximum(d.mean(axis=1), 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
         g1 = m3 / m2**1.5
         g2 = m4 / (m2 * m2) - 3.0
@@ -703,7 +725,9 @@ def sweep(
         strategies[i] = built
     if not strategies:
         raise SweepError(_failure_text(variants, errors, "every variant failed"))
-    s0, e0 = _common_window(list(strategies.values()), market, start, end)
+    s0, e0 = _common_window(
+        list(strategies.values()), market, start, end, run_options["execution_lag"]
+    )
     done = evaluate(market, strategies, s0, e0, run_options, executor, progress, chunk_size)
     errors.update(done.errors)
     if not len(done.ids):

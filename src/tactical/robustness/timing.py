@@ -159,7 +159,7 @@ class Tranches:
         name: str,
     ) -> BacktestResult:
         subs = self.strategies(market.index)
-        s0, e0 = _common_window(list(subs), market, start, end)
+        s0, e0 = _common_window(list(subs), market, start, end, options["execution_lag"])
         part = dict(options)
         part["initial"] = float(options["initial"]) / self.n
         if options.get("cashflows") is not None:
@@ -169,6 +169,17 @@ class Tranches:
             for j, s in enumerate(subs)
         ]
         return _combine(results, name, self, options)
+
+
+def _union_rebalances(results: Sequence[BacktestResult]) -> pd.DatetimeIndex:
+    """Execution dates of any tranche's rebalances (``BacktestResult.rebalances``, I3)."""
+    out = pd.DatetimeIndex([], name="date")
+    for r in results:
+        got = getattr(r, "rebalances", None)
+        if got is not None:
+            out = out.union(pd.DatetimeIndex(got))
+    out.name = "date"
+    return out
 
 
 def _combine(
@@ -208,6 +219,7 @@ def _combine(
         trades=trades,
         costs=costs,
         cashflows=flows.rename("cashflow"),
+        rebalances=_union_rebalances(results),
         turnover=sum(r.turnover for r in results) / len(results),
         n_rebalances=sum(r.n_rebalances for r in results),
         config=config,
@@ -324,7 +336,9 @@ def timing_luck(
         raise ConfigError(f"offsets repeat a value: {offs}")
     if tranches is None:
         variants = {k: replace(base, offset=base.offset + o) for k, o in enumerate(offs)}
-        s0, e0 = _common_window(list(variants.values()), market, start, end)
+        s0, e0 = _common_window(
+            list(variants.values()), market, start, end, run_options["execution_lag"]
+        )
         done = evaluate(
             market, variants, s0, e0, run_options, executor, progress, None, desc="timing luck"
         )
@@ -337,7 +351,13 @@ def timing_luck(
     else:
         series, finals_l = [], []
         shifted = [Tranches(replace(base, offset=base.offset + o), tranches.n) for o in offs]
-        s0, _ = _common_window(list(shifted[0].strategies(market.index)), market, start, end)
+        s0, _ = _common_window(
+            list(shifted[0].strategies(market.index)),
+            market,
+            start,
+            end,
+            run_options["execution_lag"],
+        )
         for t in shifted:
             res = t._run(market, start if start is not None else s0, end, run_options, "tranches")
             series.append(res.returns)

@@ -358,7 +358,9 @@ def walk_forward(
             )
         strategies[i] = built
     rules = _shared_rules(list(strategies.values()))
-    s0, e0 = _common_window(list(strategies.values()), market, start, end)
+    s0, e0 = _common_window(
+        list(strategies.values()), market, start, end, run_options["execution_lag"]
+    )
     first, last = market.index.get_loc(s0), market.index.get_loc(e0)
     folds = _folds(market.index, first, last, train_d, test_d, anchored, str(train))
     idx = market.index

@@ -10,7 +10,7 @@ import pandas as pd
 from tactical._typing import CASH
 from tactical.errors import ConfigError
 from tactical.schedules import ScheduleLike, normalize_schedule
-from tactical.strategies.allocators import AllocatorLike, FixedWeights
+from tactical.strategies.allocators import AllocatorLike, FixedWeights, check_lookback_units
 from tactical.strategies.rebalancing import Never, OnSchedule, RebalanceRule
 
 __all__ = ["Strategy", "buy_and_hold", "standard_benchmarks"]
@@ -83,6 +83,20 @@ class Strategy:
     def min_history(self) -> int:
         """Rows of history the allocator needs at its first decision (1 if undeclared)."""
         return int(getattr(self.allocator, "min_history", 1))
+
+    def first_decision_row(self, index: pd.DatetimeIndex, priced: int) -> int:
+        """First row of ``index`` the allocator can decide on, its funds priced from ``priced``.
+
+        The allocator's own ``first_decision_row`` when it has one (durations
+        in months or weeks need the calendar), else ``priced + min_history -
+        1``. Warns (:class:`~tactical.errors.LookbackUnitWarning`) when a
+        bare-integer lookback reads like months on daily data.
+        """
+        check_lookback_units(self.allocator, self.schedule, index)
+        find = getattr(self.allocator, "first_decision_row", None)
+        if find is not None:
+            return int(find(index, priced))
+        return priced + self.min_history - 1
 
     def describe(self) -> dict[str, Any]:
         """Plain-data description used in ``BacktestResult.config``."""
