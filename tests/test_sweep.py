@@ -249,3 +249,23 @@ def test_real_funds_sweep_finals_equal_single_backtests(shared_prices):
         )
         assert row["final_value"] == pytest.approx(res.equity.iloc[-1], rel=1e-12, abs=1e-9)
     assert 0.0 <= sw.deflated_sharpe_ratio <= 1.0
+
+
+def test_momentum_scores_are_computed_once_per_lookback_and_shared_across_top_n(
+    prices, monkeypatch
+):
+    signals = pytest.importorskip("tactical.strategies.signals")
+    calls = []
+    real = signals.trailing_return
+
+    def counting(values, index, rows, lookback, skip=0):
+        calls.append(lookback)
+        return real(values, index, rows, lookback, skip)
+
+    monkeypatch.setattr(signals, "trailing_return", counting)
+    grid = {"lookback": [42, 63], "top_n": [1, 2, 3]}
+    sw = tc.sweep(prices, make, grid, chunk_size=6)
+    assert sorted(calls) == [42, 63]  # one score matrix per lookback, not per variant
+    for _, row in sw.table.iterrows():  # and the same numbers as unshared backtests
+        res = tc.backtest(prices, make(int(row["lookback"]), int(row["top_n"])), start=sw.start)
+        assert row["final_value"] == res.final_balance
