@@ -121,10 +121,11 @@ def test_on_monthly_data_months_are_rows():
 
 def test_the_default_start_waits_for_a_month_based_warm_up():
     px = random_prices(400, ("A", "B"), start="2001-03-14")
-    r = tc.backtest(px, Strategy(RelativeMomentum(("A", "B"), lookback="6M")))
+    # execution_lag=0: the start is the first decision date (engine: invested-window rule)
+    r = tc.backtest(px, Strategy(RelativeMomentum(("A", "B"), lookback="6M")), execution_lag=0)
     # the first 6-month window starts on the first month end the data has (2001-03-30)
     assert r.start == pd.Timestamp("2001-09-03")  # the first (business) day of September
-    t = tc.backtest(px, Strategy(TrendFilter(("A",), lookback="3M")))
+    t = tc.backtest(px, Strategy(TrendFilter(("A",), lookback="3M")), execution_lag=0)
     assert t.start == pd.Timestamp("2001-05-01")  # averages Mar 30, Apr 30 and May 1 closes
 
 

@@ -130,6 +130,9 @@ def test_trading_day_durations_and_parsing():
     idx = pd.bdate_range("2020-01-01", periods=100)
     folds = _folds(idx, 0, 99, ("D", 40), ("D", 30), False, "40")
     assert folds == [(0, 39, 40, 69), (30, 69, 70, 99)]
+    # one bar left over after the last full test window joins it (a window needs 2 dates)
+    assert _folds(idx, 0, 100 - 30 - 1, ("D", 40), ("D", 29), False, "40") == [(0, 39, 40, 69)]
+    assert _folds(idx, 0, 70, ("D", 40), ("D", 30), False, "40") == [(0, 39, 40, 70)]
 
 
 @pytest.mark.parametrize(

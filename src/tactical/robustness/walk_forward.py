@@ -120,6 +120,9 @@ def _folds(
         train_start = first if anchored else max(first, _back(index, test_start, train))
         out.append((train_start, test_start - 1, test_start, test_end))
         test_start = test_end + 1
+    if out and out[-1][3] < last:  # a single bar left over: the last test window takes it
+        a, b, c, _ = out[-1]
+        out[-1] = (a, b, c, last)
     return out
 
 
@@ -288,7 +291,8 @@ def walk_forward(
         Training window: ``"10Y"``, ``"18M"`` (calendar) or ``"126D"`` / an
         int (trading days).
     test : str or int, default "1Y"
-        Test window, same forms. The last one ends with the data (shorter).
+        Test window, same forms. The last one ends with the data (shorter,
+        or one bar longer when a single bar would be left over).
     anchored : bool, default False
         ``False``: rolling training windows of length ``train``. ``True``:
         every training window starts at the first feasible date (expanding;
