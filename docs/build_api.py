@@ -31,6 +31,8 @@ MODULES = (
     "tactical.data",
     "tactical.charts.plots",
     "tactical.charts.sheets",
+    "tactical.robustness",
+    "tactical.charts.robustness",
     "tactical.testing",
     "tactical.errors",
 )

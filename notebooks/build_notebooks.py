@@ -574,6 +574,7 @@ def build() -> list[Path]:
         "02_rebalancing_study.ipynb": REBALANCING,
         "03_401k_tactical_model.ipynb": TACTICAL,
         "04_my_401k.ipynb": my_401k_cells(),
+        "05_is_it_luck.ipynb": _is_it_luck_cells(),
     }
     written = []
     for name, cells in books.items():
@@ -591,6 +592,191 @@ def build() -> list[Path]:
         nbformat.write(nb, path)
         written.append(path)
     return written
+
+
+# ------------------------------------------------------------------ 5. is it luck?
+def _is_it_luck_cells() -> list:
+    """05_is_it_luck: a tactical 401(k) model swept, walked forward, deflated, PBO-tested."""
+    return [
+        _md("""
+# Is it luck? A tactical 401(k) model under honest testing
+
+Tactical models sold to savers look like this: each month, hold the strongest
+stock funds of the plan menu, and retreat to the bond fund or the money market
+when they are weak. Published tables show the best version of such a rule. Here
+we try **every** version of it and ask what survives:
+
+1. a **sweep** over its free parameters (lookback, how many funds, where to
+   retreat), with the **deflated Sharpe ratio** (Bailey & López de Prado 2014):
+   is the best Sharpe ratio more than the best of that many coin tosses?
+2. the **probability of backtest overfitting** (CSCV, Bailey, Borwein, López
+   de Prado & Zhu 2015): how often does the in-sample winner disappoint?
+3. a **walk-forward**: parameters chosen on the past only, traded in the next
+   year, one continuous account, against 60/40;
+4. **timing luck**: the same rule decided on another day of the month, and
+   tranches as the remedy (Hoffstein, Sibears & Faber 2019);
+5. **bootstrap** intervals for CAGR and Sharpe ratio.
+"""),
+        _code(DATA_CELL),
+        _code("""
+from dataclasses import replace
+
+from tactical.charts.robustness import luck_table
+from tactical.strategies import DualMomentum, FixedWeights, Strategy
+
+if REAL:
+    STOCKS = ("SPY", "NAESX", "EFA")          # US large, US small (Vanguard), international
+    BONDS = "VBMFX"                           # Vanguard Total Bond Market
+    prices = tc.load_prices([*STOCKS, BONDS], source=tc.CsvSource(SHARED / "prices"))
+    cash = tc.cash_returns(tc.load_rates("DTB3", path=SHARED / "rates"), prices.index)
+    LOOKBACKS = [63, 126, 189, 252]           # trading days: 3, 6, 9, 12 months
+    TRAIN, TEST, LUCK_SCHEDULE = "8Y", "1Y", "ME"
+else:
+    STOCKS = ("US_STOCKS", "TSY_LONG")        # the sample has one stock series
+    BONDS = "TSY_10Y"
+    prices = tc.load_sample([*STOCKS, BONDS])
+    cash = tc.load_sample_rates(prices)
+    LOOKBACKS = [3, 6, 9, 12]                 # months
+    TRAIN, TEST, LUCK_SCHEDULE = "10Y", "2Y", "QE"   # monthly bars: move a quarterly decision
+print("menu:", STOCKS, "| bonds:", BONDS, "| money market: T-bills |",
+      prices.index[0].date(), "to", prices.index[-1].date())
+
+
+def model(lookback, top_n, retreat):
+    # hold the top_n stock funds by trailing return; a fund that does not beat
+    # T-bills over the same window gives its share to the retreat (bonds or cash)
+    safe = BONDS if retreat == "bonds" else "CASH"
+    return Strategy(DualMomentum(STOCKS, safe=safe, lookback=lookback, top_n=top_n), schedule="ME")
+
+
+GRID = {"lookback": LOOKBACKS, "top_n": [1, 2], "retreat": ["bonds", "cash"]}
+OPTIONS = {"cash_returns": cash, "costs": tc.ProportionalCost(bps=5), "progress": False}
+"""),
+        _md("""
+## 1. The sweep: every variant, one window
+
+`tc.sweep` runs all 16 variants over one common window (from the latest
+warm-up), validating the prices once. The table has each variant's final value
+and metrics; `deflated_sharpe` deflates each Sharpe ratio for the 16 tries.
+"""),
+        _code("""
+sw = tc.sweep(prices, model, GRID, risk_free=cash, **OPTIONS)
+cols = ["lookback", "top_n", "retreat", "final_value", "cagr", "sharpe_ratio",
+        "max_drawdown", "deflated_sharpe"]
+print(sw)
+sw.ranked("sharpe")[cols].round(3)
+"""),
+        _code("""
+best = sw.best("sharpe")
+top = sw.ranked("sharpe").iloc[0]
+print("best by Sharpe:", best)
+print(f"its Sharpe ratio {top['sharpe_ratio']:.2f}, deflated Sharpe ratio {top['deflated_sharpe']:.3f}")
+print("conventions:", sw.conventions["deflated_sharpe"])
+ax = sw.plot_distribution("sharpe")
+"""),
+        _code("""
+ax = sw.plot_heatmap("lookback", "top_n", "sharpe")
+"""),
+        _md("""
+## 2. Probability of backtest overfitting
+
+CSCV cuts the window into 16 blocks and, for each of the 12,870 ways to use
+half of them in-sample, checks where the in-sample best lands out of sample.
+"""),
+        _code("""
+overfit = tc.pbo(sw, n_splits=16)
+print(overfit)
+print(f"PBO {overfit.pbo:.0%}: share of splits where the in-sample winner ranks in the "
+      "bottom half out of sample")
+ax = overfit.plot()
+"""),
+        _md("""
+## 3. Walk-forward: choose on the past, trade the next year
+
+Each year the variant with the best Sharpe ratio over the previous training
+window is chosen and trades the next test window; all years are one account
+(holdings carry over, switches pay costs). We compare it with 60/40 over the
+same dates. (The last test window ends with the data and is shorter; its
+out-of-sample figure rests on few returns.)
+"""),
+        _code("""
+wf = tc.walk_forward(prices, model, GRID, train=TRAIN, test=TEST, select="sharpe",
+                     risk_free=cash, **OPTIONS)
+print(wf)
+shown = wf.folds[["test_start", "test_end", "lookback", "top_n", "retreat", "in_sample",
+                  "out_of_sample"]]
+shown.round({"in_sample": 2, "out_of_sample": 2})
+"""),
+        _code("""
+stock = STOCKS[0]
+sixty = tc.backtest(prices, Strategy(FixedWeights({stock: 0.6, BONDS: 0.4}), schedule="ME"),
+                    start=wf.result.start, cash_returns=cash, name="60/40")
+chosen = tc.backtest(prices, model(**best), start=wf.result.start, cash_returns=cash,
+                     costs=tc.ProportionalCost(bps=5), name="best of the sweep (hindsight)")
+oos = tc.ResultSet({"walk-forward (honest)": wf.result, chosen.name: chosen, "60/40": sixty})
+table = oos.summary(
+    conventions="monthly" if REAL else "month_end",
+    risk_free=cash.reindex(oos.returns.index),
+    risk_free_label="T-bills",
+)
+print(tc.format_summary(table))
+ax = oos.plot_equity(log=True)
+"""),
+        _code("""
+ax = wf.plot()
+"""),
+        _md("""
+## 4. Timing luck
+
+The best variant decided on every trading day of its period instead of the
+last one (on the monthly sample, a quarterly decision moved by 0, 1 or 2
+months), then split into four staggered tranches.
+"""),
+        _code("""
+rule = replace(model(**best), schedule=LUCK_SCHEDULE)
+luck = tc.timing_luck(prices, rule, cash_returns=cash, progress=False)
+four = tc.timing_luck(prices, tc.Tranches(rule, 4), cash_returns=cash, progress=False)
+print(luck)
+print(four)
+print(luck.summary.round(4))
+ax = luck.plot()
+"""),
+        _md("""
+## 5. Bootstrap intervals
+
+Stationary-bootstrap 95% intervals (Politis & Romano 1994, block length by
+Politis & White 2004), the strategies resampled on the same blocks of dates.
+"""),
+        _code("""
+ci = tc.bootstrap(oos, metrics=("cagr", "sharpe_ratio", "max_drawdown"), n=1000, seed=7,
+                  risk_free=cash.reindex(oos.returns.index), progress=False)
+ci.round(3)
+"""),
+        _md("""
+## What survives
+
+The section below is what the HTML report's "Is it luck?" part shows.
+"""),
+        _code("""
+checks = luck_table(sweep=sw, walk_forward=wf, timing=luck, pbo=overfit)
+print("Is it luck?")
+checks
+"""),
+        _code("""
+honest, mix = table.loc["walk-forward (honest)"], table.loc["60/40"]
+dsr = top["deflated_sharpe"]
+print(f"- the best of {len(sw.table)} variants has a deflated Sharpe ratio of {dsr:.2f}: "
+      + ("it passes the 0.95 bar." if dsr >= 0.95 else "below 0.95, luck cannot be ruled out."))
+print(f"- PBO {overfit.pbo:.0%}: the in-sample winner lands in the bottom half out of sample in "
+      f"{overfit.pbo:.0%} of the splits.")
+print(f"- chosen honestly (walk-forward) the model made {honest['cagr']:.2%} a year against "
+      f"{mix['cagr']:.2%} for 60/40 over the same dates (hindsight's best: "
+      f"{table.loc[chosen.name, 'cagr']:.2%}); Sharpe {honest['sharpe']:.2f} against "
+      f"{mix['sharpe']:.2f}.")
+print(f"- the decision day alone moved its CAGR by {luck.spread['cagr']:.2%} a year; four "
+      f"tranches cut that to {four.spread['cagr']:.2%}.")
+"""),
+    ]
 
 
 if __name__ == "__main__":

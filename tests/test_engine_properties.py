@@ -459,6 +459,7 @@ def _calendar_strategy(draw: st.DrawFn, tickers: list[str]) -> Strategy:
 
 
 @PROPERTY
+@pytest.mark.filterwarnings("ignore::tactical.errors.WindowWarning")  # a window with no decision
 @given(data=st.data(), prices=price_paths())
 def test_vectorised_calendar_path_equals_the_event_loop(data, prices):
     strategy = _calendar_strategy(data.draw, list(prices.columns))

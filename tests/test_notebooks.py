@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SHARED = ROOT.parent / "shared" / "data"
 NAMES = ("01_quickstart", "02_rebalancing_study", "03_401k_tactical_model", "04_my_401k")
+NAMES = ("01_quickstart", "02_rebalancing_study", "03_401k_tactical_model", "05_is_it_luck")
 
 # text that must appear in the outputs of each notebook (besides the data line)
 EXPECTED = {
@@ -34,12 +35,14 @@ EXPECTED = {
         "Future contributions:",
         "Target 2035",
     ],
+    "05_is_it_luck": ["deflated Sharpe ratio", "PBO", "walk-forward (honest)", "Is it luck?"],
 }
 MIN_IMAGES = {
     "01_quickstart": 4,
     "02_rebalancing_study": 3,
     "03_401k_tactical_model": 3,
     "04_my_401k": 1,
+    "05_is_it_luck": 6,
 }
 
 

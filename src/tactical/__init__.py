@@ -34,9 +34,19 @@ from tactical.data import (
     splice,
 )
 from tactical.history import History
+from tactical.metrics.bootstrap import bootstrap
 from tactical.metrics.conventions import Conventions
 from tactical.report import format_summary, summary
 from tactical.results import BacktestResult, ResultSet, xirr
+from tactical.robustness import (
+    SweepResult,
+    Tranches,
+    WalkForwardResult,
+    pbo,
+    sweep,
+    timing_luck,
+    walk_forward,
+)
 from tactical.strategies import (
     DualMomentum,
     FixedWeights,
@@ -99,4 +109,12 @@ __all__ = [
     "PlanMenu",
     "Recommendation",
     "recommend",
+    "SweepResult",
+    "Tranches",
+    "WalkForwardResult",
+    "bootstrap",
+    "pbo",
+    "sweep",
+    "timing_luck",
+    "walk_forward",
 ]

@@ -28,6 +28,7 @@ __all__ = [
     "MetricError",
     "LimitsError",
     "HoldingsError",
+    "SweepError",
     "TacticalWarning",
     "DataGapWarning",
     "StaleCacheWarning",
@@ -43,6 +44,7 @@ __all__ = [
     "ZeroHurdleWarning",
     "StaleDataWarning",
     "WindowWarning",
+    "VariantFailedWarning",
 ]
 
 
@@ -88,6 +90,10 @@ class LimitsError(ConfigError):
 
 class HoldingsError(TacticalError, ValueError):
     """Account holdings are invalid: a fund not on the menu, a negative amount, or a zero total."""
+
+
+class SweepError(ConfigError):
+    """No variant of a sweep, walk-forward or timing-luck run could be backtested."""
 
 
 class SourceError(TacticalError):
@@ -148,6 +154,15 @@ class RiskFreeWarning(TacticalWarning):
     """A summary was computed without a risk-free rate, so 0 %/yr was used; pass ``risk_free``."""
 
 
+class VariantFailedWarning(TacticalWarning):
+    """Some variants of a sweep raised; the message names their parameters, the rest ran."""
+
+
+class WindowWarning(TacticalWarning):
+    """A backtest window or schedule differs from what was asked: a start or end outside the
+    data was clamped, flows outside the window were left out, or a schedule gave no decision."""
+
+
 class LookbackUnitWarning(TacticalWarning):
     """A bare-integer lookback counts trading days where months were probably meant."""
 
@@ -158,8 +173,3 @@ class ZeroHurdleWarning(TacticalWarning):
 
 class StaleDataWarning(TacticalWarning):
     """The latest price used for a live decision is several days old."""
-
-
-class WindowWarning(TacticalWarning):
-    """A backtest window or schedule differs from what was asked: a start or end outside the
-    data was clamped, flows outside the window were left out, or a schedule gave no decision."""

@@ -715,12 +715,13 @@ class ResultSet(Mapping[str, BacktestResult]):
         table: pd.DataFrame | None = None,
         title: str = "Backtest report",
         benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
+        luck: Mapping[str, Any] | None = None,
     ) -> Path:
         """Write a self-contained HTML report to ``path`` (str or ``pathlib.Path``) and
         return its ``Path``; see :func:`tactical.charts.sheets.html_report`."""
         from tactical.charts.sheets import html_report
 
-        return html_report(self, path, table=table, title=title, benchmarks=benchmarks)
+        return html_report(self, path, table=table, title=title, benchmarks=benchmarks, luck=luck)
 
     def _repr_html_(self) -> str:
         """Notebook display: the window and strategies, then the summary (grouped, formatted)."""

@@ -10,21 +10,24 @@ The formulas live in one module each and are re-exported here, so
 * :mod:`tactical.metrics.holdings`: metrics of weights (``exposure``);
 * :mod:`tactical.metrics.inputs`: input validation (``check_returns``),
   ``period_returns`` and ``infer_periods_per_year``;
-* :mod:`tactical.metrics.conventions`: the named conventions of a summary table.
+* :mod:`tactical.metrics.conventions`: the named conventions of a summary table;
+* :mod:`tactical.metrics.overfitting`: probabilistic and deflated Sharpe ratios;
+* :mod:`tactical.metrics.bootstrap`: stationary-bootstrap confidence intervals.
 """
 
 from __future__ import annotations
 
-from tactical.metrics import distribution, formulas, holdings, relative, rolling
+from tactical.metrics import distribution, formulas, holdings, overfitting, relative, rolling
 from tactical.metrics.distribution import *  # noqa: F403
 from tactical.metrics.formulas import *  # noqa: F403
 from tactical.metrics.holdings import *  # noqa: F403
 from tactical.metrics.inputs import check_returns as check_returns
+from tactical.metrics.overfitting import *  # noqa: F403
 from tactical.metrics.relative import *  # noqa: F403
 from tactical.metrics.rolling import *  # noqa: F403
 
 __all__: list[str] = []
-for _module in (formulas, distribution, relative, rolling, holdings):
+for _module in (formulas, distribution, relative, rolling, holdings, overfitting):
     __all__ += [n for n in _module.__all__ if n not in __all__]
 __all__.append("check_returns")
 del _module
