@@ -22,9 +22,10 @@ Cases (median of ``timeit`` repeats, one call per repeat, in this one run):
 (d) ``Payroll.contributions`` itself.
 
 The target is (b) / (a) under 2; (b) / (a2) separates the cost of the
-paychecks from the cost of leaving the vectorised path. Before timing, (b) and (b2) are checked against a
-plain loop that buys each paycheck's shares (share purchases at the
-paycheck date's close, monthly rebalancing to 60/40), to 1e-9 relative.
+paychecks from the cost of leaving the vectorised path. Before timing, (b)
+and (b2) are checked against a plain loop that buys each paycheck's shares
+(share purchases at the paycheck date's close, monthly rebalancing to 60/40),
+to 1e-9 relative.
 """
 
 from __future__ import annotations

@@ -636,7 +636,7 @@ def _run(
         record = _Loop(px, index, holdings, rule, cost, gate, lag, flow_rule).run(
             dec_t, targets, amount, flows
         )
-    result = _result(
+    return _result(
         name,
         strategy,
         market,
@@ -652,10 +652,8 @@ def _run(
         record,
         lag,
         amount,
+        flow_rule,
     )
-    if flows is not None:
-        result.config["flow_rule"] = flow_rule
-    return result
 
 
 def _result(
@@ -674,6 +672,7 @@ def _result(
     record: _Record,
     lag: int,
     amount: float,
+    flow_rule: FlowRule,
 ) -> BacktestResult:
     """The result of one run: counts and config now, frames lazily from the arrays."""
     rebalance = record.trade_kind == 1
@@ -698,6 +697,8 @@ def _result(
     }
     if policy is not None:
         config["policy"] = repr(policy)
+    if flows is not None:
+        config["flow_rule"] = flow_rule
     arrays = _Arrays(
         name=name,
         index=index,

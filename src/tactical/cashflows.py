@@ -10,11 +10,13 @@ A flow is applied at the close of its date (or of the next trading day when
 the date is not one), before any trade that executes that day. A flow dated
 between the initial decision and the start (``execution_lag`` bars) is
 invested at the start's close; one dated earlier, in a strategy's warm-up, is
-left out with a warning. Contributions
-buy the holdings furthest *below* their target first, withdrawals sell those
-furthest *above* it, so flows move the portfolio toward its target without
-selling anything on a contribution (the usual 401(k) payroll practice).
-Before the first investment, flows go to or come from cash.
+left out with a warning. How a flow is invested is :func:`tactical.backtest`'s
+``flow_rule``: by default (``"election"``) a contribution buys the current
+target weights, as a 401(k) invests each paycheck by the participant's
+contribution election, and a withdrawal sells pro rata to the holdings;
+``"rebalance"`` buys the holdings furthest *below* their target first and sells
+those furthest *above* it (cash-flow rebalancing). Neither sells anything on a
+contribution. Before the first investment, flows go to or come from cash.
 
 Returns stay time-weighted: a flow ``F_t`` at the close of ``t`` is removed
 from that day's return, ``r_t = (V_t - F_t) / V_{t-1} - 1``.
