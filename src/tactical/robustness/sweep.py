@@ -26,7 +26,7 @@ from tactical._typing import DateLike
 from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, SweepError, VariantFailedWarning
 from tactical.metrics.table import metric_table
-from tactical.robustness._shared import share_scores
+from tactical.robustness.batch import Chunk, ChunkResult, run_chunk
 from tactical.robustness.executors import executor_kind, run_chunks, workers
 from tactical.strategies.strategy import Strategy
 
@@ -142,64 +142,6 @@ def _run_options(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- work
-@dataclass(frozen=True, slots=True)
-class _Chunk:
-    ids: tuple[int, ...]
-    strategies: tuple[Strategy, ...]
-    start: pd.Timestamp
-    end: pd.Timestamp
-    options: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _ChunkResult:
-    ids: tuple[int, ...]  # the variants that ran (failed ones excluded)
-    finals: np.ndarray
-    returns: np.ndarray  # (n_returns, len(ids))
-    turnover: np.ndarray
-    n_rebalances: np.ndarray
-    costs: np.ndarray
-    errors: tuple[tuple[int, str], ...]
-
-
-def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
-    """Worker task: run each variant of the chunk, keep only arrays (never result frames)."""
-    ids, finals, rets, turn, nreb, costs = [], [], [], [], [], []
-    errors: list[tuple[int, str]] = []
-    for i, strategy in zip(chunk.ids, share_scores(chunk.strategies), strict=True):
-        try:
-            res = _run(
-                strategy,
-                market,
-                name=f"variant {i}",
-                start=chunk.start,
-                end=chunk.end,
-                **chunk.options,
-            )
-        except Exception as exc:  # noqa: BLE001 - reported with the variant's parameters
-            errors.append((i, f"{type(exc).__name__}: {exc}"))
-            continue
-        ids.append(i)
-        final = getattr(res, "final_balance", None)  # no equity Series needed (I3)
-        finals.append(float(res.equity.iloc[-1] if final is None else final))
-        rets.append(res.returns.to_numpy(dtype=np.float64))
-        turn.append(float(res.turnover))
-        nreb.append(int(res.n_rebalances))
-        costs.append(float(res.total_costs))
-    matrix = np.empty((len(rets[0]) if rets else 0, len(rets)), order="F")
-    for j, r in enumerate(rets):
-        matrix[:, j] = r
-    return _ChunkResult(
-        tuple(ids),
-        np.asarray(finals),
-        matrix,
-        np.asarray(turn),
-        np.asarray(nreb),
-        np.asarray(costs),
-        tuple(errors),
-    )
-
-
 def _common_window(
     strategies: Sequence[Strategy],
     market: _Market,
@@ -263,12 +205,13 @@ def evaluate(
         chunk_size = 25 if kind == "serial" else max(1, min(200, math.ceil(n / per)))
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    last = None if end == market.index[-1] else end  # the engine's default: no date lookups
     chunks = [
-        _Chunk(
+        Chunk(
             tuple(order[a : a + chunk_size]),
             tuple(strategies[i] for i in order[a : a + chunk_size]),
             start,
-            end,
+            last,
             options,
         )
         for a in range(0, n, chunk_size)
@@ -283,7 +226,7 @@ def evaluate(
     place = {v: j for j, v in enumerate(order)}
     errors: dict[int, str] = {}
 
-    def consume(_: int, r: _ChunkResult) -> None:
+    def consume(_: int, r: ChunkResult) -> None:
         errors.update(dict(r.errors))
         if not r.ids:
             return
@@ -303,7 +246,7 @@ def evaluate(
         ran[cols] = True
 
     sizes = [len(c.ids) for c in chunks]
-    run_chunks(_run_chunk, market, chunks, sizes, executor, progress, desc, consume)
+    run_chunks(run_chunk, market, chunks, sizes, executor, progress, desc, consume)
     pos = int(market.index.get_loc(start))
     index = market.index[pos + 1 : pos + 1 + rows]
     ids = np.asarray(order, dtype=np.int64)
