@@ -323,9 +323,12 @@ def annual_volatility(
     return _wrap(_volatility_core(inp.values, ppy), inp)
 
 
-def _volatility_core(a: np.ndarray, ppy: float) -> np.ndarray:
-    """``std(r, ddof=1) * sqrt(periods_per_year)`` per column of a valid (n, k) array."""
-    return a.std(axis=0, ddof=1) * np.sqrt(ppy)
+def _volatility_core(a: np.ndarray, ppy: float, std: np.ndarray | None = None) -> np.ndarray:
+    """``std(r, ddof=1) * sqrt(periods_per_year)`` per column of a valid (n, k) array.
+
+    ``std`` may be given when already computed: ``a.std(axis=0, ddof=1)``.
+    """
+    return (a.std(axis=0, ddof=1) if std is None else std) * np.sqrt(ppy)
 
 
 def sharpe_ratio(

@@ -181,11 +181,20 @@ def metric_table(
         x = inp.values[:, a:b]
         labels = None if inp.columns is None else inp.columns[a:b]
         _check_values(_Input(x, inp.index, labels, inp.kind), "returns")
-        excess = x - rf if (not scalar_rf or rf != 0.0) else x
+        plain = scalar_rf and rf == 0.0
+        excess = x if plain else x - rf
+        # without a risk-free rate, the volatility's and the Sharpe ratio's std are one
+        std = (
+            x.std(axis=0, ddof=1)
+            if plain and wanted >= {"sharpe_ratio", "annual_volatility"}
+            else None
+        )
         if "sharpe_ratio" in wanted:
-            cols["sharpe_ratio"][a:b], undefined["sharpe_ratio"][a:b] = _sharpe_core(excess, ppy)
+            cols["sharpe_ratio"][a:b], undefined["sharpe_ratio"][a:b] = _sharpe_core(
+                excess, ppy, std
+            )
         if "annual_volatility" in wanted:
-            cols["annual_volatility"][a:b] = _volatility_core(x, ppy)
+            cols["annual_volatility"][a:b] = _volatility_core(x, ppy, std)
         if "sortino_ratio" in wanted:
             cols["sortino_ratio"][a:b], undefined["sortino_ratio"][a:b] = _sortino_core(excess, ppy)
         if "cagr" in wanted:

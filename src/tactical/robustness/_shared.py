@@ -13,7 +13,8 @@ decision row (the warm-up) is cached alike. Everything else (``tickers``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -143,8 +144,20 @@ def share_scores(strategies: tuple[Strategy, ...]) -> tuple[Strategy, ...]:
         return strategies
     cache: dict[tuple[Any, ...], Any] = {}
     return tuple(
-        replace(s, allocator=_SharedMomentum(s.allocator, cache, trailing))
+        _with_allocator(s, _SharedMomentum(s.allocator, cache, trailing))
         if type(s.allocator) is RelativeMomentum and hasattr(s.allocator, "weights_at")
         else s
         for s in strategies
     )
+
+
+def _with_allocator(strategy: Strategy, allocator: Any) -> Strategy:
+    """``replace(strategy, allocator=allocator)`` without re-validating the other fields.
+
+    They were validated when ``strategy`` was made and the wrapper stands for
+    the same allocator; skipping ``__post_init__`` (a runtime protocol check
+    costs more than a variant's simulation) keeps sharing cheap.
+    """
+    out = copy.copy(strategy)
+    object.__setattr__(out, "allocator", allocator)
+    return out
