@@ -224,27 +224,25 @@ def skew(returns: Returns) -> float | pd.Series | np.ndarray:
     """
     inp = _as_input(returns)
     _need(inp, 3, "skew")
-    m2, m3, _, flat = _central_moments(inp.values, fourth=False)
+    m2, m3, _, flat = _central_moments(inp.values)
     out = _skew_core(inp.values.shape[0], m2, m3, flat)
     _warn_undefined(flat, inp, "skew", "returns are constant")
     return _wrap(out, inp)
 
 
-def _central_moments(
-    a: np.ndarray, fourth: bool = True
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
-    """``m2``, ``m3``, ``m4`` (None unless ``fourth``) per column, and where returns are constant.
+def _central_moments(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``m2``, ``m3``, ``m4`` per column, and where the returns are constant.
 
     ``m_k = mean((r - mean(r)) ** k)`` on a valid (n, k) array; constant means
     ``m2 <= 1e-24 mean(r ** 2)``. Shared by :func:`skew` and :func:`kurtosis`
-    (and a sweep's table, which needs both from one pass).
+    (and :func:`tactical.metrics.metric_table`, which needs both from one pass).
     """
     d = a - a.mean(axis=0)
     d2 = d * d
     m2 = np.mean(d2, axis=0)
     m3 = np.mean(np.multiply(d2, d, out=d), axis=0)
     flat = m2 <= 1e-24 * np.maximum(np.mean(np.multiply(a, a, out=d), axis=0), 1e-300)
-    m4 = np.mean(np.multiply(d2, d2, out=d2), axis=0) if fourth else None
+    m4 = np.mean(np.multiply(d2, d2, out=d2), axis=0)
     return m2, m3, m4, flat
 
 
@@ -282,7 +280,6 @@ def kurtosis(returns: Returns) -> float | pd.Series | np.ndarray:
     inp = _as_input(returns)
     _need(inp, 4, "kurtosis")
     m2, _, m4, flat = _central_moments(inp.values)
-    assert m4 is not None
     out = _kurtosis_core(inp.values.shape[0], m2, m4, flat)
     _warn_undefined(flat, inp, "kurtosis", "returns are constant")
     return _wrap(out, inp)

@@ -203,7 +203,6 @@ def metric_table(
             cols["max_drawdown"][a:b] = _max_drawdown_core(x)
         if "deflated_sharpe" in wanted:
             m2, m3, m4, flat = _central_moments(x)
-            assert m4 is not None
             skew[a:b] = _skew_core(n_obs, m2, m3, flat)
             kurt[a:b] = _kurtosis_core(n_obs, m2, m4, flat) + 3.0
     if "calmar_ratio" in wanted:

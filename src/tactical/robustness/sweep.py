@@ -2,10 +2,11 @@
 
 ``sweep(prices, make, grid)`` builds ``make(**params)`` for every variant,
 validates the prices once, runs the variants in chunks through the engine
-(on any executor, see :mod:`tactical.robustness.executors`) and keeps only
-what a comparison needs: one float64 matrix of daily returns (dates x
-variants) and one table row per variant. ``SweepResult.result(**params)``
-re-runs one variant in full when you want its trades and weights.
+(on any executor, see :mod:`tactical.robustness.executors`; what one chunk
+does is :mod:`tactical.robustness.batch`) and keeps only what a comparison
+needs: one float64 matrix of daily returns (dates x variants) and one table
+row per variant. ``SweepResult.result(**params)`` re-runs one variant in
+full when you want its trades and weights.
 """
 
 from __future__ import annotations
@@ -437,8 +438,10 @@ def sweep(
     -----
     ``final_value`` of a variant equals ``tc.backtest(prices, make(**params),
     start=sw.start, end=sw.end, **options).equity.iloc[-1]`` (the same
-    engine, the same window). Metrics: ``cagr`` over calendar years from the
-    start date, ``sharpe_ratio``/``sortino_ratio`` annualised from daily
+    engine, the same window), and so do its returns, bit for bit. The metric
+    columns are :func:`tactical.metrics.metric_table` of ``SweepResult.returns``
+    (the metric functions' own formulas): ``cagr`` over calendar years from
+    the start date, ``sharpe_ratio``/``sortino_ratio`` annualised from daily
     returns with ``risk_free``, ``max_drawdown`` on daily closes, and
     ``deflated_sharpe`` from :func:`tactical.metrics.deflated_sharpe_ratio`
     with ``N`` = the variants that ran and ``V`` = the sample variance of

@@ -25,7 +25,7 @@ from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, InsufficientHistoryError, SweepError
 from tactical.history import History
 from tactical.metrics.inputs import infer_periods_per_year
-from tactical.metrics.table import metric_table
+from tactical.metrics.table import METRIC_COLUMNS, metric_table
 from tactical.robustness.sweep import (
     _LOWER_IS_BETTER,
     METRIC_ALIASES,
@@ -46,16 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["WalkForwardResult", "walk_forward"]
 
-_SELECTABLE = (
-    "final_value",
-    "cagr",
-    "annual_volatility",
-    "sharpe_ratio",
-    "sortino_ratio",
-    "max_drawdown",
-    "calmar_ratio",
-    "deflated_sharpe",
-)
+_SELECTABLE = ("final_value", *METRIC_COLUMNS)
 
 
 # --------------------------------------------------------------------------- windows
