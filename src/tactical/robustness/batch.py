@@ -160,7 +160,9 @@ def _solve_group(
         )
         rebalance = rec.trade_kind == 1
         for j in range(len(rec.rec_shares)):
-            equity[:, a + j] = holding_values(rec.rec_pos, rec.rec_shares[j], px) @ ones
+            np.matmul(
+                holding_values(rec.rec_pos, rec.rec_shares[j], px), ones, out=equity[:, a + j]
+            )
             real, turnover[a + j] = _rebalance_stats(
                 rec.trade_vec[j][rebalance], rec.trade_pre[j][rebalance]
             )
