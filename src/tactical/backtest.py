@@ -182,6 +182,12 @@ class _Record:
 
 
 # --------------------------------------------------------------------------- the vectorised path
+def _vectorisable(rule: RebalanceRule, cost: TradeCost | None, flows: object, gate: object) -> bool:
+    """Whether a run takes the vectorised path: a calendar rule, no flows, policy or fixed costs."""
+    calendar = rule.trades_on_decision() and not rule.checks_every_bar()
+    return gate is None and flows is None and calendar and (cost is None or cost.proportional)
+
+
 def _vectorised(
     px: np.ndarray,
     dec_t: np.ndarray,
@@ -199,36 +205,69 @@ def _vectorised(
     unit of value (solved for all ``j`` together by the loop's solver). It
     gives the same numbers as the event loop, which the tests check.
     """
+    many = _vectorised_many(px, dec_t, targets[None], lag, initial, cost)
+    return _Record(
+        rec_pos=many.rec_pos,
+        rec_shares=many.rec_shares[0],
+        trade_pos=many.trade_pos,
+        trade_vec=many.trade_vec[0],
+        trade_cost=many.trade_cost[0],
+        trade_kind=many.trade_kind,
+        trade_pre=many.trade_pre[0],
+    )
+
+
+def _vectorised_many(
+    px: np.ndarray,
+    dec_t: np.ndarray,
+    targets: np.ndarray,
+    lag: int,
+    initial: float,
+    cost: TradeCost | None,
+) -> _Record:
+    """:func:`_vectorised` for a stack of target matrices ``(n_runs, n_decisions, k)``.
+
+    The runs share prices, decision rows, lag, initial value and costs (a
+    sweep's variants). The record's positions and kinds are shared, its
+    shares, trades, costs and values have a leading run axis. Every step is
+    elementwise, a reduction along the last axis or a running product along
+    the decisions, and the cost solver treats each row on its own, so run
+    ``j`` is what :func:`_vectorised` gives ``targets[j]`` alone, bit for bit.
+    """
     n, k = px.shape
     ex = dec_t + lag
     live = ex < n
-    ex, tgt = ex[live], targets[live]
+    ex = ex[live]
+    tgt = np.ascontiguousarray(targets if live.all() else targets[:, live])  # runs, m, k
+    runs, m = tgt.shape[:2]
     p = px[ex]
     cash0 = initial / px[0, -1]
     v0 = cash0 * px[0, -1]
     w_pre = np.zeros_like(tgt)
-    w_pre[0, -1] = 1.0
-    growth = np.ones(len(ex))
-    if len(ex) > 1:
-        drift = tgt[:-1] * (p[1:] / p[:-1])
-        growth[1:] = drift.sum(axis=1)
-        w_pre[1:] = drift / growth[1:, None]
-    ones = np.ones(len(ex))
-    kappa = _post_trade_value(ones, w_pre, tgt, cost)
-    pre = v0 * np.cumprod(growth * np.concatenate(([1.0], kappa[:-1])))
+    w_pre[:, 0, -1] = 1.0
+    growth = np.ones((runs, m))
+    if m > 1:
+        drift = tgt[:, :-1] * (p[1:] / p[:-1])
+        growth[:, 1:] = drift.sum(axis=2)
+        w_pre[:, 1:] = drift / growth[:, 1:, None]
+    flat_w, flat_t = w_pre.reshape(runs * m, k), tgt.reshape(runs * m, k)
+    kappa = _post_trade_value(np.ones(runs * m), flat_w, flat_t, cost).reshape(runs, m)
+    carried = np.ones((runs, m))
+    carried[:, 1:] = kappa[:, :-1]
+    pre = v0 * np.cumprod(growth * carried, axis=1)
     post = pre * kappa
-    new_values = tgt * post[:, None]
-    trades = new_values - w_pre * pre[:, None]
-    shares = new_values / p
-    start = np.zeros((1, k))
-    start[0, -1] = cash0
-    kinds = np.ones(len(ex), dtype=np.int8)
+    new_values = tgt * post[:, :, None]
+    shares = np.empty((runs, m + 1, k))
+    shares[:, 0] = 0.0
+    shares[:, 0, -1] = cash0
+    np.divide(new_values, p, out=shares[:, 1:])
+    kinds = np.ones(m, dtype=np.int8)
     kinds[0] = 0
     return _Record(
         rec_pos=np.concatenate(([0], ex)),
-        rec_shares=np.vstack((start, shares)),
+        rec_shares=shares,
         trade_pos=ex,
-        trade_vec=trades,
+        trade_vec=new_values - w_pre * pre[:, :, None],
         trade_cost=pre - post,
         trade_kind=kinds,
         trade_pre=pre,
@@ -572,6 +611,14 @@ def _fixed_point(step: Callable[[float], float], start: float, tol: float) -> fl
 
 
 # --------------------------------------------------------------------------- one run
+def _window_prices(market: _Market, holdings: tuple[str, ...], s: int, e: int) -> np.ndarray:
+    """Rows ``s..e`` of the holdings' prices (CASH last), a view when that is every column."""
+    cols = [market.positions[t] for t in holdings]
+    if cols == list(range(len(market.columns))):  # every column, in order: a view
+        return market.values[s : e + 1]
+    return np.ascontiguousarray(market.values[s : e + 1][:, cols])
+
+
 def _run(
     strategy: Strategy,
     market: _Market,
@@ -617,18 +664,14 @@ def _run(
     static = bool(getattr(strategy.allocator, "static", False))
     rows = decision_rows(strategy, market, s, e, lag, static)
     targets = decide_all(strategy, market, holdings, rows, signals, static)
-    cols = [market.positions[t] for t in holdings]
-    if cols == list(range(len(market.columns))):  # every column, in order: a view
-        px = market.values[s : e + 1]
-    else:
-        px = np.ascontiguousarray(market.values[s : e + 1][:, cols])
+    px = _window_prices(market, holdings, s, e)
     cost = bind_costs(costs, holdings)
     rule = strategy.rebalance
     gate = None if policy is None else policy.start(holdings, index)
     dec_t = rows - s
     calendar = rule.trades_on_decision() and not rule.checks_every_bar()
     by_election = flow_rule == "election" and (flows is None or bool((flows.total > 0).all()))
-    if gate is None and calendar and flows is None and (cost is None or cost.proportional):
+    if _vectorisable(rule, cost, flows, gate):
         record = _vectorised(px, dec_t, targets, lag, amount, cost)
     elif gate is None and calendar and flows is not None and cost is None and by_election:
         record = _vectorised_flows(px, dec_t, targets, lag, amount, flows)

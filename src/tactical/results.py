@@ -387,6 +387,38 @@ def xirr(amounts: list[float] | np.ndarray, dates: list[pd.Timestamp] | pd.Datet
     return float(brentq(npv, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500))
 
 
+def holding_values(rec_pos: np.ndarray, rec_shares: np.ndarray, px: np.ndarray) -> np.ndarray:
+    """``shares * prices`` per bar, shape ``(n_bars, n_holdings)``, from the share records.
+
+    ``rec_shares[j]`` holds from bar ``rec_pos[j]`` until the next record (the
+    last record of a bar wins); the account value is the row sum,
+    ``holding_values(...) @ ones``, as :attr:`BacktestResult.equity`.
+    """
+    counts = np.diff(np.append(rec_pos, len(px)))
+    values = np.repeat(rec_shares, counts, axis=0)
+    return np.multiply(values, px, out=values)
+
+
+def time_weighted_returns(
+    equity: np.ndarray, flow_pos: np.ndarray, flow_total: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """``r_t = (V_t - F_t) / V_{t-1} - 1`` from the first bar holding money on.
+
+    Returns the position of that first bar and the returns after it (what
+    :attr:`BacktestResult.returns` holds). ``equity`` may also be 2-D, one
+    column per run without flows: the returns start after the first bar on
+    which every run holds money.
+    """
+    money = equity > 0 if equity.ndim == 1 else (equity > 0).all(axis=1)
+    first = int(np.argmax(money)) if money.any() else len(equity) - 1
+    gained = equity[first + 1 :]
+    if len(flow_pos):  # without flows F_t = 0, and V_t - 0 is V_t exactly
+        flows = np.zeros(len(equity))
+        flows[flow_pos] = flow_total
+        gained = gained - flows[first + 1 :]
+    return first, gained / equity[first:-1] - 1.0
+
+
 @dataclass(slots=True, eq=False)
 class _Arrays:
     """The engine's record of one run, turned into frames on demand.
@@ -420,8 +452,7 @@ class _Arrays:
     def values(self) -> np.ndarray:
         """Holding values ``shares * prices``, shape ``(n_bars, n_holdings)``."""
         if self._values is None:
-            counts = np.diff(np.append(self.rec_pos, len(self.px)))
-            self._values = np.repeat(self.rec_shares, counts, axis=0) * self.px
+            self._values = holding_values(self.rec_pos, self.rec_shares, self.px)
         return self._values
 
     def equity_array(self) -> np.ndarray:
@@ -435,12 +466,7 @@ class _Arrays:
         if attr == "equity":
             return pd.Series(self.equity_array(), index=index, name=self.name)
         if attr == "returns":
-            eq = self.equity_array()
-            flows = np.zeros(len(eq))
-            flows[self.flow_pos] = self.flow_total
-            money = np.flatnonzero(eq > 0)
-            first = int(money[0]) if len(money) else len(eq) - 1
-            r = (eq[first + 1 :] - flows[first + 1 :]) / eq[first:-1] - 1.0
+            first, r = time_weighted_returns(self.equity_array(), self.flow_pos, self.flow_total)
             return pd.Series(r, index=index[first + 1 :], name=self.name)
         if attr == "weights":
             values = self.values()
