@@ -59,6 +59,18 @@ def test_fallback_receives_the_blocked_purchase():
     assert "moved to MM" in gate.events()["detail"].iloc[0]
 
 
+def test_a_fallback_the_strategy_does_not_hold_is_a_warning_and_leaves_the_money():
+    from tactical.errors import PolicyWarning
+
+    policy = TradingPolicy(reentry_days=30, fallback="VFISX")
+    with pytest.warns(PolicyWarning, match="'VFISX' is not among the holdings"):
+        gate = policy.start(FUNDS, DAILY)
+    gate.adjust(at("2023-09-01"), v(100, 0, 0, 0), v(0, 100, 0, 0), "rebalance")
+    out = gate.adjust(at("2023-09-15"), v(0, 100, 0, 0), v(100, 0, 0, 0), "rebalance")
+    assert out.tolist() == [0, 100, 0, 0]
+    assert "left where it was" in gate.events()["detail"].iloc[0]
+
+
 def test_small_sales_start_no_block():
     gate = TradingPolicy.troweprice().start(FUNDS, DAILY)
     gate.adjust(at("2023-09-01"), v(10_000, 0, 0, 0), v(5_000, 5_000, 0, 0), "rebalance")

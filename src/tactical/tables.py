@@ -68,6 +68,7 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "final_balance": ("Final balance", False),
     "contributed": ("Contributed", False),
     "xirr": ("XIRR (money-weighted)", True),
+    "blocked": ("Blocked trades", False),
 }
 """Every summary column, with its display label and whether it renders as a percentage."""
 
@@ -78,6 +79,7 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "final_balance",
     "contributed",
     "xirr",
+    "blocked",
     "cagr",
     "alpha",
     "beta",
@@ -89,7 +91,7 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
 )
 """The columns rendered by default (those present): a published track-record table, led
 by the account's money columns when the results have cash flows (the balance a saver reads
-first, then the time-weighted returns)."""
+first, then the time-weighted returns) and the count of trades a plan's policy blocked."""
 
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
     "Account (money)": (
@@ -264,7 +266,7 @@ def _cell(value: Any, column: str, digits: int) -> str:
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
         return str(value)  # a label, date or flag in a derived table: as it is
     pct = COLUMNS.get(column, (column, False))[1]
-    if column == "max_drawdown_days" or column in MONEY_COLUMNS:
+    if column in ("max_drawdown_days", "blocked") or column in MONEY_COLUMNS:
         return f"{value:,.0f}"
     # "z" folds a negative zero such as -0.00% (tiny float noise) into 0.00%
     return f"{value:z.{digits}%}" if pct else f"{value:z.{digits}f}"

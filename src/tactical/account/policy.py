@@ -63,6 +63,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 from tactical._typing import CASH
-from tactical.errors import ConfigError
+from tactical.errors import ConfigError, PolicyWarning
 
 __all__ = ["TradingPolicy", "PolicyGate", "TRADE_KINDS", "EVENT_COLUMNS"]
 
@@ -133,7 +134,9 @@ class TradingPolicy:
     fallback : str, optional
         Where a blocked purchase goes (the strategy's safe fund, a money-market
         fund, ``"CASH"``); None leaves the money where it is. A fallback that
-        is blocked itself, or not held by the strategy, also leaves it.
+        is blocked itself also leaves it; one the strategy does not hold
+        leaves it too, with a :class:`~tactical.errors.PolicyWarning` when
+        the run starts.
     min_amount : float, default 0.0
         Sales of at most this many dollars start no block and no round trip
         (T. Rowe Price: 5,000; Fidelity: 1,000).
@@ -273,6 +276,14 @@ class PolicyGate:
         self.competing = np.array([h in policy.competing for h in holdings])
         fb = policy.fallback
         self.fallback = self.pos.get(fb) if fb is not None else None
+        if fb is not None and self.fallback is None:
+            warnings.warn(
+                f"{policy!r}: the fallback {fb!r} is not among the holdings "
+                f"({', '.join(holdings)}), so a blocked purchase stays where it is; use one "
+                "of them (the strategy's safe fund, or 'CASH'), or fallback=None to say so",
+                PolicyWarning,
+                stacklevel=3,
+            )
         self.track_lots = policy.redemption_fee > 0
         self.wash = self.sv is not None and bool(self.competing.any())
         self.last_block = -(2**62)  # the latest day any block runs to (none yet)

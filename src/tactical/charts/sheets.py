@@ -584,6 +584,15 @@ def _facts_html(result: ResultLike) -> str:
         ),
         ("Transaction costs", f"${float(result.costs.sum()):,.2f}"),
     ]
+    events = getattr(result, "blocked", None)
+    if "policy" in result.config and isinstance(events, pd.DataFrame):  # the plan's rules
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in events["rule"].value_counts().items())
+        facts.append(
+            (
+                "Blocked by the trading policy",
+                f"{len(events):,}" + (f" ({by_rule})" if by_rule else ""),
+            )
+        )
     facts += [(str(k), _config_text(v)) for k, v in result.config.items()]
     rows = "".join(
         f"<tr><th>{esc(k)}</th><td style='text-align:left'>{esc(v)}</td></tr>" for k, v in facts

@@ -30,7 +30,7 @@ _PLAIN_WORDS = (
     "sharpe", "sortino", "calmar", "ratio", "beta", "skew", "kurt", "corr", "r2", "r_squared",
     "omega", "factor", "tail",
 )  # fmt: skip
-_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number")
+_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number", "blocked")
 
 
 def _known_columns() -> dict[str, tuple[str, bool]]:
