@@ -58,6 +58,11 @@ def test_account_example_parses_into_the_objects():
     assert account.payroll.match == Match([(1.0, 0.03), (0.5, 0.02)])
     assert account.menu == PlanMenu({"SPY": "VFIAX", "AGG": "VBMFX", "BIL": "VFISX"})
     assert account.policy == TradingPolicy(reentry_days=30, exempt=("VFISX",), fallback="VFISX")
+    assert account.flow_rule == "election"
+    toward = parse_config(
+        tomllib.loads(EXAMPLE + '[payroll]\nsalary = 1\nflow_rule = "rebalance"\n')
+    )
+    assert toward.account.flow_rule == "rebalance"
 
 
 def test_limits_years_and_presets():
@@ -91,6 +96,7 @@ preset = "fidelity"
         ("[policy]\nreentry = 30\n", "policy.reentry: not a key"),
         ("[policy]\npreset = 'schwab'\n", "policy.preset"),
         ("[payroll]\nsalary = 1\n[limits]\nuse = 'some'\n", "limits.use"),
+        ("[payroll]\nsalary = 1\nflow_rule = 'underweight'\n", "payroll.flow_rule"),
     ],
 )
 def test_bad_account_sections_are_named(extra, message):

@@ -484,6 +484,7 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
         window = prices.loc[start : config.end].index
         options["cashflows"] = account.payroll.contributions(window)
         options["initial"] = 0.0
+        options["flow_rule"] = account.flow_rule
     try:
         runs = run_strategies(
             prices, strategies, start=start, end=config.end, progress=say, **options

@@ -45,7 +45,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["SweepResult", "sweep", "METRIC_ALIASES"]
 
-_RUN_OPTIONS = ("initial", "costs", "cashflows", "execution_lag", "signals", "policy")
+_RUN_OPTIONS = (
+    "initial",
+    "costs",
+    "cashflows",
+    "execution_lag",
+    "signals",
+    "policy",
+    "flow_rule",
+)
 _RUN_DEFAULTS: dict[str, Any] = {
     "initial": 10_000.0,
     "costs": None,
@@ -659,7 +667,7 @@ def sweep(
         variants per worker otherwise, at most 200).
     **options
         Passed to every backtest: ``initial``, ``costs``, ``cashflows``,
-        ``execution_lag``, ``signals``, ``policy``.
+        ``execution_lag``, ``signals``, ``policy``, ``flow_rule``.
 
     Returns
     -------
