@@ -72,16 +72,20 @@ def test_limits_years_and_presets():
 [payroll]
 salary = 50000
 deferral = { 2025 = 0.05, 2027 = 0.08 }
+defer_above_pay_limit = true
 [limits.2027]
 deferral = 25000
 catch_up = 8000
 annual_additions = 74000
+compensation = 370000
 [policy]
 preset = "fidelity"
 """
     )
     account = parse_config(data).account
     assert dict(account.payroll.limit_table)[2027].deferral == 25_000
+    assert dict(account.payroll.limit_table)[2027].compensation == 370_000
+    assert account.payroll.defer_above_pay_limit is True
     assert account.payroll.deferral == ((2025, 0.05), (2027, 0.08))
     assert account.policy == TradingPolicy.fidelity()
 
