@@ -443,6 +443,7 @@ else:
     menu = tc.PlanMenu({"US_STOCKS": "US_STOCKS", "TSY_10Y": "TSY_10Y"})
     risky = ("US_STOCKS", "TSY_LONG")
 START = "2005-01-03"
+CONVENTIONS = "monthly" if REAL else "month_end"  # drawdowns from daily or month-end closes
 window = prices.loc[START:].index
 print("plan funds:", plan, "|", window[0].date(), "to", window[-1].date())
 """),
@@ -485,60 +486,42 @@ strategies = {
 }
 runs = tc.backtest_many(menu.prices(prices), strategies, start=START, initial=0,
                         cashflows=flows, cash_returns=cash, execution_lag=LAG)
-
-
-def balance_table(results):
-    rows = {}
-    for name, r in results.items():
-        paid = r.contributed
-        rows[name] = {
-            "final balance": r.final_balance,
-            "contributed": float(paid.get("total", paid.sum())),
-            "employee": float(paid.get("employee", float("nan"))),
-            "employer": float(paid.get("employer", float("nan"))),
-            "growth": r.growth,
-            "XIRR": r.money_weighted_return(),
-            "rebalances": len(r.rebalances),
-        }
-    return pd.DataFrame(rows).T
-
-
-table = balance_table(runs)
-table.style.format({"final balance": "${:,.0f}", "contributed": "${:,.0f}",
-                    "employee": "${:,.0f}", "employer": "${:,.0f}", "growth": "${:,.0f}",
-                    "XIRR": "{:.2%}", "rebalances": "{:.0f}"})
+table = runs.summary(risk_free=cash, conventions=CONVENTIONS)
+print(tc.format_summary(table))  # the balance, what went in and XIRR first; then time-weighted
+"""),
+        _md("""
+The money by source (`result.contributed`) and the growth; every paycheck of
+the payroll went in, so the balance is what the payroll paid plus the growth.
+Then the balance chart: each account in dollars over the money contributed.
 """),
         _code("""
-gap = (table["contributed"] + table["growth"] - table["final balance"]).abs()
-print(f"final balance = contributed + growth for every strategy: {bool((gap < 0.01).all())}")
-fig, ax = plt.subplots(figsize=(10, 5))
-for name, r in runs.items():
-    ax.plot(r.equity.index, r.equity.to_numpy(), label=name, lw=1.2)
-paid = flows[["employee", "employer"]].cumsum()
-ax.fill_between(paid.index, 0, paid["employee"], color="0.85", label="employee contributions")
-ax.fill_between(paid.index, paid["employee"], paid.sum(axis=1), color="0.7",
-                label="employer contributions")
-ax.set_title("Balance in dollars, and what went in")
-ax.yaxis.set_major_formatter(lambda v, _: f"${v / 1000:,.0f}k")
-ax.legend(loc="upper left", fontsize=8)
+money = pd.DataFrame({k: r.contributed for k, r in runs.items()}).T
+money["growth"] = pd.Series({k: r.growth for k, r in runs.items()})
+paid = float(flows["total"].sum())
+gap = max(abs(paid + r.growth - r.final_balance) for r in runs.values())
+print(f"final balance = contributed + growth for every strategy: {gap < 0.01}")
+runs.plot_balance()
+money.round(0)
 """),
         _md("""
 ## The plan's 30-day rule
 
 `TradingPolicy(reentry_days=30)` blocks buying a fund back within 30 days of
-selling it; a blocked purchase goes to the safe fund. Payroll purchases are
-exempt (every plan exempts automatic investment). The table shows the
-balance with and without the rule, and how often it blocked a trade.
+selling it; a blocked purchase is not made, its money stays where it was
+(`fallback=` would send it to a fund the strategy holds instead). Payroll
+purchases are exempt (every plan exempts automatic investment). The table
+shows the balance with and without the rule, and how many trades it blocked
+(the summary's `blocked` column).
 """),
         _code("""
-policy = tc.TradingPolicy(reentry_days=30, fallback=SAFE, exempt=(SAFE,) if REAL else ())
+policy = tc.TradingPolicy(reentry_days=30, exempt=(SAFE,) if REAL else ())
 tactical = {k: strategies[k] for k in ("Dual momentum", "Trend (10m)", "Momentum top 2")}
 ruled = tc.backtest_many(menu.prices(prices), tactical, start=START, initial=0, cashflows=flows,
                          cash_returns=cash, execution_lag=LAG, policy=policy)
 effect = pd.DataFrame({
     "balance, no rule": {k: runs[k].final_balance for k in tactical},
     "balance, 30-day rule": {k: r.final_balance for k, r in ruled.items()},
-    "blocked trades": {k: len(r.blocked) for k, r in ruled.items()},
+    "blocked trades": ruled.summary(risk_free=cash, conventions=CONVENTIONS)["blocked"],
 })
 effect["difference"] = effect["balance, 30-day rule"] - effect["balance, no rule"]
 print("trading rule (reentry):", repr(policy))

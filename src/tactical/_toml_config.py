@@ -485,6 +485,7 @@ use = "irs"                # or "none"
 # deferral = 25000
 # catch_up = 8000
 # annual_additions = 74000
+# compensation = 370000    # 401(a)(17): pay the plan counts (omit: all pay)
 
 [menu]                     # the strategy decides on SPY/AGG/BIL, the account holds plan funds
 funds = { SPY = "VFIAX", AGG = "VBMFX", BIL = "VFISX" }
@@ -511,6 +512,7 @@ _PAYROLL_KEYS = {
     "extra_paycheck",
     "invest_lag",
     "last_payday",
+    "defer_above_pay_limit",
 }
 _POLICY_PRESETS = ("vanguard", "troweprice", "fidelity")
 

@@ -80,6 +80,7 @@ __all__ = [
     "SummaryTable",
     "account_columns",
     "format_summary",
+    "policy_columns",
     "result_html",
     "summary",
     "summary_html",
@@ -115,7 +116,7 @@ _ORDER = (
     "max_drawdown_days", "calmar", "ulcer_index", "best_month", "worst_month", "best_year",
     "worst_year", "positive_periods", "var", "cvar", "skew", "kurtosis", "alpha", "beta",
     "treynor", "correlation", "up_capture", "down_capture", "tracking_error",
-    "information_ratio", "final_balance", "contributed", "xirr",
+    "information_ratio", "final_balance", "contributed", "xirr", "blocked",
 )  # fmt: skip
 
 
@@ -361,6 +362,13 @@ def summary(
                 "time-weighted: every return column above (CAGR, Sharpe...; cash flows "
                 "removed); money-weighted: xirr (XIRR of the dated flows, act/365)"
             )
+        blocked = policy_columns(accounts)
+        if blocked is not None:
+            out["blocked"] = blocked["blocked"].reindex(frame.columns)
+            notes.append(
+                "blocked: trades the plan's trading policy blocked or changed (result.blocked; "
+                "n/a without a policy)"
+            )
 
     order = [c for c in _ORDER if c in out]
     table = SummaryTable(
@@ -442,6 +450,42 @@ def account_columns(results: Mapping[str, Any]) -> pd.DataFrame | None:
     return pd.DataFrame.from_dict(
         rows, orient="index", columns=["final_balance", "contributed", "xirr"]
     )
+
+
+def policy_columns(results: Mapping[str, Any]) -> pd.DataFrame | None:
+    """How many trades each result's trading policy blocked or changed.
+
+    Parameters
+    ----------
+    results : mapping of name to result
+        Read by attribute: ``config`` (a ``"policy"`` entry marks a run with
+        a trading policy) and ``blocked`` (its events, one row each).
+
+    Returns
+    -------
+    DataFrame or None
+        None when no result ran with a policy. Otherwise one row per result,
+        column ``blocked``: ``len(result.blocked)`` (every blocked purchase,
+        cut exchange and redemption fee is one event), NaN for a result
+        without a policy.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> ruled = SimpleNamespace(config={"policy": "TradingPolicy(reentry_days=30)"},
+    ...                         blocked=pd.DataFrame({"fund": ["SPY", "AGG"]}))
+    >>> free = SimpleNamespace(config={}, blocked=pd.DataFrame())
+    >>> policy_columns({"ruled": ruled, "free": free})["blocked"].tolist()
+    [2.0, nan]
+    """
+    counts: dict[str, float] = {}
+    for name, res in results.items():
+        config = getattr(res, "config", {}) or {}
+        counts[str(name)] = float(len(res.blocked)) if "policy" in config else float("nan")
+    if all(np.isnan(v) for v in counts.values()):
+        return None
+    return pd.DataFrame.from_dict(counts, orient="index", columns=["blocked"])
 
 
 def result_html(results: Mapping[str, Any], *, title: str = "Backtest results") -> str:

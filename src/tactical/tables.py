@@ -68,6 +68,7 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "final_balance": ("Final balance", False),
     "contributed": ("Contributed", False),
     "xirr": ("XIRR (money-weighted)", True),
+    "blocked": ("Blocked trades", False),
 }
 """Every summary column, with its display label and whether it renders as a percentage."""
 
@@ -75,6 +76,10 @@ MONEY_COLUMNS: frozenset[str] = frozenset({"final_balance", "contributed"})
 """Columns in currency, rendered with thousands separators and no decimals."""
 
 HEADLINE_COLUMNS: tuple[str, ...] = (
+    "final_balance",
+    "contributed",
+    "xirr",
+    "blocked",
     "cagr",
     "alpha",
     "beta",
@@ -84,9 +89,14 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "sortino",
     "treynor",
 )
-"""The columns of a published track-record table, rendered by default (those present)."""
+"""The columns rendered by default (those present): a published track-record table, led
+by the account's money columns when the results have cash flows (the balance a saver reads
+first, then the time-weighted returns) and the count of trades a plan's policy blocked."""
 
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
+    "Account (money)": (
+        "final_balance", "contributed", "growth", "xirr", "money_weighted_return",
+    ),
     "Returns": (
         "total_return", "cagr", "best_month", "worst_month", "best_year", "worst_year",
         "positive_periods",
@@ -94,9 +104,6 @@ COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
     "Risk": ("volatility", "max_drawdown", "max_drawdown_days", "ulcer_index", "var", "cvar"),
     "Risk-adjusted": (
         "sharpe", "sortino", "calmar", "omega", "omega_ratio", "tail_ratio", "stability",
-    ),
-    "Account (money)": (
-        "final_balance", "contributed", "growth", "xirr", "money_weighted_return",
     ),
     "Distribution": ("skew", "kurtosis"),
     "Relative to the benchmark": (
@@ -109,7 +116,7 @@ COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 """Display groups of a wide summary: the HTML summary here and the HTML report (charts) both
-split a wide table into one table per group, in this order.
+split a wide table into one table per group, in this order (an account's money first).
 
 Columns of a table that no group names are shown in a last group, "Other".
 """
@@ -143,8 +150,8 @@ def format_summary(
     notes : bool
         Print the window above and the conventions below the table.
     grouped : bool
-        HTML only: one table per group of :data:`COLUMN_GROUPS` (returns,
-        account, risk, relative, distribution), stacked vertically, so 26
+        HTML only: one table per group of :data:`COLUMN_GROUPS` (account,
+        returns, risk, relative, distribution), stacked vertically, so 26
         columns never scroll sideways; the notes follow the last table.
 
     Returns
@@ -259,7 +266,7 @@ def _cell(value: Any, column: str, digits: int) -> str:
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
         return str(value)  # a label, date or flag in a derived table: as it is
     pct = COLUMNS.get(column, (column, False))[1]
-    if column == "max_drawdown_days" or column in MONEY_COLUMNS:
+    if column in ("max_drawdown_days", "blocked") or column in MONEY_COLUMNS:
         return f"{value:,.0f}"
     # "z" folds a negative zero such as -0.00% (tiny float noise) into 0.00%
     return f"{value:z.{digits}%}" if pct else f"{value:z.{digits}f}"

@@ -320,7 +320,9 @@ def html_report(
 ) -> Path:
     """Write a self-contained HTML report of the results and return its path.
 
-    The page holds the metrics table, the growth (log scale), drawdown,
+    The page opens, when the results have cash flows, with the balance in
+    dollars (:func:`~tactical.charts.plots.plot_balance`); then the metrics
+    table (an account's money columns first), the growth (log scale), drawdown,
     rolling 12- and 36-month and calendar-year charts, a calendar-year returns
     table, and for each strategy its trading facts, allocation chart and a
     table of monthly returns coloured like :func:`plot_monthly_heatmap`
@@ -375,19 +377,8 @@ def html_report(
             else "."
         )
         + "</p>",
-        "<h2>Summary</h2>",
     ]
-    if summary_table is not None:
-        parts.append(_grouped_tables_html(summary_table, colors))
-        notes = "<br>".join(esc(n) for n in _table_notes(summary_table))
-        parts.append(f'<p class="note">{notes}</p>' if notes else "")
-    else:
-        parts.append(
-            f'<p class="note">Metrics table unavailable ({esc(reason)}). '
-            "Pass <code>table=results.summary(...)</code> to include it.</p>"
-        )
-
-    if has_flows:
+    if has_flows:  # the saver's view first: the balance in dollars
         parts.append("<h2>Balance</h2>")
         parts.append(
             '<p class="note">The account in dollars, cash flows included; the shaded areas '
@@ -402,6 +393,17 @@ def html_report(
                 size=_line_chart_size(len(panel.names) + n_sources),
             )
         )
+    parts.append("<h2>Summary</h2>")
+    if summary_table is not None:
+        parts.append(_grouped_tables_html(summary_table, colors))
+        notes = "<br>".join(esc(n) for n in _table_notes(summary_table))
+        parts.append(f'<p class="note">{notes}</p>' if notes else "")
+    else:
+        parts.append(
+            f'<p class="note">Metrics table unavailable ({esc(reason)}). '
+            "Pass <code>table=results.summary(...)</code> to include it.</p>"
+        )
+
     n_external = (
         len(benchmarks.columns)
         if isinstance(benchmarks, pd.DataFrame)
@@ -582,6 +584,15 @@ def _facts_html(result: ResultLike) -> str:
         ),
         ("Transaction costs", f"${float(result.costs.sum()):,.2f}"),
     ]
+    events = getattr(result, "blocked", None)
+    if "policy" in result.config and isinstance(events, pd.DataFrame):  # the plan's rules
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in events["rule"].value_counts().items())
+        facts.append(
+            (
+                "Blocked by the trading policy",
+                f"{len(events):,}" + (f" ({by_rule})" if by_rule else ""),
+            )
+        )
     facts += [(str(k), _config_text(v)) for k, v in result.config.items()]
     rows = "".join(
         f"<tr><th>{esc(k)}</th><td style='text-align:left'>{esc(v)}</td></tr>" for k, v in facts

@@ -18,7 +18,7 @@ import pandas as pd
 
 from tactical.charts.data import Results, _as_panel, _is_result_set
 from tactical.charts.style import _short
-from tactical.tables import COLUMN_GROUPS
+from tactical.tables import COLUMN_GROUPS, MONEY_COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -30,7 +30,7 @@ _PLAIN_WORDS = (
     "sharpe", "sortino", "calmar", "ratio", "beta", "skew", "kurt", "corr", "r2", "r_squared",
     "omega", "factor", "tail",
 )  # fmt: skip
-_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number")
+_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number", "blocked")
 
 
 def _known_columns() -> dict[str, tuple[str, bool]]:
@@ -43,7 +43,10 @@ def _known_columns() -> dict[str, tuple[str, bool]]:
 
 
 def _column_kind(column: str, known: Mapping[str, tuple[str, bool]]) -> str:
-    """``"percent"`` (decimal returns and rates), ``"plain"`` (ratios) or ``"count"``."""
+    """``"percent"`` (decimal returns and rates), ``"plain"`` (ratios), ``"count"`` or
+    ``"money"`` (:data:`~tactical.tables.MONEY_COLUMNS`: whole currency units)."""
+    if column in MONEY_COLUMNS:
+        return "money"
     low = column.lower()
     is_count = low.startswith("n_") or any(w in low for w in _COUNT_WORDS)
     if column in known:
@@ -63,7 +66,7 @@ def _format_value(value: Any, kind: str) -> str:
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
-        if kind == "count":
+        if kind in ("count", "money"):
             return f"{value:,.0f}"
         return f"{value:.2%}" if kind == "percent" else f"{value:,.2f}"
     if isinstance(value, pd.Timestamp):
