@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tactical._typing import DateLike
     from tactical.metrics.conventions import Conventions
-    from tactical.report import SummaryTable
+    from tactical.report import Intervals, SummaryTable
 
 __all__ = ["BacktestResult", "ResultSet", "xirr", "BLOCKED_COLUMNS"]
 
@@ -561,6 +561,7 @@ class ResultSet(Mapping[str, BacktestResult]):
         window: tuple[DateLike, DateLike] | None = None,
         periods_per_year: float | None = None,
         align: Literal["raise", "common"] = "raise",
+        intervals: bool | Intervals = False,
     ) -> SummaryTable:
         """One row per strategy, one numeric column per metric.
 
@@ -569,7 +570,10 @@ class ResultSet(Mapping[str, BacktestResult]):
         states :attr:`window` (its start is the close before the first
         return, so CAGR uses calendar years) unless ``window`` is given.
         With cash flows it adds ``final_balance``, ``contributed`` and
-        ``xirr`` (money-weighted). The other parameters are those of
+        ``xirr`` (money-weighted). ``intervals=True`` (or a
+        :class:`~tactical.intervals.Intervals` with ``level``, ``n``,
+        ``seed``) adds bootstrap confidence intervals (``cagr_lo``,
+        ``cagr_hi``...). The other parameters are those of
         :func:`tactical.report.summary`.
         """
         from tactical.report import summary
@@ -586,6 +590,7 @@ class ResultSet(Mapping[str, BacktestResult]):
             periods_per_year=periods_per_year,
             align=align,
             accounts=self,
+            intervals=intervals,
         )
 
     def plot_equity(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from tactical.charts.data import Results, _as_panel, _is_result_set
 from tactical.charts.style import _short
-from tactical.tables import COLUMN_GROUPS
+from tactical.tables import COLUMN_GROUPS, interval_pairs, interval_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -90,11 +90,19 @@ def _format_table(table: pd.DataFrame, columns: str = "all") -> pd.DataFrame:
             SEED_COLUMNS = ()  # noqa: N806
         seed = [c for c in SEED_COLUMNS if c in cols]
         cols = seed or cols
+    pairs = interval_pairs(table.columns)
+    bounds = {b for pair in pairs.values() for b in pair}
     out = pd.DataFrame(index=[str(i) for i in table.index])
     for col in cols:
+        if col in bounds:  # shown inside its column: "8.10% [5.20%, 11.00%]"
+            continue
         label = known[col][0] if col in known else str(col)
         kind = _column_kind(str(col), known)
-        out[label] = [_format_value(v, kind) for v in table[col].tolist()]
+        shown = [_format_value(v, kind) for v in table[col].tolist()]
+        if col in pairs:
+            low, high = ([_format_value(v, kind) for v in table[b].tolist()] for b in pairs[col])
+            shown = [interval_text(*parts) for parts in zip(shown, low, high, strict=True)]
+        out[label] = shown
     return out
 
 
@@ -292,18 +300,22 @@ def _grouped_tables_html(table: pd.DataFrame, colors: dict[str, str]) -> str:
     side by side where the page is wide enough, so the page never scrolls
     sideways to read a row.
     """
-    if len(table.columns) <= _MAX_HTML_COLUMNS:
+    if len(_format_table(table).columns) <= _MAX_HTML_COLUMNS:
         return _table_html(_format_table(table), colors, index_name="Strategy")
     group_of = {col: group for group, cols in COLUMN_GROUPS.items() for col in cols}
+    pairs = interval_pairs(table.columns)
+    bounds = {b for pair in pairs.values() for b in pair}
     groups: dict[str, list[Any]] = {}
     for col in table.columns:
-        groups.setdefault(group_of.get(str(col), "Other"), []).append(col)
+        if col not in bounds:  # an interval goes with its column
+            groups.setdefault(group_of.get(str(col), "Other"), []).append(col)
     order = [g for g in COLUMN_GROUPS if g in groups] + (["Other"] if "Other" in groups else [])
     parts = []
     for group in order:
         cols = groups[group]
         for i in range(0, len(cols), _MAX_HTML_COLUMNS):
-            chunk = table[cols[i : i + _MAX_HTML_COLUMNS]]
+            shown = cols[i : i + _MAX_HTML_COLUMNS]
+            chunk = table[[x for c in shown for x in (c, *pairs.get(str(c), ()))]]
             parts.append(
                 f'<div class="group"><h3 class="group">{html.escape(group)}</h3>'
                 f"{_table_html(_format_table(chunk), colors, index_name='Strategy')}</div>"
