@@ -704,13 +704,21 @@ class ResultSet(Mapping[str, BacktestResult]):
         log: bool = True,
         benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
         title: str | None = None,
+        luck: Mapping[str, Any] | None = None,
     ) -> Figure:
-        """One-page summary as a matplotlib ``Figure``; see
-        :func:`tactical.charts.sheets.tear_sheet`."""
+        """One-page summary as a matplotlib ``Figure`` (``luck={"sweep": ..., ...}`` adds
+        the "Is it luck?" panel); see :func:`tactical.charts.sheets.tear_sheet`."""
         from tactical.charts.sheets import tear_sheet
 
         return tear_sheet(
-            self, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
+            self,
+            name,
+            table=table,
+            path=path,
+            log=log,
+            benchmarks=benchmarks,
+            title=title,
+            luck=luck,
         )
 
     def to_html(
