@@ -14,6 +14,7 @@ from tactical.errors import ConfigError, MetricError, MetricWarning
 from tactical.metrics import period_returns
 from tactical.report import format_summary, summary, summary_html, to_markdown, to_text
 from tactical.strategies import FixedWeights, Strategy, buy_and_hold
+from tactical.tables import interval_html
 
 BOUNDED = ("total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar")
 
@@ -148,7 +149,10 @@ def test_text_markdown_and_html_show_value_and_interval_together(daily):
     assert expect in md and sharpe in md
     assert "cagr_lo" not in md and "CAGR" in md
     html_text = summary_html(table, columns="all", grouped=True)
-    assert expect in html_text and "cagr_lo" not in html_text
+    assert interval_html(expect) in html_text and "cagr_lo" not in html_text
+    # in HTML the interval is a smaller grey part of the same cell, on one line
+    assert interval_html(expect).startswith(f"{row['cagr']:.2%} <span ")
+    assert f'white-space:nowrap">{interval_html(expect)}</td>' in html_text
     assert "95% percentile intervals" in html_text
     text = to_text(table, columns=["cagr", "sharpe"])
     lines = [ln for ln in text.splitlines() if ln.startswith(("stocks", "balanced"))]

@@ -32,6 +32,7 @@ __all__ = [
     "HEADLINE_COLUMNS",
     "MONEY_COLUMNS",
     "format_summary",
+    "interval_html",
     "interval_pairs",
     "interval_text",
     "summary_html",
@@ -278,6 +279,25 @@ def interval_text(value: str, low: str, high: str) -> str:
     return f"{value} [{low}, {high}]"
 
 
+def interval_html(text: str) -> str:
+    """A cell's text as escaped HTML, an interval part ``[low, high]`` smaller and grey.
+
+    Examples
+    --------
+    >>> interval_html("8.10% [5.20%, 11.00%]")
+    '8.10% <span style="color:#666;font-size:0.85em">[5.20%, 11.00%]</span>'
+    >>> interval_html("A&B")
+    'A&amp;B'
+    """
+    value, sep, rest = text.rpartition(" [")
+    if not sep or not rest.endswith("]"):
+        return html.escape(text)
+    return (
+        f'{html.escape(value.rstrip())} <span style="color:#666;font-size:0.85em">'
+        f"[{html.escape(rest.strip())}</span>"
+    )
+
+
 def _cells(
     table: pd.DataFrame, cols: list[str], digits: int, *, align: bool = False
 ) -> tuple[list[str], list[str], list[list[str]]]:
@@ -393,7 +413,12 @@ def _html(
     )
     out.append("<tbody>")
     for name, r in zip(rows, cells, strict=True):
-        tds = "".join(f'<td style="text-align:right">{e(v)}</td>' for v in r)
+        tds = "".join(
+            f'<td style="text-align:right;white-space:nowrap">{interval_html(v)}</td>'
+            if v.endswith("]")
+            else f'<td style="text-align:right">{e(v)}</td>'
+            for v in r
+        )
         out.append(f"<tr><th>{e(name)}</th>{tds}</tr>")
     out.append("</tbody>")
     if below:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from tactical.charts.data import Results, _as_panel, _is_result_set
 from tactical.charts.style import _short
-from tactical.tables import COLUMN_GROUPS, interval_pairs, interval_text
+from tactical.tables import COLUMN_GROUPS, interval_html, interval_pairs, interval_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -335,7 +335,12 @@ def _table_html(shown: pd.DataFrame, colors: dict[str, str], index_name: str) ->
             if key in colors
             else ""
         )
-        cells = "".join(f"<td>{esc(str(v))}</td>" for v in row.tolist())
+        cells = "".join(
+            f'<td style="white-space:nowrap">{interval_html(str(v))}</td>'
+            if str(v).endswith("]")
+            else f"<td>{esc(str(v))}</td>"
+            for v in row.tolist()
+        )
         rows.append(f"<tr><th>{swatch}{esc(key)}</th>{cells}</tr>")
     return (
         f'<div class="scroll"><table><thead><tr><th>{esc(index_name)}</th>{head}</tr>'
