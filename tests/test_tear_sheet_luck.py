@@ -177,3 +177,41 @@ def test_interval_tables_show_value_and_interval_on_the_sheet_and_the_report(set
     page = html_report(results, tmp_path / "r.html", table=table).read_text(encoding="utf-8")
     assert interval_html(cagr) in page and "cagr_lo" not in page and "cagr_hi" not in page
     assert "95% percentile intervals of the stationary bootstrap" in page
+
+
+def _cells_fit(fig) -> list[str]:
+    """Table cells whose text reaches outside the cell (empty when every cell fits)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    bad = []
+    for (row, col), cell in fig.axes[-1].tables[0].get_celld().items():
+        box, text = cell.get_window_extent(renderer), cell.get_text().get_window_extent(renderer)
+        if not (box.x0 - 0.5 <= text.x0 and text.x1 <= box.x1 + 0.5):
+            bad.append(f"{(row, col)} {cell.get_text().get_text()!r} too wide")
+        if not (box.y0 - 0.5 <= text.y0 and text.y1 <= box.y1 + 0.5):
+            bad.append(f"{(row, col)} {cell.get_text().get_text()!r} too tall")
+    return bad
+
+
+@pytest.mark.parametrize("n_strategies", [2, 5, 7, 9, 25])
+def test_a_wide_interval_table_fits_its_cells_stacked_or_left_out(n_strategies, luck):
+    results = _result_set(n_strategies)
+    first = results.names[0]
+    table = results.summary(  # with a benchmark: all 8 headline columns, 5 with intervals
+        benchmark=first, risk_free=0.0, intervals=tc.Intervals(n=20, seed=1)
+    )
+    fig = tear_sheet(results, table=table, luck=luck)
+    assert _cells_fit(fig) == []
+    assert overprinted(fig) == []
+    texts = [c.get_text().get_text() for c in fig.axes[-1].tables[0].get_celld().values()]
+    value = f"{table.loc[first, 'cagr']:.2%}"
+    bounds = f"[{table.loc[first, 'cagr_lo']:.2%}, {table.loc[first, 'cagr_hi']:.2%}]"
+    notes = " ".join(t.get_text() for t in fig.axes[-1].texts)
+    if f"{value} {bounds}" in texts:  # inline
+        pass
+    elif f"{value}\n{bounds}" in texts:  # stacked: the interval under its value
+        pass
+    else:  # too wide even stacked: values only, and the page says where the intervals are
+        assert value in texts
+        assert "the intervals are too wide for this page" in notes

@@ -397,7 +397,6 @@ _STATUS_COLORS = {"pass": "#1a7f37", "caution": "#a15c00", "fail": "#c62828", ""
 _PANEL_FONT = 7.5  # points
 _PANEL_LINE = 1.4  # line height in font sizes
 _SOURCES_FONT = 6.5
-_PANEL_COLUMNS = (0.0, 0.37, 0.58)  # check, value, reading: left edges, in axes fractions
 _PANEL_SOURCES = (
     "Deflated Sharpe ratio: Bailey & López de Prado (2014). PBO (CSCV): Bailey, Borwein, "
     "López de Prado & Zhu (2015). Timing luck: Hoffstein, Sibears & Faber (2019)."
@@ -435,22 +434,38 @@ def luck_inputs(luck: Any) -> dict[str, Any]:
     return given
 
 
+_EMS = (0.58, 0.70, 0.58)  # ems per character: DejaVu Sans text, bold digits (the values)
+
+
+def _panel_columns(table: pd.DataFrame, width_in: float) -> tuple[float, float, float]:
+    """Left edges (axes fractions) of the check, value and reading columns.
+
+    The value column is as wide as the longest value (up to 24 characters);
+    the check takes 45 % of the rest, the reading the other 55 %.
+    """
+    longest = min(24, max((len(str(v)) for v in table["value"]), default=4))
+    value_in = (longest * _EMS[1] * _PANEL_FONT + 10.0) / 72.0
+    check_in = 0.45 * max(width_in - value_in, 1.0)
+    return 0.0, check_in / width_in, (check_in + value_in) / width_in
+
+
 def _panel_layout(table: pd.DataFrame, width_in: float) -> list[list[list[str]]]:
     """Each row's cells (check, value, reading) as wrapped lines for a panel ``width_in`` wide."""
     import textwrap
 
-    edges = (*_PANEL_COLUMNS, 1.0)
-    # ems per character: DejaVu Sans text about 0.58, bold digits (the values) about 0.68
-    ems = (0.58, 0.68, 0.58)
+    edges = (*_panel_columns(table, width_in), 1.0)
     chars = [
-        max(8, int((edges[i + 1] - edges[i]) * width_in * 72.0 / (ems[i] * _PANEL_FONT)) - 1)
+        max(8, int((edges[i + 1] - edges[i]) * width_in * 72.0 / (_EMS[i] * _PANEL_FONT)) - 1)
         for i in range(3)
     ]
     rows = []
     for check, row in table.iterrows():
         cells = (str(check), str(row["value"]), str(row["reading"]))
         rows.append(
-            [textwrap.wrap(text, width) or [""] for text, width in zip(cells, chars, strict=True)]
+            [
+                textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+                for text, width in zip(cells, chars, strict=True)
+            ]
         )
     return rows
 
@@ -462,13 +477,13 @@ def luck_panel_inches(table: pd.DataFrame, width_in: float = 7.7) -> float:
     --------
     >>> t = pd.DataFrame({"value": ["0.5"], "reading": ["x"], "status": [""]}, index=["c"])
     >>> round(luck_panel_inches(t), 2)
-    1.05
+    1.11
     """
     line = _PANEL_FONT * _PANEL_LINE / 72.0
     lines = sum(max(len(cell) for cell in row) for row in _panel_layout(table, width_in))
     sources = len(_sources_lines(width_in)) * _SOURCES_FONT * _PANEL_LINE / 72.0
-    # 0.3 in for the title, 0.3 in of slack for the layout's padding between the page's rows
-    return round(0.3 + lines * line + len(table) * 4.0 / 72.0 + sources + 0.3, 2)
+    # 0.3 in for the title; slack for the page layout, which takes its padding from every row
+    return round(1.08 * (0.3 + lines * line + len(table) * 4.0 / 72.0 + sources) + 0.3, 2)
 
 
 def _sources_lines(width_in: float) -> list[str]:
@@ -522,6 +537,7 @@ def plot_luck_table(
     def below_top(points: float) -> Any:
         return ax.transAxes + ScaledTranslation(0.0, -points / 72.0, fig.dpi_scale_trans)
 
+    columns = _panel_columns(table, width_in)
     top = 2.0
     for (check, _), cells in zip(table.iterrows(), _panel_layout(table, width_in), strict=True):
         color = _STATUS_COLORS.get(str(status[check]), _STATUS_COLORS[""])
@@ -530,7 +546,7 @@ def plot_luck_table(
             {"color": color, "fontweight": "bold"},
             {"color": "#555555"},
         )
-        for x, lines, style in zip(_PANEL_COLUMNS, cells, styles, strict=True):
+        for x, lines, style in zip(columns, cells, styles, strict=True):
             ax.text(
                 x,
                 1.0,

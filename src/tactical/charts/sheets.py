@@ -185,7 +185,7 @@ def tear_sheet(
             n, 7.6, size=_SHEET_LEGEND_SIZE, longest=max(len(x) for x in panel.names)
         )
         legend_in = 0.2 + legend_rows * 1.62 * _SHEET_LEGEND_SIZE / 72.0
-    checks, luck_in = _luck_checks(luck)
+    checks, luck_in = _luck_checks(luck, shared_legend)
     fixed = 0.6 + legend_in + table_in + luck_in  # title and margins, legend, luck, table
     full = fixed + sum(c[1] for c in charts)
     least = fixed + sum(c[2] for c in charts)
@@ -238,7 +238,7 @@ def tear_sheet(
     if shared_legend:
         _strategy_legend(axes[len(charts)], panel.names, ax_of["growth"])
     if checks is not None:
-        _draw_luck(axes[-2], checks)
+        _draw_luck(axes[-2], checks, shared_legend)
     _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
     fig.suptitle(
         title or f"Backtest tear sheet, {panel.window_text}", fontsize="large", fontweight="bold"
@@ -249,24 +249,31 @@ def tear_sheet(
 
 
 _LETTER_HEIGHT = 11.0
-_LUCK_WIDTH = 8.5 * 0.92 * 0.775  # the panel's width before layout, in inches (wraps its text)
 
 
-def _luck_checks(luck: Mapping[str, Any] | None) -> tuple[pd.DataFrame | None, float]:
+def _luck_width(shared_legend: bool) -> float:
+    """The least width of the luck panel, in inches (its text is wrapped to it): with up to
+    6 strategies every chart keeps a legend on the right, narrowing the page's column."""
+    return 6.0 if shared_legend else 4.9
+
+
+def _luck_checks(
+    luck: Mapping[str, Any] | None, shared_legend: bool
+) -> tuple[pd.DataFrame | None, float]:
     """The "Is it luck?" checks of a tear sheet and the panel's height (None, 0 without)."""
     if luck is None:
         return None, 0.0
     from tactical.charts.robustness import luck_inputs, luck_panel_inches, luck_table
 
     checks = luck_table(**luck_inputs(luck))
-    return checks, luck_panel_inches(checks, _LUCK_WIDTH)
+    return checks, luck_panel_inches(checks, _luck_width(shared_legend))
 
 
-def _draw_luck(ax: Axes, checks: pd.DataFrame) -> None:
+def _draw_luck(ax: Axes, checks: pd.DataFrame, shared_legend: bool) -> None:
     """The panel on its own row of the page, above the metrics table."""
     from tactical.charts.robustness import plot_luck_table
 
-    plot_luck_table(checks, ax=ax, width_in=_LUCK_WIDTH)
+    plot_luck_table(checks, ax=ax, width_in=_luck_width(shared_legend))
 
 
 _MAX_PANEL_LEGEND = 6  # more strategies: one legend for the page instead of one per chart
