@@ -41,14 +41,22 @@ EXPECTED = {
         "Future contributions:",
         "Target 2035",
     ],
-    "05_is_it_luck": ["deflated Sharpe ratio", "PBO", "walk-forward (honest)", "Is it luck?"],
+    "05_is_it_luck": [
+        "deflated Sharpe ratio",
+        "PBO",
+        "walk-forward (honest)",
+        "Is it luck?",
+        "Target 2035",
+        "Intervals [low, high]: 95% percentile intervals",
+        "the honest model's gap to it",
+    ],
 }
 MIN_IMAGES = {
     "01_quickstart": 4,
     "02_rebalancing_study": 3,
     "03_401k_tactical_model": 3,
     "04_my_401k": 1,
-    "05_is_it_luck": 6,
+    "05_is_it_luck": 7,
 }
 
 

@@ -34,6 +34,7 @@ from tactical.data import (
     splice,
 )
 from tactical.history import History
+from tactical.intervals import Intervals
 from tactical.metrics.bootstrap import bootstrap
 from tactical.metrics.conventions import Conventions
 from tactical.report import format_summary, summary
@@ -85,6 +86,7 @@ __all__ = [
     "FixedCost",
     "FixedWeights",
     "History",
+    "Intervals",
     "Never",
     "OnSchedule",
     "ProportionalCost",

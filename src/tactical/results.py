@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tactical._typing import DateLike
     from tactical.metrics.conventions import Conventions
-    from tactical.report import SummaryTable
+    from tactical.report import Intervals, SummaryTable
 
 __all__ = ["BacktestResult", "ResultSet", "xirr", "BLOCKED_COLUMNS"]
 
@@ -587,6 +587,7 @@ class ResultSet(Mapping[str, BacktestResult]):
         window: tuple[DateLike, DateLike] | None = None,
         periods_per_year: float | None = None,
         align: Literal["raise", "common"] = "raise",
+        intervals: bool | Intervals = False,
     ) -> SummaryTable:
         """One row per strategy, one numeric column per metric.
 
@@ -595,7 +596,10 @@ class ResultSet(Mapping[str, BacktestResult]):
         states :attr:`window` (its start is the close before the first
         return, so CAGR uses calendar years) unless ``window`` is given.
         With cash flows it adds ``final_balance``, ``contributed`` and
-        ``xirr`` (money-weighted). The other parameters are those of
+        ``xirr`` (money-weighted). ``intervals=True`` (or a
+        :class:`~tactical.intervals.Intervals` with ``level``, ``n``,
+        ``seed``) adds bootstrap confidence intervals (``cagr_lo``,
+        ``cagr_hi``...). The other parameters are those of
         :func:`tactical.report.summary`.
         """
         from tactical.report import summary
@@ -612,6 +616,7 @@ class ResultSet(Mapping[str, BacktestResult]):
             periods_per_year=periods_per_year,
             align=align,
             accounts=self,
+            intervals=intervals,
         )
 
     def plot_equity(
@@ -725,13 +730,21 @@ class ResultSet(Mapping[str, BacktestResult]):
         log: bool = True,
         benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
         title: str | None = None,
+        luck: Mapping[str, Any] | None = None,
     ) -> Figure:
-        """One-page summary as a matplotlib ``Figure``; see
-        :func:`tactical.charts.sheets.tear_sheet`."""
+        """One-page summary as a matplotlib ``Figure`` (``luck={"sweep": ..., ...}`` adds
+        the "Is it luck?" panel); see :func:`tactical.charts.sheets.tear_sheet`."""
         from tactical.charts.sheets import tear_sheet
 
         return tear_sheet(
-            self, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
+            self,
+            name,
+            table=table,
+            path=path,
+            log=log,
+            benchmarks=benchmarks,
+            title=title,
+            luck=luck,
         )
 
     def to_html(
