@@ -380,3 +380,23 @@ def test_a_blocked_fund_is_never_bought_whatever_the_strategy(data):
     # straight to cash without asking (it buys nothing)
     first_flow_at_start = flows is not None and flows.index[0] == result.start
     assert len(policy.calls) >= len(result.trades) - int(first_flow_at_start)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_flow_dates_in_any_datetime_unit_land_on_the_same_bars(px, unit):
+    flows = pd.Series(250.0, index=px.index[3::20])
+    reference = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    other = flows.copy()
+    other.index = other.index.as_unit(unit)
+    prices = px.copy()
+    prices.index = prices.index.as_unit("ns" if unit != "ns" else "s")
+    result = tc.backtest(prices, buy_and_hold("A"), initial=0, cashflows=other)
+    assert result.cashflows.to_numpy().tolist() == reference.cashflows.to_numpy().tolist()
+    assert (result.cashflows.index == reference.cashflows.index).all()
+    assert result.final_balance == pytest.approx(reference.final_balance, rel=1e-12)
+
+
+def test_flows_in_another_time_zone_than_the_prices_are_named(px):
+    flows = pd.Series(250.0, index=px.index[3::20].tz_localize("America/New_York"))
+    with pytest.raises(tc.errors.ConfigError, match="same time zone"):
+        tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)

@@ -78,6 +78,7 @@ def _sources(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
             f"it has {list(frame.columns)}"
         )
     total = _numbers(frame["total"])
+    tol = 1e-9 * np.maximum(1.0, np.abs(total))
     numeric = {
         str(c): frame[c].to_numpy(dtype=float)
         for c, dtype in frame.dtypes.items()
@@ -86,7 +87,6 @@ def _sources(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         and not pd.api.types.is_bool_dtype(dtype)
     }
     names = list(numeric)
-    tol = 1e-9 * np.maximum(1.0, np.abs(total))
     for size in range(len(names), 0, -1):
         for combo in itertools.combinations(names, size):
             parts = numeric[combo[0]]
@@ -95,6 +95,11 @@ def _sources(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
             if np.all(np.abs(parts - total) <= tol):
                 return total, {name: numeric[name] for name in combo}
     return total, {}
+
+
+def _ticks(index: pd.DatetimeIndex, unit: str) -> np.ndarray:
+    """Dates as int64 counts of ``unit`` since the epoch (UTC when tz-aware)."""
+    return index.asi8 if index.unit == unit else index.as_unit(unit).asi8
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
@@ -154,16 +159,20 @@ def prepare_flows(
             f"are {'naive' if window.tz is None else window.tz}: give both the same time zone "
             "(or none), e.g. cashflows.tz_localize(None)"
         )
-    # int64 nanoseconds (any index unit): fast comparisons
-    ns, win = dates.as_unit("ns").asi8, window.as_unit("ns").asi8
-    outside = (ns < data[:1].as_unit("ns").asi8[0]) | (ns > data[-1:].as_unit("ns").asi8[0])
+    # int64 ticks in the prices' unit (s, ms, us or ns): fast comparisons
+    ns, win = _ticks(dates, window.unit), window.asi8
+    bounds = win if data is window else _ticks(data, window.unit)
+    outside = (ns < bounds[0]) | (ns > bounds[-1])
     if outside.any():
         raise ConfigError(
             f"cashflows dated {[str(d.date()) for d in dates[outside][:3]]} fall outside the "
             f"price data {data[0].date()}..{data[-1].date()} (the backtest window is "
             f"{window[0].date()}..{window[-1].date()}); drop them or load more prices"
         )
-    first = win[0] if carry_from is None else min(pd.Timestamp(carry_from).value, win[0])
+    first = win[0]
+    if carry_from is not None:
+        decided = pd.Timestamp(carry_from).to_datetime64().astype(f"datetime64[{window.unit}]")
+        first = min(int(decided.astype(np.int64)), first)
     left_out = (ns < first) | (ns > win[-1])
     if left_out.any():
         warnings.warn(
@@ -179,10 +188,17 @@ def prepare_flows(
         if not len(ns):
             return empty
     pos = np.searchsorted(win, ns, side="left")
+    if len(pos) < 2 or bool((pos[1:] > pos[:-1]).all()):  # one flow a day, in order
+        keep = amounts != 0
+        return Flows(
+            pos[keep].astype(np.int64),
+            amounts[keep],
+            {n: np.asarray(v, dtype=float)[keep] for n, v in source_values.items()},
+        )
     uniq, inverse = np.unique(pos, return_inverse=True)
 
     def summed(values: np.ndarray) -> np.ndarray:
-        if len(uniq) == len(pos):  # one flow per date: sort by date
+        if len(uniq) == len(pos):  # one flow per date, out of order
             return np.asarray(values, dtype=float)[np.argsort(pos, kind="stable")]
         return np.bincount(inverse.ravel(), weights=values, minlength=len(uniq))
 
