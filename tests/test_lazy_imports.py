@@ -238,3 +238,11 @@ def test_without_the_package_class_a_submodule_would_hide_its_function(tmp_path,
     finally:
         for name in ("plainpkg", "plainpkg.run", "lazypkg", "lazypkg.run"):
             sys.modules.pop(name, None)
+
+
+def test_the_charts_package_lists_every_chart_of_the_plots_module():
+    """Its literal ``__all__`` (needed to stay lazy) keeps up with ``plots.__all__``."""
+    import tactical.charts as charts
+    import tactical.charts.plots as plots
+
+    assert charts.__all__ == [*plots.__all__, "tear_sheet", "html_report"]
