@@ -83,6 +83,29 @@ def test_reentry_rule_blocks_through_the_backtest_and_reports_every_event(px):
     assert ruled.contributed["total"] == pytest.approx(free.contributed["total"], rel=1e-15)
 
 
+def test_the_summary_counts_the_blocked_trades_of_each_policy_run(px, tmp_path):
+    flows = Payroll(80_000, deferral=0.1, match=SAFE_HARBOR).contributions(px.index)
+    policy = TradingPolicy(reentry_days=40, fallback="MM", exempt=("MM",))
+    runs = tc.ResultSet(
+        {
+            "free": tc.backtest(px, alternating(1), initial=0, cashflows=flows),
+            "ruled": tc.backtest(px, alternating(1), initial=0, cashflows=flows, policy=policy),
+        }
+    )
+    table = runs.summary(risk_free=0.0)
+    assert table.loc["ruled", "blocked"] == len(runs["ruled"].blocked) > 10
+    assert np.isnan(table.loc["free", "blocked"])  # no policy: not 0, not applicable
+    text = tc.format_summary(table)
+    assert "Blocked trades" in text and f"{len(runs['ruled'].blocked):,}" in text
+    plain = tc.ResultSet({"free": runs["free"]}).summary(risk_free=0.0)
+    assert "blocked" not in plain.columns
+    page = runs.to_html(tmp_path / "r.html", table=table).read_text(encoding="utf-8")
+    n = len(runs["ruled"].blocked)
+    assert (
+        f"Blocked by the trading policy</th><td style='text-align:left'>{n:,} (reentry {n})" in page
+    )
+
+
 def test_redemption_fee_leaves_the_account_as_a_cost(px):
     policy = TradingPolicy(redemption_fee=0.02, redemption_days=60)
     res = tc.backtest(px, alternating(1), initial=10_000, policy=policy)

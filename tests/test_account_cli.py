@@ -5,8 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import tactical as tc
 from tactical._toml_config import ACCOUNT_EXAMPLE, EXAMPLE, parse_config
 from tactical.account import Match, Payroll, PlanMenu, TradingPolicy
 from tactical.cli import main, read_holdings
@@ -56,6 +58,11 @@ def test_account_example_parses_into_the_objects():
     assert account.payroll.match == Match([(1.0, 0.03), (0.5, 0.02)])
     assert account.menu == PlanMenu({"SPY": "VFIAX", "AGG": "VBMFX", "BIL": "VFISX"})
     assert account.policy == TradingPolicy(reentry_days=30, exempt=("VFISX",), fallback="VFISX")
+    assert account.flow_rule == "election"
+    toward = parse_config(
+        tomllib.loads(EXAMPLE + '[payroll]\nsalary = 1\nflow_rule = "rebalance"\n')
+    )
+    assert toward.account.flow_rule == "rebalance"
 
 
 def test_limits_years_and_presets():
@@ -65,16 +72,20 @@ def test_limits_years_and_presets():
 [payroll]
 salary = 50000
 deferral = { 2025 = 0.05, 2027 = 0.08 }
+defer_above_pay_limit = true
 [limits.2027]
 deferral = 25000
 catch_up = 8000
 annual_additions = 74000
+compensation = 370000
 [policy]
 preset = "fidelity"
 """
     )
     account = parse_config(data).account
     assert dict(account.payroll.limit_table)[2027].deferral == 25_000
+    assert dict(account.payroll.limit_table)[2027].compensation == 370_000
+    assert account.payroll.defer_above_pay_limit is True
     assert account.payroll.deferral == ((2025, 0.05), (2027, 0.08))
     assert account.policy == TradingPolicy.fidelity()
 
@@ -89,6 +100,7 @@ preset = "fidelity"
         ("[policy]\nreentry = 30\n", "policy.reentry: not a key"),
         ("[policy]\npreset = 'schwab'\n", "policy.preset"),
         ("[payroll]\nsalary = 1\n[limits]\nuse = 'some'\n", "limits.use"),
+        ("[payroll]\nsalary = 1\nflow_rule = 'underweight'\n", "payroll.flow_rule"),
     ],
 )
 def test_bad_account_sections_are_named(extra, message):
@@ -105,11 +117,32 @@ def test_read_holdings_errors(tmp_path: Path):
         read_holdings(bad)
 
 
-def test_demo_adds_a_savers_account_from_zero(tmp_path: Path, capsys):
+def test_demo_is_a_savers_account_from_zero(tmp_path: Path, capsys):
+    from tactical.strategies import FixedWeights, Strategy
+
     assert main(["demo", "--out", str(tmp_path / "d"), "--no-html", "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "A saver's 401(k) from $0" in out
+    assert "a saver's 401(k) from $0" in out
     assert "final_balance" in out and "xirr" in out and "employer" in out
+    balances = pd.read_csv(tmp_path / "d" / "balances.csv", index_col=0)
+    # the same account built by hand from the public API
+    prices = tc.load_sample(["US_STOCKS", "TSY_10Y", "TSY_LONG"])
+    pay = tc.Payroll(
+        50_000, "biweekly", deferral=0.10, raise_rate=0.03,
+        match=tc.Match([(1.0, 0.03), (0.5, 0.02)]), first_payday="2000-01-07",
+    )  # fmt: skip
+    window = prices.loc["1999-12-31":].index
+    flows = pay.contributions(window)
+    mix = Strategy(FixedWeights({"US_STOCKS": 0.6, "TSY_10Y": 0.4}), schedule="ME")
+    res = tc.backtest(
+        prices, mix, start="1999-12-31", initial=0, cashflows=flows, execution_lag=0,
+        cash_returns=tc.load_sample_rates(prices),
+    )  # fmt: skip
+    row = balances.loc["60/40 monthly"]
+    assert row["final_balance"] == pytest.approx(res.final_balance, abs=0.005)
+    assert row["employee"] == pytest.approx(float(flows["employee"].sum()), abs=0.005)
+    assert row["employer"] == pytest.approx(float(flows["employer"].sum()), abs=0.005)
+    assert row["xirr"] == pytest.approx(res.money_weighted_return(), abs=1e-9)
 
 
 def test_backtest_with_a_payroll_section_runs_the_account_from_zero(tmp_path: Path, capsys):

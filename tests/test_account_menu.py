@@ -46,6 +46,19 @@ def test_signals_come_from_the_strategy_series_and_holdings_from_the_plan(prices
     assert set(held[held > 0].index) <= {"VFIAX", "VBMFX", "VFISX"}
 
 
+def test_a_calendar_lookback_on_the_menu_starts_when_the_inner_strategy_can(prices):
+    # "12M" needs the calendar: the warm-up is the inner allocator's first decision row, not
+    # its min_history in months (a menu strategy once started 12 bars in and then failed)
+    menu = PlanMenu(MAP)
+    rule = Strategy(DualMomentum(("SPY",), safe="AGG", lookback="12M", hurdle="BIL"))
+    plan = menu.strategy(rule)
+    assert tc.feasible_start(prices, plan) == tc.feasible_start(prices, rule)
+    plain, held = tc.backtest(prices, rule), tc.backtest(prices, plan)
+    assert held.start == plain.start > prices.index[250]
+    mapped = plain.targets.rename(columns=MAP)
+    pd.testing.assert_frame_equal(held.targets[mapped.columns], mapped, check_names=False)
+
+
 def test_weights_at_is_forwarded_and_equals_the_history_call(prices):
     menu = PlanMenu({"SPY": "VFIAX", "AGG": "VBMFX"})
     alloc = menu.allocator(TargetDate(2040))

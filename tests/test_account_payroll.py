@@ -44,6 +44,24 @@ def test_irs_table_never_decreases_and_catch_up_starts_2002():
     assert IRS_LIMITS[2001].pay_share == 0.25 and IRS_LIMITS[2002].pay_share == 1.0
 
 
+def test_irs_table_has_the_401a17_compensation_limits():
+    # IRS Notices 2023-75, 2024-80, 2025-67; PlanAdviser 2000-2008 table (see limits.py)
+    comp = {y: IRS_LIMITS[y].compensation for y in IRS_LIMITS}
+    assert (comp[2000], comp[2002], comp[2005], comp[2009], comp[2019]) == (
+        170_000,
+        200_000,
+        210_000,
+        245_000,
+        280_000,
+    )
+    assert (comp[2024], comp[2025], comp[2026]) == (345_000, 350_000, 360_000)
+    years = sorted(comp)
+    assert all(comp[b] >= comp[a] for a, b in zip(years, years[1:], strict=False))
+    assert all(c % 5_000 == 0 for c in comp.values())  # 401(a)(17)(B) rounds to $5,000
+    with pytest.raises(LimitsError, match="compensation"):
+        Limits(23_000, 7_500, 69_000, compensation=0)
+
+
 def test_catch_up_by_age_including_secure_2_0_ages_60_to_63():
     assert catch_up_limit(limits_for(2024), 60) == 7_500  # 60-63 amount starts in 2025
     assert [catch_up_limit(limits_for(2025), a) for a in (49, 50, 59, 60, 63, 64)] == [
@@ -148,6 +166,55 @@ def test_weekly_semimonthly_monthly_calendars():
     assert len(monthly) == 12 and (monthly["pay"] == 5000.0).all()
 
 
+# ------------------------------------------------------------------ 401(a)(17)
+def test_pay_above_the_401a17_limit_earns_no_deferral_or_match_2024_to_the_cent():
+    # $400,000 biweekly from Friday 2024-01-05 (26 paydays), 5% deferred, safe-harbor match.
+    # Pay per check 400,000 / 26 = 15,384.615... -> 15,384.62. The plan counts $345,000 in
+    # 2024: 22 checks count in full (338,461.64), the 23rd counts 345,000 - 338,461.64 =
+    # 6,538.36, checks 24-26 count nothing.
+    days = trading_days("2024-01-01", "2024-12-31")
+    pay = Payroll(400_000, deferral=0.05, match=SAFE_HARBOR, first_payday="2024-01-05")
+    checks = pay.paychecks(days)
+    assert len(checks) == 26 and (checks["pay"] == 15_384.62).all()
+    counted = checks["plan_pay"].to_numpy()
+    assert (counted[:22] == 15_384.62).all() and counted[22] == 6_538.36
+    assert (counted[23:] == 0).all()
+    assert round(float(checks["plan_pay"].sum()), 2) == 345_000.00
+    # deferral 5%: 769.231 -> 769.23 on a full check, 326.918 -> 326.92 on the 23rd
+    emp = checks["employee"].to_numpy()
+    assert (emp[:22] == 769.23).all() and emp[22] == 326.92 and (emp[23:] == 0).all()
+    assert round(float(checks["employee"].sum()), 2) == 17_249.98  # 22 x 769.23 + 326.92
+    # match 4% of counted pay: 615.3848 -> 615.38, and 261.5344 -> 261.53 on the 23rd
+    m = checks["match"].to_numpy()
+    assert (m[:22] == 615.38).all() and m[22] == 261.53 and (m[23:] == 0).all()
+    assert round(float(checks["employer"].sum()), 2) == 13_799.89  # not 4% of 400,000
+    assert checks["limit_reached"].tolist() == [False] * 22 + [True] * 4
+    # a plan whose deferral election applies to all pay: 26 x 769.23, the match unchanged
+    above = Payroll(
+        400_000, deferral=0.05, match=SAFE_HARBOR, first_payday="2024-01-05",
+        defer_above_pay_limit=True,
+    ).paychecks(days)  # fmt: skip
+    assert round(float(above["employee"].sum()), 2) == 19_999.98
+    assert round(float(above["match"].sum()), 2) == 13_799.89
+
+
+def test_true_up_recomputes_the_match_on_pay_capped_at_401a17():
+    # 10% of $400,000 hits 402(g) ($23,000) on the 15th check: 14 x 1,538.46 + 1,461.56.
+    # Per paycheck the match is 615.38 on each of those 15 (the 15th defers 9.5% > 5%),
+    # 9,230.70; the year's match on totals is 4% of the capped 345,000 = 13,800.00.
+    days = trading_days("2024-01-01", "2025-01-31", closed=("2025-01-01",))
+    pay = Payroll(
+        400_000, deferral=0.10, match=SAFE_HARBOR, true_up=True, first_payday="2024-01-05"
+    )
+    checks = pay.paychecks(days)
+    year = checks[checks["year"] == 2024]
+    assert round(float(year["employee"].sum()), 2) == 23_000.00
+    assert round(float(year["match"].sum()), 2) == 9_230.70  # 15 x 615.38
+    up = checks[checks["true_up"] > 0]
+    assert list(up.index) == [pd.Timestamp("2025-01-02")]
+    assert float(up["true_up"].iloc[0]) == 4_569.30  # 13,800.00 - 9,230.70
+
+
 # ------------------------------------------------------------------ catch-up, 415(c)
 def test_catch_up_from_the_year_the_saver_turns_50():
     days = trading_days("2004-01-01", "2005-12-30")
@@ -169,7 +236,7 @@ def test_larger_catch_up_at_ages_60_to_63_from_2025():
 
 def test_employer_money_stops_at_415c_and_catch_up_is_outside_it():
     days = trading_days("2024-01-01", "2024-12-31")
-    rich = Match(nonelective=0.10)
+    rich = Match(nonelective=0.20)  # 20% of the 345,000 the plan counts: 69,000 wanted
     pay = Payroll(600_000, "monthly", deferral=0.10, match=rich, birth_date="1960-01-01")
     checks = pay.paychecks(days)
     assert round(float(checks["employee"].sum()), 2) == 30_500.00  # 23,000 + 7,500 catch-up
@@ -304,7 +371,11 @@ def test_limits_hold_every_year_for_any_saver(
         regular = emp - catch
         assert regular <= row.deferral + 1e-6
         assert regular + rows["employer"].sum() <= row.annual_additions + 1e-6
-        want = (rows["pay"] * rows["deferral_rate"]).sum()
+        counted = rows["plan_pay"].sum()
+        assert counted <= row.compensation + 1e-6
+        assert rows["match"].sum() <= match.max_rate * counted + 0.01 * len(rows)
+        assert rows["nonelective"].sum() <= nonelective * counted + 0.01 * len(rows)
+        want = (rows["plan_pay"] * rows["deferral_rate"]).sum()
         cap = min(row.annual_additions, row.pay_share * rows["pay"].sum())
         if want <= room - 1 and want + rows["employer"].sum() <= cap - 1:  # nothing to cut
             assert abs(emp - want) <= 0.01 * len(rows)

@@ -59,6 +59,18 @@ def test_fallback_receives_the_blocked_purchase():
     assert "moved to MM" in gate.events()["detail"].iloc[0]
 
 
+def test_a_fallback_the_strategy_does_not_hold_is_a_warning_and_leaves_the_money():
+    from tactical.errors import PolicyWarning
+
+    policy = TradingPolicy(reentry_days=30, fallback="VFISX")
+    with pytest.warns(PolicyWarning, match="'VFISX' is not among the holdings"):
+        gate = policy.start(FUNDS, DAILY)
+    gate.adjust(at("2023-09-01"), v(100, 0, 0, 0), v(0, 100, 0, 0), "rebalance")
+    out = gate.adjust(at("2023-09-15"), v(0, 100, 0, 0), v(100, 0, 0, 0), "rebalance")
+    assert out.tolist() == [0, 100, 0, 0]
+    assert "left where it was" in gate.events()["detail"].iloc[0]
+
+
 def test_small_sales_start_no_block():
     gate = TradingPolicy.troweprice().start(FUNDS, DAILY)
     gate.adjust(at("2023-09-01"), v(10_000, 0, 0, 0), v(5_000, 5_000, 0, 0), "rebalance")
@@ -257,6 +269,70 @@ def test_fees_never_add_money_and_match_their_events(calls, fee):
         assert (allowed >= 0).all()
     events = gate.events()
     assert charged == pytest.approx(float(events["amount"].sum()), abs=1e-8)
+
+
+WIDE_POLICIES = st.one_of(
+    POLICIES,
+    st.builds(
+        TradingPolicy,
+        reentry_days=st.sampled_from([0, 30]),
+        redemption_fee=st.sampled_from([0.01, 0.02]),
+        redemption_days=st.sampled_from([15, 60]),
+        payroll_exempt=st.booleans(),
+    ),
+    st.builds(
+        TradingPolicy,
+        reentry_days=st.sampled_from([0, 30]),
+        stable_value=st.just("AGG"),
+        competing=st.just(("MM",)),
+        wash_days=st.sampled_from([10, 90]),
+        fallback=st.sampled_from([None, "SPY"]),
+    ),
+)
+KINDS_ALL = st.sampled_from(["rebalance", "rebalance", "contribution", "withdrawal", "initial"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(policy=WIDE_POLICIES, calls=CALLS, kinds=st.lists(KINDS_ALL, min_size=40, max_size=40))
+def test_shortcuts_change_nothing_skipping_unwatched_kinds_or_expired_blocks(policy, calls, kinds):
+    # the gate answers an unwatched kind with `wanted` and skips the rules when no block can
+    # be in force; a gate forced through every rule on every call must agree to the bit,
+    # and so must a gate an engine never asks about the kinds it does not watch
+    fast, full, skip = (policy.start(FUNDS, DAILY) for _ in range(3))
+    full._watch = dict.fromkeys(full._watch, True)
+    full.last_block = 2**62
+    day = 0
+    for (gap, held_list, weights, _), kind in zip(calls, kinds, strict=False):
+        day += gap
+        held = np.array(held_list) + 1.0
+        w = np.array(weights) + 1e-3
+        wanted = w / w.sum() * held.sum()
+        a = fast.adjust(day, held.copy(), wanted.copy(), kind)
+        b = full.adjust(day, held.copy(), wanted.copy(), kind)
+        np.testing.assert_array_equal(a, b)
+        if skip.watches(kind):
+            np.testing.assert_array_equal(skip.adjust(day, held.copy(), wanted.copy(), kind), a)
+        else:
+            np.testing.assert_array_equal(a, wanted)
+    for gate in (full, skip):
+        pd.testing.assert_frame_equal(fast.events(), gate.events())
+
+
+def test_watches_names_the_kinds_a_gate_can_change():
+    days = pd.bdate_range("2024-01-01", periods=5)
+    plain = TradingPolicy(reentry_days=30).start(("A", "CASH"), days)
+    assert [plain.watches(k) for k in ("initial", "rebalance", "contribution", "withdrawal")] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    fees = TradingPolicy(redemption_fee=0.01, redemption_days=30).start(("A", "CASH"), days)
+    assert all(fees.watches(k) for k in ("initial", "rebalance", "contribution", "withdrawal"))
+    strict = TradingPolicy(reentry_days=30, payroll_exempt=False).start(("A", "CASH"), days)
+    assert strict.watches("contribution") and not strict.watches("withdrawal")
+    with pytest.raises(ConfigError, match="unknown trade kind"):
+        plain.watches("gift")
 
 
 # ------------------------------------------------------------------ bad input

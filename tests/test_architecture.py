@@ -210,11 +210,13 @@ _METRICS = {
 }
 _CHARTS = {m for m in _modules(SRC) if m.startswith("tactical.charts")}
 _TABLES = {"tactical.tables"}  # text/Markdown/HTML renderers of a summary; import only errors
+_INTERVALS = {"tactical.intervals"}  # a summary's bootstrap interval columns
 ALLOWED = {
     # results hold data; their summary/plot methods delegate lazily to report and charts
     "tactical.results": _BASE | _METRICS | _TABLES | {"tactical.report"} | _CHARTS,
-    # the summary table is composed from the metric formulas
-    "tactical.report": _BASE | _METRICS | _TABLES,
+    # the summary table is composed from the metric formulas (and their bootstrap)
+    "tactical.report": _BASE | _METRICS | _TABLES | _INTERVALS,
+    "tactical.intervals": _BASE | _METRICS,
     # charts draw results read by attribute; the tear sheet formats report's table
     "tactical.charts": _BASE | _METRICS | _TABLES | {"tactical.report"} | _CHARTS,
 }

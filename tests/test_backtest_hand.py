@@ -87,15 +87,50 @@ def test_fixed_cost_per_ticker_traded(two_funds):
     assert r.weights.iloc[-1].tolist() == pytest.approx([0.5, 0.5], abs=1e-12)
 
 
+def test_contribution_by_election_buys_the_target_weights(two_funds):
+    # day 1 holdings 5,500 STK / 5,000 BND. A 100 contribution by election buys 50/50:
+    # 50 of each (1 share at 50 of BND, 50/110 of a share of STK), whatever the drift.
+    flows = pd.Series([100.0], index=[pd.Timestamp("2024-01-02")])
+    r = tc.backtest(
+        two_funds, buy_and_hold({"STK": 0.5, "BND": 0.5}), execution_lag=0, cashflows=flows
+    )
+    assert r.trades.loc["2024-01-02"].to_dict() == pytest.approx(
+        {"STK": 50.0, "BND": 50.0, "CASH": 0.0}
+    )
+    assert r.equity.loc["2024-01-02"] == pytest.approx(10_600)
+    # day 2: STK -10%: (50 + 50/110) shares * 99 + 101 shares * 50 = 4,995 + 5,050
+    assert r.equity.loc["2024-01-03"] == pytest.approx(4_995.0 + 5_050.0)
+    assert r.returns.loc["2024-01-02"] == pytest.approx(0.05)
+    assert r.config["flow_rule"] == "election"
+
+
+def test_withdrawal_by_election_sells_pro_rata_to_holdings(two_funds):
+    # day 1 holdings 5,500 STK / 5,000 BND (10,500); a 1,050 withdrawal sells 10% of each
+    flows = pd.Series([-1_050.0], index=[pd.Timestamp("2024-01-02")])
+    r = tc.backtest(
+        two_funds, buy_and_hold({"STK": 0.5, "BND": 0.5}), execution_lag=0, cashflows=flows
+    )
+    assert r.trades.loc["2024-01-02", ["STK", "BND"]].tolist() == pytest.approx([-550.0, -500.0])
+    assert r.weights.loc["2024-01-02", "STK"] == pytest.approx(5_500 / 10_500)
+    assert r.equity.loc["2024-01-02"] == pytest.approx(9_450)
+
+
+def test_flow_rule_must_be_election_or_rebalance(two_funds):
+    flows = pd.Series([100.0], index=[pd.Timestamp("2024-01-02")])
+    with pytest.raises(tc.errors.ConfigError, match="flow_rule must be 'election'"):
+        tc.backtest(two_funds, buy_and_hold("STK"), cashflows=flows, flow_rule="pro-rata")
+
+
 def test_contribution_buys_the_underweight_fund_first(two_funds):
-    # day 1 holdings 5,500 STK / 5,000 BND. A 100 contribution: target 5,300 each at
-    # 10,600, so only BND (underweight by 300) is bought, with all 100.
+    # flow_rule="rebalance": day 1 holdings 5,500 STK / 5,000 BND. A 100 contribution:
+    # target 5,300 each at 10,600, so only BND (underweight by 300) is bought, with all 100.
     flows = pd.Series([100.0], index=[pd.Timestamp("2024-01-02")])
     r = tc.backtest(
         two_funds,
         Strategy(HALF, rebalance=Never()),
         execution_lag=0,
         cashflows=flows,
+        flow_rule="rebalance",
     )
     assert r.trades.loc["2024-01-02"].to_dict() == pytest.approx(
         {"STK": 0.0, "BND": 100.0, "CASH": 0.0}
@@ -108,7 +143,13 @@ def test_contribution_buys_the_underweight_fund_first(two_funds):
 
 def test_large_contribution_and_withdrawal_move_toward_target(two_funds):
     flows = pd.Series([1_000.0, -925.0], index=pd.to_datetime(["2024-01-02", "2024-01-03"]))
-    r = tc.backtest(two_funds, Strategy(HALF, rebalance=Never()), execution_lag=0, cashflows=flows)
+    r = tc.backtest(
+        two_funds,
+        Strategy(HALF, rebalance=Never()),
+        execution_lag=0,
+        cashflows=flows,
+        flow_rule="rebalance",
+    )
     # day 1: target 5,750 each at 11,500: buy 250 STK and 750 BND
     assert r.trades.loc["2024-01-02", ["STK", "BND"]].tolist() == pytest.approx([250.0, 750.0])
     # day 2: STK 5,175, BND 5,750, V = 10,925; after -925 target is 5,000 each:

@@ -125,3 +125,21 @@ def test_nan_returns_are_an_error_not_dropped():
 
 def test_exposed_on_tactical():
     assert tc.bootstrap is bootstrap
+
+
+def test_a_constant_column_is_left_out_of_the_block_length_without_warnings():
+    r = _daily()
+    frame = pd.DataFrame({"s": r, "cash": 0.0})
+    both = bootstrap(frame, metrics=("cagr", "max_drawdown"), n=50, seed=4)
+    alone = bootstrap(r, metrics=("cagr",), n=50, seed=4)
+    assert both.attrs["block_size"] == alone.attrs["block_size"]
+    assert both.loc[("cash", "cagr"), "lower"] == both.loc[("cash", "cagr"), "upper"] == 0.0
+
+
+def test_replicates_with_an_undefined_metric_are_counted():
+    # a series that never loses: every Sortino ratio is undefined, the Sharpe ratio never is
+    r = pd.Series(np.linspace(1e-4, 3e-4, 300), index=pd.bdate_range("2020-01-01", periods=300))
+    with pytest.warns(tc.errors.MetricWarning, match="sortino_ratio is NaN"):
+        ci = bootstrap(r, metrics=("sharpe_ratio", "sortino_ratio"), n=30, seed=1)
+    assert ci.attrs["undefined"] == {"sharpe_ratio": 0, "sortino_ratio": 30}
+    assert np.isnan(ci.loc["sortino_ratio", "lower"])

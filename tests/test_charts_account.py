@@ -291,6 +291,25 @@ def test_tear_sheet_and_report_lead_with_the_balance_when_there_are_flows(tmp_pa
     assert f"${growth:,.2f}" in text
 
 
+def test_default_tables_lead_with_the_money_of_an_account_and_omit_it_without_flows():
+    from tactical.charts.tables import _format_table
+
+    prices, _, result = _monthly_saver()
+    table = tc.ResultSet({"saver": result}).summary(risk_free=0.0)
+    balance = result.final_balance
+    text = tc.format_summary(table).splitlines()
+    header = text[1].split()
+    assert header[:4] == ["Final", "balance", "Contributed", "XIRR"]
+    row = text[3]
+    assert f"{balance:,.0f}" in row and f"{result.money_weighted_return():.2%}" in row
+    shown = _format_table(table, columns="seed")  # the tear sheet's table
+    assert list(shown.columns[:3]) == ["Final balance", "Contributed", "XIRR (money-weighted)"]
+    assert shown.iloc[0, 0] == f"{balance:,.0f}"
+    plain = tc.ResultSet({"b&h": tc.backtest(prices, buy_and_hold("STK"))}).summary(risk_free=0.0)
+    assert "balance" not in tc.format_summary(plain)
+    assert "Final balance" not in _format_table(plain, columns="seed").columns
+
+
 def test_pages_without_flows_have_no_balance(tmp_path):
     prices, _, _ = _monthly_saver()
     result = tc.backtest(prices, buy_and_hold("STK"))

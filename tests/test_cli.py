@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -67,22 +68,38 @@ def test_demo_prints_the_table_and_writes_the_files_it_names(tmp_path, capsys):
     out_dir = tmp_path / "demo"
     assert main(["demo", "--out", str(out_dir), "--no-html"]) == 0
     captured = capsys.readouterr()
-    assert "Window: 1991-01-31 to 2017-02-28" in captured.out
+    # one window for everything: the saver's account from $0 on 1999-12-31
+    assert "Window: 1999-12-31 to 2017-02-28" in captured.out
     for name in ("60/40 buy & hold", "60/40 5/25 band", "Trend (10m SMA)", "Dual momentum (12m)"):
         assert name in captured.out
     assert "Stocks (US_STOCKS)" in captured.out and "execution_lag=0" in captured.out
+    # the balance view comes first, then the time-weighted table
+    out = captured.out
+    assert out.index("final_balance") < out.index("Time-weighted") < out.index("CAGR")
     folder, names = _written(captured.out)
     assert folder == out_dir
-    html = {"report.html", "account_report.html"}
-    assert set(names) == (set(OUTPUT_FILES) | set(ACCOUNT_FILES)) - html
+    assert set(names) == (set(OUTPUT_FILES) | set(ACCOUNT_FILES)) - {"report.html"}
     _check_outputs(folder, [n for n in names if n not in ACCOUNT_FILES])
     balances = pd.read_csv(folder / "balances.csv", index_col=0)
     assert {"final_balance", "contributed", "employee", "employer", "xirr"} <= set(balances)
     assert (folder / "balance.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the summary the tear sheet and the report show is the account's: money columns first
+    summary = pd.read_csv(folder / "summary.csv", index_col=0)
+    assert list(summary.columns[-3:]) == ["final_balance", "contributed", "xirr"]
+    np.testing.assert_allclose(summary["final_balance"], balances["final_balance"], atol=0.01)
+    assert (balances["contributed"] == balances["employee"] + balances["employer"]).all()
     # progress on stderr, one line per strategy
     assert captured.err.count("backtest ") == 9
-    # the Treynor of the bond fund is undefined: a warning line, not an exception
-    assert "tactical: warning: treynor" in captured.err
+
+
+def test_demo_report_opens_with_the_balance_of_the_saver(tmp_path, capsys):
+    out_dir = tmp_path / "demo"
+    assert main(["demo", "--out", str(out_dir), "--quiet"]) == 0
+    capsys.readouterr()
+    text = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert text.index("<h2>Balance</h2>") < text.index("<h2>Summary</h2>")
+    assert text.index("Account (money)") < text.index("<h2>Growth</h2>")
+    assert not (out_dir / "account_report.html").exists()
 
 
 def test_demo_draws_its_benchmarks_dashed_in_the_growth_chart(tmp_path, capsys, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -397,14 +398,18 @@ def test_contributions_leave_time_weighted_returns_unchanged(data, prices):
     else:  # a mix: flows on execution bars, where the portfolio returns to target
         schedule = data.draw(st.sampled_from(["D", "W", "ME"]))
         strategy = Strategy(FixedWeights(data.draw(mixes(tickers))), schedule=schedule)
-        dec = np.unique(np.r_[0, decision_positions(prices.index, schedule)])
-        candidates = dec[dec + lag < len(prices)] + lag
+        start = _window_start(prices, strategy, lag)
+        # executions: the start's, then those of decisions inside the window (a decision
+        # between the initial one and the start is not made: the window starts at the start)
+        dec = decision_positions(prices.index, schedule)
+        candidates = np.r_[start, dec[(dec >= start) & (dec + lag < len(prices))] + lag]
     chosen = data.draw(st.lists(st.sampled_from(candidates.tolist()), min_size=1, max_size=6))
     pos = np.unique(chosen)
     amounts = data.draw(st.lists(st.floats(1.0, 20_000.0), min_size=len(pos), max_size=len(pos)))
     flows = pd.Series(amounts, index=prices.index[pos])
+    rule = data.draw(st.sampled_from(["election", "rebalance"]))
     plain = tc.backtest(prices, strategy, execution_lag=lag)
-    funded = tc.backtest(prices, strategy, execution_lag=lag, cashflows=flows)
+    funded = tc.backtest(prices, strategy, execution_lag=lag, cashflows=flows, flow_rule=rule)
     assert funded.equity.iloc[-1] > plain.equity.iloc[-1]  # the flows did land
     np.testing.assert_allclose(
         funded.returns.to_numpy(), plain.returns.to_numpy(), rtol=0, atol=1e-12
@@ -421,7 +426,9 @@ def test_contributions_never_sell_and_skip_funds_already_at_or_above_target(data
     pos = np.unique(data.draw(st.lists(st.integers(1, n - 1), min_size=1, max_size=5)))
     amounts = data.draw(st.lists(st.floats(1.0, 50_000.0), min_size=len(pos), max_size=len(pos)))
     flows = pd.Series(amounts, index=prices.index[pos])
-    result = tc.backtest(prices, buy_and_hold(mix), execution_lag=0, cashflows=flows)
+    result = tc.backtest(
+        prices, buy_and_hold(mix), execution_lag=0, cashflows=flows, flow_rule="rebalance"
+    )
     assert list(result.trades.index) == [prices.index[0], *flows.index]  # only flows trade
     shares = _shares(result, prices)
     px = _prices_with_cash(result, prices)
@@ -483,6 +490,81 @@ def test_vectorised_calendar_path_equals_the_event_loop(data, prices):
     assert fast.n_rebalances == loop.n_rebalances
     assert fast.turnover == pytest.approx(loop.turnover, rel=1e-9, abs=1e-12)
     assert fast.rebalances.equals(loop.rebalances)
+
+
+@PROPERTY
+@pytest.mark.filterwarnings("ignore::tactical.errors.WindowWarning")  # a window with no decision
+@given(data=st.data(), prices=price_paths())
+def test_vectorised_contributions_equal_the_event_loop(data, prices):
+    """Contributions by election on a calendar rule: the vectorised path equals the loop."""
+    strategy = _calendar_strategy(data.draw, list(prices.columns))
+    lag = data.draw(st.integers(0, 3))
+    watched = Strategy(
+        strategy.allocator,
+        schedule=strategy.schedule,
+        offset=strategy.offset,
+        rebalance=Watched(strategy.rebalance),
+    )
+    n = len(prices)
+    pos = np.unique(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=40)))
+    amounts = data.draw(st.lists(st.floats(0.5, 50_000.0), min_size=len(pos), max_size=len(pos)))
+    flows = pd.DataFrame(
+        {"employee": amounts, "employer": np.round(np.asarray(amounts) / 3, 2)},
+        index=prices.index[pos],
+    )
+    flows["total"] = flows["employee"] + flows["employer"]
+    initial = data.draw(st.sampled_from([0.0, INITIAL]))
+    start = prices.index[_window_start(prices, strategy, lag)]
+    if initial == 0:  # money on the first bar (flows in a warm-up are left out)
+        flows.loc[start] = [100.0, 0.0, 100.0]
+        flows = flows.sort_index()
+    run = {"execution_lag": lag, "initial": initial, "cashflows": flows}
+    fast = tc.backtest(prices, strategy, **run)
+    loop = tc.backtest(prices, watched, **run)
+    _assert_close(fast.equity, loop.equity, rtol=1e-11)
+    _assert_close(fast.weights, loop.weights, rtol=1e-11)
+    assert fast.trades.index.equals(loop.trades.index)
+    _assert_close(fast.trades, loop.trades, rtol=1e-9)
+    assert fast.returns.index.equals(loop.returns.index)
+    # r_t = (V_t - F_t) / V_{t-1} - 1 cancels when a flow dwarfs the account: scale by F / V
+    flow = loop.cashflows.reindex(loop.returns.index, fill_value=0.0).abs()
+    before = loop.equity.shift(1).reindex(loop.returns.index)
+    bound = 1e-12 * (1.0 + float((flow / before).max()))
+    assert float((fast.returns - loop.returns).abs().max()) <= bound
+    pd.testing.assert_frame_equal(fast.flows, loop.flows)
+    assert fast.n_rebalances == loop.n_rebalances
+    assert fast.turnover == pytest.approx(loop.turnover, rel=1e-9, abs=1e-12)
+    assert fast.rebalances.equals(loop.rebalances)
+
+
+@PROPERTY
+@given(data=st.data(), prices=price_paths())
+def test_a_contribution_by_election_buys_the_latest_target(data, prices):
+    """Each paycheck buys ``amount * target`` of the last decision before it, never selling."""
+    strategy = _calendar_strategy(data.draw, list(prices.columns))
+    lag = data.draw(st.integers(0, 2))
+    start = _window_start(prices, strategy, lag)
+    n = len(prices)
+    if start >= n - 1:
+        return
+    pos = np.unique(data.draw(st.lists(st.integers(start + 1, n - 1), min_size=1, max_size=8)))
+    amounts = data.draw(st.lists(st.floats(1.0, 50_000.0), min_size=len(pos), max_size=len(pos)))
+    flows = pd.Series(amounts, index=prices.index[pos])
+    cost = data.draw(st.sampled_from([None, tc.ProportionalCost(bps=10)]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tc.errors.WindowWarning)
+        result = tc.backtest(prices, strategy, execution_lag=lag, cashflows=flows, costs=cost)
+    targets = result.targets  # by decision date
+    executed = set(result.rebalances) | {result.start}
+    for date, amount in flows.items():
+        if date in executed:  # a rebalance on the same bar: the flow is not separable
+            continue
+        decided = targets.loc[targets.index < date].iloc[-1]
+        trade = result.trades.loc[date].reindex(decided.index, fill_value=0.0)
+        bought = trade.sum() + (0.0 if cost is None else result.costs.get(date, 0.0))
+        assert bought == pytest.approx(amount, rel=1e-9)
+        np.testing.assert_allclose(trade.to_numpy(), decided.to_numpy() * trade.sum(), atol=1e-7)
+        assert (trade >= -1e-9).all()
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def test_a_wide_summary_is_split_into_tables_by_kind(results):
     tables = re.findall(r"<table>.*?</table>", page, flags=re.S)
     groups = re.findall(r'<h3 class="group">([^<]+)</h3>', page)
     assert len(tables) == len(groups) >= 5
-    assert groups[:3] == ["Returns", "Risk", "Risk-adjusted"]
+    assert groups[:4] == ["Account (money)", "Returns", "Risk", "Risk-adjusted"]
     headers = [re.findall(r"<thead>.*?</thead>", t, flags=re.S)[0] for t in tables]
     labels = [re.findall(r"<th>([^<]*)</th>", h)[1:] for h in headers]  # after "Strategy"
     assert all(len(cols) <= 9 for cols in labels)

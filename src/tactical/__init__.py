@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from tactical.data.splice import splice
     from tactical.data.yahoo import YahooSource
     from tactical.history import History
+    from tactical.intervals import Intervals
     from tactical.metrics.bootstrap import bootstrap
     from tactical.metrics.conventions import Conventions
     from tactical.report import summary
@@ -80,6 +81,7 @@ __all__ = [
     "FixedCost",
     "FixedWeights",
     "History",
+    "Intervals",
     "Never",
     "OnSchedule",
     "ProportionalCost",
@@ -135,6 +137,7 @@ _WHERE = {
     "tactical.data.splice": ("splice",),
     "tactical.data.yahoo": ("YahooSource",),
     "tactical.history": ("History",),
+    "tactical.intervals": ("Intervals",),
     "tactical.metrics.bootstrap": ("bootstrap",),
     "tactical.metrics.conventions": ("Conventions",),
     "tactical.report": ("summary",),

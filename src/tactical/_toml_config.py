@@ -139,6 +139,7 @@ class AccountSpec:
     payroll: Any = None  # tactical.account.Payroll
     menu: Any = None  # tactical.account.PlanMenu
     policy: Any = None  # tactical.account.TradingPolicy
+    flow_rule: str = "election"  # how paychecks are invested (backtest's flow_rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,6 +473,7 @@ raise_rate = 0.03          # on the 1st of raise_month each year
 first_payday = "2005-01-07"
 birth_date = "1970-06-15"  # enables the age-50 catch-up
 true_up = false
+flow_rule = "election"     # paychecks buy the target weights; "rebalance": the funds below it
 
 [match]                    # 100% of the first 3% of pay, 50% of the next 2%
 tiers = [[1.0, 0.03], [0.5, 0.02]]
@@ -483,6 +485,7 @@ use = "irs"                # or "none"
 # deferral = 25000
 # catch_up = 8000
 # annual_additions = 74000
+# compensation = 370000    # 401(a)(17): pay the plan counts (omit: all pay)
 
 [menu]                     # the strategy decides on SPY/AGG/BIL, the account holds plan funds
 funds = { SPY = "VFIAX", AGG = "VBMFX", BIL = "VFISX" }
@@ -495,6 +498,7 @@ fallback = "VFISX"
 """
 
 _PAYROLL_KEYS = {
+    "flow_rule",
     "salary",
     "frequency",
     "deferral",
@@ -508,6 +512,7 @@ _PAYROLL_KEYS = {
     "extra_paycheck",
     "invest_lag",
     "last_payday",
+    "defer_above_pay_limit",
 }
 _POLICY_PRESETS = ("vanguard", "troweprice", "fidelity")
 
@@ -567,6 +572,12 @@ def _account(data: Mapping[str, Any]) -> AccountSpec:
         if "salary" not in pay:
             raise ConfigError("payroll.salary: missing (annual salary in dollars)")
         kwargs = dict(pay)
+        flow_rule = kwargs.pop("flow_rule", "election")
+        if flow_rule not in ("election", "rebalance"):
+            raise ConfigError(
+                f"payroll.flow_rule: {flow_rule!r} is not 'election' (paychecks buy the target "
+                "weights) or 'rebalance' (paychecks buy the funds below target first)"
+            )
         deferral = kwargs.get("deferral")
         if isinstance(deferral, Mapping):
             kwargs["deferral"] = {int(k): v for k, v in deferral.items()}
@@ -599,7 +610,9 @@ def _account(data: Mapping[str, Any]) -> AccountSpec:
             raise ConfigError(
                 f"policy.preset: {preset!r} is not one of {', '.join(_POLICY_PRESETS)}"
             )
-    return AccountSpec(payroll=payroll, menu=menu, policy=policy)
+    if payroll is None:
+        return AccountSpec(payroll=payroll, menu=menu, policy=policy)
+    return AccountSpec(payroll=payroll, menu=menu, policy=policy, flow_rule=flow_rule)
 
 
 # ------------------------------------------------------------------ scalars

@@ -16,6 +16,11 @@ DateLike: TypeAlias = str | pd.Timestamp
 ThresholdCheck: TypeAlias = Literal["bar", "schedule"]
 """When a threshold rule checks drift: every bar, or only on schedule dates (hybrid)."""
 
+FlowRule: TypeAlias = Literal["election", "rebalance"]
+"""How cash flows are invested: by the target weights (the plan's contribution election;
+withdrawals pro rata to holdings), or toward the target (contributions buy the funds furthest
+below it, withdrawals sell those furthest above: cash-flow rebalancing)."""
+
 DurationLike: TypeAlias = int | str
 """A lookback, skip or averaging window: ``"10M"``, ``"52W"``, ``"126D"`` or an int of days."""
 

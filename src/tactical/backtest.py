@@ -31,6 +31,11 @@ its first breach in a segment with one vectorised test. A calendar rule
 without flows, policy or fixed costs takes the vectorised path: every
 execution solved at once from the price relatives between executions.
 
+Contributions by election (the default ``flow_rule``) without costs or
+policy stay vectorised too: a paycheck's purchase depends only on the target,
+so share counts between executions are running sums and the values at
+executions a scalar recursion.
+
 The loop knows rules, costs and policies only through their protocols:
 :class:`~tactical.strategies.rebalancing.RebalanceRule`,
 :class:`~tactical.costs.CostModel` and a trading policy's ``start`` /
@@ -65,7 +70,7 @@ from tactical._inputs import (
     universe,
     window_rows,
 )
-from tactical._typing import DateLike
+from tactical._typing import DateLike, FlowRule
 from tactical.cashflows import Flows, prepare_flows
 from tactical.costs import TRADE_EPS, CostModel, TradeCost, bind_costs
 from tactical.errors import (
@@ -177,6 +182,12 @@ class _Record:
 
 
 # --------------------------------------------------------------------------- the vectorised path
+def _vectorisable(rule: RebalanceRule, cost: TradeCost | None, flows: object, gate: object) -> bool:
+    """Whether a run takes the vectorised path: a calendar rule, no flows, policy or fixed costs."""
+    calendar = rule.trades_on_decision() and not rule.checks_every_bar()
+    return gate is None and flows is None and calendar and (cost is None or cost.proportional)
+
+
 def _vectorised(
     px: np.ndarray,
     dec_t: np.ndarray,
@@ -194,39 +205,164 @@ def _vectorised(
     unit of value (solved for all ``j`` together by the loop's solver). It
     gives the same numbers as the event loop, which the tests check.
     """
+    many = _vectorised_many(px, dec_t, targets[None], lag, initial, cost)
+    return _Record(
+        rec_pos=many.rec_pos,
+        rec_shares=many.rec_shares[0],
+        trade_pos=many.trade_pos,
+        trade_vec=many.trade_vec[0],
+        trade_cost=many.trade_cost[0],
+        trade_kind=many.trade_kind,
+        trade_pre=many.trade_pre[0],
+    )
+
+
+def _vectorised_many(
+    px: np.ndarray,
+    dec_t: np.ndarray,
+    targets: np.ndarray,
+    lag: int,
+    initial: float,
+    cost: TradeCost | None,
+) -> _Record:
+    """:func:`_vectorised` for a stack of target matrices ``(n_runs, n_decisions, k)``.
+
+    The runs share prices, decision rows, lag, initial value and costs (a
+    sweep's variants). The record's positions and kinds are shared, its
+    shares, trades, costs and values have a leading run axis. Every step is
+    elementwise, a reduction along the last axis or a running product along
+    the decisions, and the cost solver treats each row on its own, so run
+    ``j`` is what :func:`_vectorised` gives ``targets[j]`` alone, bit for bit.
+    """
     n, k = px.shape
     ex = dec_t + lag
     live = ex < n
-    ex, tgt = ex[live], targets[live]
+    ex = ex[live]
+    tgt = np.ascontiguousarray(targets if live.all() else targets[:, live])  # runs, m, k
+    runs, m = tgt.shape[:2]
     p = px[ex]
     cash0 = initial / px[0, -1]
     v0 = cash0 * px[0, -1]
     w_pre = np.zeros_like(tgt)
-    w_pre[0, -1] = 1.0
-    growth = np.ones(len(ex))
-    if len(ex) > 1:
-        drift = tgt[:-1] * (p[1:] / p[:-1])
-        growth[1:] = drift.sum(axis=1)
-        w_pre[1:] = drift / growth[1:, None]
-    ones = np.ones(len(ex))
-    kappa = _post_trade_value(ones, w_pre, tgt, cost)
-    pre = v0 * np.cumprod(growth * np.concatenate(([1.0], kappa[:-1])))
+    w_pre[:, 0, -1] = 1.0
+    growth = np.ones((runs, m))
+    if m > 1:
+        drift = tgt[:, :-1] * (p[1:] / p[:-1])
+        growth[:, 1:] = drift.sum(axis=2)
+        w_pre[:, 1:] = drift / growth[:, 1:, None]
+    flat_w, flat_t = w_pre.reshape(runs * m, k), tgt.reshape(runs * m, k)
+    kappa = _post_trade_value(np.ones(runs * m), flat_w, flat_t, cost).reshape(runs, m)
+    carried = np.ones((runs, m))
+    carried[:, 1:] = kappa[:, :-1]
+    pre = v0 * np.cumprod(growth * carried, axis=1)
     post = pre * kappa
-    new_values = tgt * post[:, None]
-    trades = new_values - w_pre * pre[:, None]
-    shares = new_values / p
-    start = np.zeros((1, k))
-    start[0, -1] = cash0
-    kinds = np.ones(len(ex), dtype=np.int8)
+    new_values = tgt * post[:, :, None]
+    shares = np.empty((runs, m + 1, k))
+    shares[:, 0] = 0.0
+    shares[:, 0, -1] = cash0
+    np.divide(new_values, p, out=shares[:, 1:])
+    kinds = np.ones(m, dtype=np.int8)
     kinds[0] = 0
     return _Record(
         rec_pos=np.concatenate(([0], ex)),
-        rec_shares=np.vstack((start, shares)),
+        rec_shares=shares,
         trade_pos=ex,
-        trade_vec=trades,
+        trade_vec=new_values - w_pre * pre[:, :, None],
         trade_cost=pre - post,
         trade_kind=kinds,
         trade_pre=pre,
+    )
+
+
+def _vectorised_flows(
+    px: np.ndarray,
+    dec_t: np.ndarray,
+    targets: np.ndarray,
+    lag: int,
+    initial: float,
+    flows: Flows,
+) -> _Record:
+    """Calendar rules with contributions by election, no costs or policy, every event at once.
+
+    A contribution ``a_m`` at bar ``f_m`` buys ``a_m w_m / P[f_m]`` shares, ``w_m``
+    the target of the last decision before ``f_m`` (a flow on the first bar,
+    before the initial purchase, is cash). Share counts between executions
+    ``e_j`` are the post-trade ones plus a running sum of purchases, so the
+    pre-trade values follow ``V_{j+1} = V_j g_{j+1} + c_{j+1}`` with
+    ``g_{j+1} = sum(T_j P[e_{j+1}] / P[e_j])`` and ``c_{j+1}`` the segment's
+    purchases valued at ``e_{j+1}``: ``V_j = G_j (V_0 + sum_{i<=j} c_i / G_i)``,
+    ``G`` the running product of ``g``. The same records as the event loop, in
+    its order (a bar's flow before its trade), which the tests check.
+    """
+    n, k = px.shape
+    ex = dec_t + lag
+    live = ex < n
+    ex, tgt = ex[live], targets[live]
+    fpos, famt = flows.positions, flows.total
+    m, n_ex = len(fpos), len(ex)
+    # what each flow buys: the latest decided target, or cash before the first purchase
+    weights = targets[np.maximum(np.searchsorted(dec_t, fpos, side="left") - 1, 0)]
+    bought = famt[:, None] * weights
+    early = int(np.searchsorted(fpos, 0, side="right"))  # flows on bar 0 (at most one)
+    if early:
+        bought[0] = 0.0
+        bought[0, -1] = famt[0]
+    dshares = bought / px[fpos]
+    seg = np.searchsorted(ex, fpos, side="left") - 1  # last execution before each flow
+    cum = np.vstack((np.zeros((1, k)), np.cumsum(dshares, axis=0)))
+    # bounds[s + 1]: flows before segment s (s = -1 is bar 0, before the first trade)
+    bounds = np.r_[0, np.searchsorted(seg, np.arange(-1, n_ex), side="right")]
+    per_seg = np.diff(cum[bounds], axis=0)  # shares bought per segment, row s + 1
+    cash0 = initial / px[0, -1]
+    p = px[ex]
+    g = np.ones(n_ex)
+    c = np.zeros(n_ex)
+    if n_ex > 1:
+        g[1:] = np.einsum("jk,jk->j", tgt[:-1], p[1:] / p[:-1])
+        c[1:] = np.einsum("jk,jk->j", per_seg[1:n_ex], p[1:])
+    growth = np.cumprod(g)
+    v0 = initial + float(bought[:early].sum())
+    pre = growth * (v0 + np.cumsum(c / growth))
+    post_shares = tgt * pre[:, None] / p
+    held = np.empty((n_ex, k))  # shares just before each execution
+    held[0] = per_seg[0]
+    held[0, -1] += cash0
+    held[1:] = post_shares[:-1] + per_seg[1:n_ex]
+    base = post_shares[np.maximum(seg, 0)]
+    base[:early] = 0.0
+    base[:early, -1] = cash0
+    after_flow = base + cum[1:] - cum[bounds[seg + 1]]
+    flow_pre = np.einsum("mk,mk->m", after_flow - dshares, px[fpos])
+    # merge in the loop's order: a bar's flow before its trade; empty executions skipped
+    keep = pre > 0
+    ex_k = ex[keep]
+    at_f = np.arange(m) + np.searchsorted(ex_k, fpos, side="left")
+    at_e = np.arange(len(ex_k)) + np.searchsorted(fpos, ex_k, side="right")
+    size = m + len(ex_k)
+    pos = np.empty(size, dtype=np.int64)
+    pos[at_f], pos[at_e] = fpos, ex_k
+    vec = np.empty((size, k))
+    vec[at_f] = bought
+    vec[at_e] = (post_shares[keep] - held[keep]) * p[keep]
+    shares = np.empty((size + 1, k))
+    shares[0] = 0.0
+    shares[0, -1] = cash0
+    shares[1:][at_f] = after_flow
+    shares[1:][at_e] = post_shares[keep]
+    kind = np.full(size, 2, dtype=np.int8)
+    kind[at_e] = 1
+    if keep.size and keep[0]:
+        kind[at_e[0]] = 0
+    trade_pre = np.empty(size)
+    trade_pre[at_f], trade_pre[at_e] = flow_pre, pre[keep]
+    return _Record(
+        rec_pos=np.r_[0, pos],
+        rec_shares=shares,
+        trade_pos=pos,
+        trade_vec=vec,
+        trade_cost=np.zeros(size),
+        trade_kind=kind,
+        trade_pre=trade_pre,
     )
 
 
@@ -243,6 +379,7 @@ class _Loop:
         cost: TradeCost | None,
         gate: _Gate | None,
         lag: int,
+        flow_rule: FlowRule = "election",
     ) -> None:
         self.px = px
         self.index = index
@@ -252,6 +389,7 @@ class _Loop:
         self.cost = cost
         self.gate = gate
         self.lag = lag
+        self.flow_rule = flow_rule
         self.shares = np.zeros(self.k)
         self.target = np.zeros(self.k)
         self.invested = False
@@ -421,12 +559,15 @@ class _Loop:
             self._keep(t, trade, 0.0, kind, value)
             return
         target = self.target
-        if amount > 0:
-            gap = np.maximum(target * (value + amount) - held, 0.0)
-        else:
-            gap = np.maximum(held - target * (value + amount), 0.0)
-        total = float(gap.sum())
-        direction = gap / total if total > 0 else target
+        if self.flow_rule == "election":  # the plan's contribution election; pro rata out
+            direction = target if amount > 0 else held / value
+        else:  # cash-flow rebalancing: toward the target
+            if amount > 0:
+                gap = np.maximum(target * (value + amount) - held, 0.0)
+            else:
+                gap = np.maximum(held - target * (value + amount), 0.0)
+            total = float(gap.sum())
+            direction = gap / total if total > 0 else target
         size = abs(amount)
         sign = 1.0 if amount > 0 else -1.0
         if self.gate is not None:
@@ -470,6 +611,14 @@ def _fixed_point(step: Callable[[float], float], start: float, tol: float) -> fl
 
 
 # --------------------------------------------------------------------------- one run
+def _window_prices(market: _Market, holdings: tuple[str, ...], s: int, e: int) -> np.ndarray:
+    """Rows ``s..e`` of the holdings' prices (CASH last), a view when that is every column."""
+    cols = [market.positions[t] for t in holdings]
+    if cols == list(range(len(market.columns))):  # every column, in order: a view
+        return market.values[s : e + 1]
+    return np.ascontiguousarray(market.values[s : e + 1][:, cols])
+
+
 def _run(
     strategy: Strategy,
     market: _Market,
@@ -483,6 +632,7 @@ def _run(
     execution_lag: int,
     signals: Mapping[str, pd.DataFrame] | None,
     policy: Any = None,
+    flow_rule: FlowRule = "election",
 ) -> BacktestResult:
     """One strategy on validated prices (``_market``): window, decisions, simulation, record."""
     if not isinstance(strategy, Strategy):
@@ -491,6 +641,11 @@ def _run(
             "Strategy(allocator, schedule='ME')"
         )
     amount = check_initial(initial)
+    if flow_rule not in ("election", "rebalance"):
+        raise ConfigError(
+            f"flow_rule must be 'election' (flows buy the target weights) or 'rebalance' "
+            f"(flows move the portfolio toward its target), got {flow_rule!r}"
+        )
     lag = resolve_lag(strategy, execution_lag)
     holdings = universe(strategy, market)
     s, e = window_rows(strategy, market, holdings, start, end, lag)
@@ -509,20 +664,19 @@ def _run(
     static = bool(getattr(strategy.allocator, "static", False))
     rows = decision_rows(strategy, market, s, e, lag, static)
     targets = decide_all(strategy, market, holdings, rows, signals, static)
-    cols = [market.positions[t] for t in holdings]
-    if cols == list(range(len(market.columns))):  # every column, in order: a view
-        px = market.values[s : e + 1]
-    else:
-        px = np.ascontiguousarray(market.values[s : e + 1][:, cols])
+    px = _window_prices(market, holdings, s, e)
     cost = bind_costs(costs, holdings)
     rule = strategy.rebalance
     gate = None if policy is None else policy.start(holdings, index)
     dec_t = rows - s
     calendar = rule.trades_on_decision() and not rule.checks_every_bar()
-    if gate is None and flows is None and calendar and (cost is None or cost.proportional):
+    by_election = flow_rule == "election" and (flows is None or bool((flows.total > 0).all()))
+    if _vectorisable(rule, cost, flows, gate):
         record = _vectorised(px, dec_t, targets, lag, amount, cost)
+    elif gate is None and calendar and flows is not None and cost is None and by_election:
+        record = _vectorised_flows(px, dec_t, targets, lag, amount, flows)
     else:
-        record = _Loop(px, index, holdings, rule, cost, gate, lag).run(
+        record = _Loop(px, index, holdings, rule, cost, gate, lag, flow_rule).run(
             dec_t, targets, amount, flows
         )
     return _result(
@@ -541,6 +695,7 @@ def _run(
         record,
         lag,
         amount,
+        flow_rule,
     )
 
 
@@ -560,6 +715,7 @@ def _result(
     record: _Record,
     lag: int,
     amount: float,
+    flow_rule: FlowRule,
 ) -> BacktestResult:
     """The result of one run: counts and config now, frames lazily from the arrays."""
     rebalance = record.trade_kind == 1
@@ -584,6 +740,8 @@ def _result(
     }
     if policy is not None:
         config["policy"] = repr(policy)
+    if flows is not None:
+        config["flow_rule"] = flow_rule
     arrays = _Arrays(
         name=name,
         index=index,
@@ -626,6 +784,7 @@ def backtest(
     execution_lag: int = 1,
     signals: Mapping[str, pd.DataFrame] | None = None,
     policy: Any = None,
+    flow_rule: FlowRule = "election",
     name: str = "strategy",
 ) -> BacktestResult:
     """Run one strategy over a window of daily prices.
@@ -653,6 +812,15 @@ def backtest(
         Dated amounts (contributions > 0, withdrawals < 0), or a DataFrame
         with a ``total`` column and source columns such as ``employee`` and
         ``employer`` (kept on ``result.flows``); see :mod:`tactical.cashflows`.
+    flow_rule : {"election", "rebalance"}, default "election"
+        How flows are invested. ``"election"``: each contribution buys the
+        current target weights (the plan's contribution election, set to the
+        strategy's target; a 401(k) payroll invests this way) and each
+        withdrawal sells pro rata to the holdings. ``"rebalance"``: each
+        contribution buys the funds furthest below their target first and each
+        withdrawal sells those furthest above it (cash-flow rebalancing). A
+        calendar rule with contributions by election and no costs or policy
+        takes the vectorised path.
     cash_returns : pandas.Series, optional
         Per-period decimal return of ``"CASH"`` on the price dates (e.g. from
         :func:`tactical.data.cash_returns`); default 0.
@@ -712,6 +880,7 @@ def backtest(
         execution_lag=execution_lag,
         signals=signals,
         policy=policy,
+        flow_rule=flow_rule,
     )
 
 
@@ -728,6 +897,7 @@ def backtest_many(
     execution_lag: int = 1,
     signals: Mapping[str, pd.DataFrame] | None = None,
     policy: Any = None,
+    flow_rule: FlowRule = "election",
 ) -> ResultSet:
     """Run several strategies over one common window, invested from the same close.
 
@@ -793,6 +963,7 @@ def backtest_many(
             execution_lag=execution_lag,
             signals=signals,
             policy=policy,
+            flow_rule=flow_rule,
         )
         for label, strat in strategies.items()
     }

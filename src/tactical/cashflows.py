@@ -10,11 +10,13 @@ A flow is applied at the close of its date (or of the next trading day when
 the date is not one), before any trade that executes that day. A flow dated
 between the initial decision and the start (``execution_lag`` bars) is
 invested at the start's close; one dated earlier, in a strategy's warm-up, is
-left out with a warning. Contributions
-buy the holdings furthest *below* their target first, withdrawals sell those
-furthest *above* it, so flows move the portfolio toward its target without
-selling anything on a contribution (the usual 401(k) payroll practice).
-Before the first investment, flows go to or come from cash.
+left out with a warning. How a flow is invested is :func:`tactical.backtest`'s
+``flow_rule``: by default (``"election"``) a contribution buys the current
+target weights, as a 401(k) invests each paycheck by the participant's
+contribution election, and a withdrawal sells pro rata to the holdings;
+``"rebalance"`` buys the holdings furthest *below* their target first and sells
+those furthest *above* it (cash-flow rebalancing). Neither sells anything on a
+contribution. Before the first investment, flows go to or come from cash.
 
 Returns stay time-weighted: a flow ``F_t`` at the close of ``t`` is removed
 from that day's return, ``r_t = (V_t - F_t) / V_{t-1} - 1``.
@@ -68,28 +70,38 @@ class Flows:
     sources: dict[str, np.ndarray]  # amount per position by source (empty for a Series)
 
 
-def _sources(frame: pd.DataFrame) -> list[str]:
-    """The numeric columns (besides ``total``) that add up to ``total``, largest set first."""
+def _sources(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``total`` and the numeric columns besides it that add up to it (largest set first)."""
     if "total" not in frame.columns:
         raise ConfigError(
             "a cashflows DataFrame needs a 'total' column (the amount invested on each date); "
             f"it has {list(frame.columns)}"
         )
-    numeric = [
-        str(c)
-        for c in frame.columns
+    total = _numbers(frame["total"])
+    numeric = {
+        str(c): frame[c].to_numpy(dtype=float)
+        for c, dtype in frame.dtypes.items()
         if c != "total"
-        and pd.api.types.is_numeric_dtype(frame[c])
-        and not pd.api.types.is_bool_dtype(frame[c])
-    ]
-    total = pd.to_numeric(frame["total"], errors="coerce").to_numpy(dtype=float)
+        and pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+    }
+    names = list(numeric)
     tol = 1e-9 * np.maximum(1.0, np.abs(total))
-    for size in range(len(numeric), 0, -1):
-        for combo in itertools.combinations(numeric, size):
-            parts = frame[list(combo)].to_numpy(dtype=float).sum(axis=1)
+    for size in range(len(names), 0, -1):
+        for combo in itertools.combinations(names, size):
+            parts = numeric[combo[0]]
+            for name in combo[1:]:
+                parts = parts + numeric[name]
             if np.all(np.abs(parts - total) <= tol):
-                return list(combo)
-    return []
+                return total, {name: numeric[name] for name in combo}
+    return total, {}
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Amounts as float64, anything that is not a number as NaN."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        return values.to_numpy(dtype=float)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
 
 
 def prepare_flows(
@@ -114,11 +126,9 @@ def prepare_flows(
         amounts, no ``total`` column, or dates outside the prices, naming them.
     """
     if isinstance(cashflows, pd.DataFrame):
-        names = _sources(cashflows)
-        amounts_obj = cashflows["total"]
-        source_values = {n: cashflows[n].to_numpy(dtype=float) for n in names}
+        amounts, source_values = _sources(cashflows)
     elif isinstance(cashflows, pd.Series):
-        amounts_obj = cashflows
+        amounts = _numbers(cashflows)
         source_values = {}
     else:
         raise ConfigError(
@@ -134,21 +144,27 @@ def prepare_flows(
         raise ConfigError(f"cashflows must be indexed by date: {exc}") from exc
     if dates.hasnans:
         raise ConfigError("cashflows have a missing date (NaT) in their index")
-    amounts = pd.to_numeric(amounts_obj, errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(amounts).all():
         bad = dates[~np.isfinite(amounts)]
         raise ConfigError(f"cashflow amounts are missing or not numbers on {list(bad.date[:3])}")
     data = window if data_index is None else data_index
-    outside = (dates < data[0]) | (dates > data[-1])
+    if (dates.tz is None) != (window.tz is None):
+        raise ConfigError(
+            f"cashflows dates are {'naive' if dates.tz is None else dates.tz} but the prices' "
+            f"are {'naive' if window.tz is None else window.tz}: give both the same time zone "
+            "(or none), e.g. cashflows.tz_localize(None)"
+        )
+    # int64 nanoseconds (any index unit): fast comparisons
+    ns, win = dates.as_unit("ns").asi8, window.as_unit("ns").asi8
+    outside = (ns < data[:1].as_unit("ns").asi8[0]) | (ns > data[-1:].as_unit("ns").asi8[0])
     if outside.any():
         raise ConfigError(
             f"cashflows dated {[str(d.date()) for d in dates[outside][:3]]} fall outside the "
             f"price data {data[0].date()}..{data[-1].date()} (the backtest window is "
             f"{window[0].date()}..{window[-1].date()}); drop them or load more prices"
         )
-    early = dates < (window[0] if carry_from is None else min(carry_from, window[0]))
-    late = dates > window[-1]
-    left_out = early | late
+    first = win[0] if carry_from is None else min(pd.Timestamp(carry_from).value, win[0])
+    left_out = (ns < first) | (ns > win[-1])
     if left_out.any():
         warnings.warn(
             f"{int(left_out.sum())} cash flow(s) totalling {amounts[left_out].sum():,.2f} fall "
@@ -158,17 +174,17 @@ def prepare_flows(
             stacklevel=4,
         )
         keep = ~left_out
-        dates, amounts = dates[keep], amounts[keep]
+        ns, amounts = ns[keep], amounts[keep]
         source_values = {n: v[keep] for n, v in source_values.items()}
-        if not len(dates):
+        if not len(ns):
             return empty
-    pos = window.searchsorted(dates, side="left")
+    pos = np.searchsorted(win, ns, side="left")
     uniq, inverse = np.unique(pos, return_inverse=True)
 
     def summed(values: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(uniq))
-        np.add.at(out, inverse, values)
-        return out
+        if len(uniq) == len(pos):  # one flow per date: sort by date
+            return np.asarray(values, dtype=float)[np.argsort(pos, kind="stable")]
+        return np.bincount(inverse.ravel(), weights=values, minlength=len(uniq))
 
     total = summed(amounts)
     keep = total != 0

@@ -1,7 +1,8 @@
 """The ``tactical`` command: ``tactical demo``, ``tactical backtest FILE.toml``, ``tactical now``,
 ``tactical cache``.
 
-``tactical demo`` runs the standard comparison on the bundled offline sample;
+``tactical demo`` runs the standard comparison on the bundled offline sample, as a
+saver's 401(k) from $0 (biweekly paychecks with an employer match);
 ``tactical backtest`` runs the strategies described in a small TOML file
 (``tactical backtest --help`` prints an example). Both print the summary table
 and write the charts (PNG), the summary (text and CSV) and a self-contained
@@ -61,8 +62,8 @@ OUTPUT_FILES = (
 )
 """Files written by ``tactical demo`` and ``tactical backtest`` (report.html unless --no-html)."""
 
-ACCOUNT_FILES = ("balances.csv", "balance.png", "account_report.html")
-"""The saver's-account files ``tactical demo`` adds (account_report.html unless --no-html)."""
+ACCOUNT_FILES = ("balances.csv", "balance.png")
+"""The saver's-account files ``tactical demo`` adds to :data:`OUTPUT_FILES`."""
 
 
 class _Progress:
@@ -247,37 +248,29 @@ def write_outputs(
 
 def write_account_outputs(
     accounts: ResultSet,
-    table: pd.DataFrame,
     folder: Path,
     *,
-    title: str,
-    html: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write a saver's account view: balances (CSV), the balance chart and its HTML report.
+    """Write a saver's account view: balances by source (CSV) and the balance chart (PNG).
 
-    ``table`` is the accounts' summary (with the money columns); the report
-    opens with the balance in dollars and the money contributed by source.
+    The tear sheet and the HTML report of :func:`write_outputs` open with the
+    same balance chart when the results have cash flows.
     """
     from matplotlib.figure import Figure
 
     from tactical.charts import account as account_charts
-    from tactical.charts import sheets
 
     say = progress or (lambda message: None)
     folder.mkdir(parents=True, exist_ok=True)
     balances = folder / "balances.csv"
-    balances.write_text(balance_table(accounts).to_csv(float_format="%.2f"), encoding="utf-8")
+    balances.write_text(balance_table(accounts).to_csv(float_format="%.10g"), encoding="utf-8")
     written = [balances]
     fig = Figure(figsize=(11.0, 5.5), layout="constrained")
     account_charts.plot_balance(accounts, ax=fig.add_subplot())
     fig.savefig(folder / "balance.png", dpi=110)
     written.append(folder / "balance.png")
     say("wrote balance.png")
-    if html:
-        sheets.html_report(accounts, folder / "account_report.html", table=table, title=title)
-        written.append(folder / "account_report.html")
-        say("wrote account_report.html")
     return written
 
 
@@ -299,28 +292,11 @@ def _summarize(
 # ---------------------------------------------------------------------------- commands
 def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> int:
     import tactical as tc
+    from tactical.tables import HEADLINE_COLUMNS
 
     prices = tc.load_sample(["US_STOCKS", "TSY_10Y", "TSY_LONG"])
     cash = tc.load_sample_rates(prices)
     say(f"data: bundled sample, monthly, {prices.index[0].date()} to {prices.index[-1].date()}")
-    runs = run_strategies(
-        prices, demo_strategies(), cash_returns=cash, execution_lag=0, progress=say
-    )
-    table = _summarize(
-        runs, benchmark=DEMO_BENCHMARKS[0], cash=cash, cash_label="TBILL", conventions="month_end"
-    )
-    print(
-        "tactical demo: the standard comparison on the bundled offline sample "
-        "(monthly total-return indexes; US_STOCKS = stocks, TSY_10Y = bonds, "
-        "TSY_LONG = long bonds, TBILL = cash).",
-        file=out,
-    )
-    print(
-        "Decisions at each month end trade at the same close (execution_lag=0): on monthly "
-        "bars this approximates next-day execution, optimistically. No transaction costs.\n",
-        file=out,
-    )
-    print(tc.format_summary(table), file=out)
     saver = tc.Payroll(
         50_000,
         "biweekly",
@@ -329,8 +305,10 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
         match=tc.Match([(1.0, 0.03), (0.5, 0.02)]),
         first_payday="2000-01-07",
     )
-    window = prices.loc["1999-12-01":].index  # opens at $0 on 1999-12-31; paid from January
-    accounts = run_strategies(
+    # the account opens at $0 on 1999-12-31 and is paid from January 2000 (the IRS table
+    # starts in 2000); the 1990s are the strategies' warm-up (lookbacks, moving averages)
+    window = prices.loc["1999-12-01":].index
+    runs = run_strategies(
         prices,
         demo_strategies(),
         start=str(window[0].date()),
@@ -338,38 +316,51 @@ def _demo(args: argparse.Namespace, out: TextIO, say: Callable[[str], None]) -> 
         cashflows=saver.contributions(window),
         cash_returns=cash,
         execution_lag=0,
+        progress=say,
+    )
+    table = _summarize(
+        runs, benchmark=DEMO_BENCHMARKS[0], cash=cash, cash_label="TBILL", conventions="month_end"
     )
     print(
-        f"\nA saver's 401(k) from $0 on the same strategies, {window[1].date()} to "
-        f"{window[-1].date()}: $50,000 salary paid biweekly (+3% a year), 10% deferred, "
-        "employer match 100% of the first 3% of pay and 50% of the next 2%, IRS limits "
-        "applied; paychecks are invested at each month end on this monthly sample. "
-        "XIRR is the money-weighted return; the table above is time-weighted.\n",
+        "tactical demo: the standard comparison on the bundled offline sample "
+        "(monthly total-return indexes; US_STOCKS = stocks, TSY_10Y = bonds, "
+        "TSY_LONG = long bonds, TBILL = cash), run as a saver's 401(k) from $0: "
+        "$50,000 salary paid biweekly from January 2000 (+3% a year), 10% deferred, employer "
+        "match 100% of the first 3% of pay and 50% of the next 2%, IRS limits applied; the "
+        "paychecks of a month are invested at its month end on this monthly sample.",
         file=out,
     )
-    print(format_balances(balance_table(accounts)), file=out)
+    print(
+        "Decisions at each month end trade at the same close (execution_lag=0): on monthly "
+        "bars this approximates next-day execution, optimistically. No transaction costs.\n",
+        file=out,
+    )
+    print(
+        f"The account in dollars on {window[-1].date()} (growth = final balance - "
+        "contributed; XIRR = the money-weighted return of the paychecks):\n",
+        file=out,
+    )
+    print(format_balances(balance_table(runs)), file=out)
+    print("\nTime-weighted returns of the same accounts (paychecks removed):\n", file=out)
+    money = {"final_balance", "contributed", "xirr"}
+    print(
+        tc.format_summary(
+            table, columns=[c for c in HEADLINE_COLUMNS if c in table and c not in money]
+        ),
+        file=out,
+    )
     folder = Path(args.out)
     write_outputs(
         runs,
         table,
         folder,
-        title="tactical demo: 60/40 rebalancing and tactical models (bundled sample)",
+        title="tactical demo: a saver's 401(k) from $0, 60/40 rebalancing and tactical models",
         focus="Dual momentum (12m)",
         benchmarks=DEMO_BENCHMARKS,
         html=not args.no_html,
         progress=say,
     )
-    account_table = _summarize(
-        accounts, benchmark=None, cash=cash, cash_label="TBILL", conventions="month_end"
-    )
-    write_account_outputs(
-        accounts,
-        account_table,
-        folder,
-        title="tactical demo: a saver's 401(k) from $0 (bundled sample)",
-        html=not args.no_html,
-        progress=say,
-    )
+    write_account_outputs(runs, folder, progress=say)
     _print_written(folder, args.no_html, out, extra=ACCOUNT_FILES)
     return 0
 
@@ -493,6 +484,7 @@ def _backtest(args: argparse.Namespace, out: TextIO, say: Callable[[str], None])
         window = prices.loc[start : config.end].index
         options["cashflows"] = account.payroll.contributions(window)
         options["initial"] = 0.0
+        options["flow_rule"] = account.flow_rule
     try:
         runs = run_strategies(
             prices, strategies, start=start, end=config.end, progress=say, **options

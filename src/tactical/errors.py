@@ -43,6 +43,7 @@ __all__ = [
     "LookbackUnitWarning",
     "ZeroHurdleWarning",
     "StaleDataWarning",
+    "PolicyWarning",
     "WindowWarning",
     "VariantFailedWarning",
 ]
@@ -173,3 +174,7 @@ class ZeroHurdleWarning(TacticalWarning):
 
 class StaleDataWarning(TacticalWarning):
     """The latest price used for a live decision is several days old."""
+
+
+class PolicyWarning(TacticalWarning):
+    """A trading policy's setting has no effect on this run (e.g. a fallback fund not held)."""

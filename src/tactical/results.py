@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tactical._typing import DateLike
     from tactical.metrics.conventions import Conventions
-    from tactical.report import SummaryTable
+    from tactical.report import Intervals, SummaryTable
 
 __all__ = ["BacktestResult", "ResultSet", "xirr", "BLOCKED_COLUMNS"]
 
@@ -387,6 +387,38 @@ def xirr(amounts: list[float] | np.ndarray, dates: list[pd.Timestamp] | pd.Datet
     return float(brentq(npv, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500))
 
 
+def holding_values(rec_pos: np.ndarray, rec_shares: np.ndarray, px: np.ndarray) -> np.ndarray:
+    """``shares * prices`` per bar, shape ``(n_bars, n_holdings)``, from the share records.
+
+    ``rec_shares[j]`` holds from bar ``rec_pos[j]`` until the next record (the
+    last record of a bar wins); the account value is the row sum,
+    ``holding_values(...) @ ones``, as :attr:`BacktestResult.equity`.
+    """
+    counts = np.diff(np.append(rec_pos, len(px)))
+    values = np.repeat(rec_shares, counts, axis=0)
+    return np.multiply(values, px, out=values)
+
+
+def time_weighted_returns(
+    equity: np.ndarray, flow_pos: np.ndarray, flow_total: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """``r_t = (V_t - F_t) / V_{t-1} - 1`` from the first bar holding money on.
+
+    Returns the position of that first bar and the returns after it (what
+    :attr:`BacktestResult.returns` holds). ``equity`` may also be 2-D, one
+    column per run without flows: the returns start after the first bar on
+    which every run holds money.
+    """
+    money = equity > 0 if equity.ndim == 1 else (equity > 0).all(axis=1)
+    first = int(np.argmax(money)) if money.any() else len(equity) - 1
+    gained = equity[first + 1 :]
+    if len(flow_pos):  # without flows F_t = 0, and V_t - 0 is V_t exactly
+        flows = np.zeros(len(equity))
+        flows[flow_pos] = flow_total
+        gained = gained - flows[first + 1 :]
+    return first, gained / equity[first:-1] - 1.0
+
+
 @dataclass(slots=True, eq=False)
 class _Arrays:
     """The engine's record of one run, turned into frames on demand.
@@ -420,8 +452,7 @@ class _Arrays:
     def values(self) -> np.ndarray:
         """Holding values ``shares * prices``, shape ``(n_bars, n_holdings)``."""
         if self._values is None:
-            counts = np.diff(np.append(self.rec_pos, len(self.px)))
-            self._values = np.repeat(self.rec_shares, counts, axis=0) * self.px
+            self._values = holding_values(self.rec_pos, self.rec_shares, self.px)
         return self._values
 
     def equity_array(self) -> np.ndarray:
@@ -435,12 +466,7 @@ class _Arrays:
         if attr == "equity":
             return pd.Series(self.equity_array(), index=index, name=self.name)
         if attr == "returns":
-            eq = self.equity_array()
-            flows = np.zeros(len(eq))
-            flows[self.flow_pos] = self.flow_total
-            money = np.flatnonzero(eq > 0)
-            first = int(money[0]) if len(money) else len(eq) - 1
-            r = (eq[first + 1 :] - flows[first + 1 :]) / eq[first:-1] - 1.0
+            first, r = time_weighted_returns(self.equity_array(), self.flow_pos, self.flow_total)
             return pd.Series(r, index=index[first + 1 :], name=self.name)
         if attr == "weights":
             values = self.values()
@@ -561,6 +587,7 @@ class ResultSet(Mapping[str, BacktestResult]):
         window: tuple[DateLike, DateLike] | None = None,
         periods_per_year: float | None = None,
         align: Literal["raise", "common"] = "raise",
+        intervals: bool | Intervals = False,
     ) -> SummaryTable:
         """One row per strategy, one numeric column per metric.
 
@@ -569,7 +596,10 @@ class ResultSet(Mapping[str, BacktestResult]):
         states :attr:`window` (its start is the close before the first
         return, so CAGR uses calendar years) unless ``window`` is given.
         With cash flows it adds ``final_balance``, ``contributed`` and
-        ``xirr`` (money-weighted). The other parameters are those of
+        ``xirr`` (money-weighted). ``intervals=True`` (or a
+        :class:`~tactical.intervals.Intervals` with ``level``, ``n``,
+        ``seed``) adds bootstrap confidence intervals (``cagr_lo``,
+        ``cagr_hi``...). The other parameters are those of
         :func:`tactical.report.summary`.
         """
         from tactical.report import summary
@@ -586,6 +616,7 @@ class ResultSet(Mapping[str, BacktestResult]):
             periods_per_year=periods_per_year,
             align=align,
             accounts=self,
+            intervals=intervals,
         )
 
     def plot_equity(
@@ -699,13 +730,21 @@ class ResultSet(Mapping[str, BacktestResult]):
         log: bool = True,
         benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
         title: str | None = None,
+        luck: Mapping[str, Any] | None = None,
     ) -> Figure:
-        """One-page summary as a matplotlib ``Figure``; see
-        :func:`tactical.charts.sheets.tear_sheet`."""
+        """One-page summary as a matplotlib ``Figure`` (``luck={"sweep": ..., ...}`` adds
+        the "Is it luck?" panel); see :func:`tactical.charts.sheets.tear_sheet`."""
         from tactical.charts.sheets import tear_sheet
 
         return tear_sheet(
-            self, name, table=table, path=path, log=log, benchmarks=benchmarks, title=title
+            self,
+            name,
+            table=table,
+            path=path,
+            log=log,
+            benchmarks=benchmarks,
+            title=title,
+            luck=luck,
         )
 
     def to_html(

@@ -32,6 +32,9 @@ __all__ = [
     "HEADLINE_COLUMNS",
     "MONEY_COLUMNS",
     "format_summary",
+    "interval_html",
+    "interval_pairs",
+    "interval_text",
     "summary_html",
     "to_markdown",
     "to_text",
@@ -68,6 +71,7 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "final_balance": ("Final balance", False),
     "contributed": ("Contributed", False),
     "xirr": ("XIRR (money-weighted)", True),
+    "blocked": ("Blocked trades", False),
 }
 """Every summary column, with its display label and whether it renders as a percentage."""
 
@@ -75,6 +79,10 @@ MONEY_COLUMNS: frozenset[str] = frozenset({"final_balance", "contributed"})
 """Columns in currency, rendered with thousands separators and no decimals."""
 
 HEADLINE_COLUMNS: tuple[str, ...] = (
+    "final_balance",
+    "contributed",
+    "xirr",
+    "blocked",
     "cagr",
     "alpha",
     "beta",
@@ -84,9 +92,14 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "sortino",
     "treynor",
 )
-"""The columns of a published track-record table, rendered by default (those present)."""
+"""The columns rendered by default (those present): a published track-record table, led
+by the account's money columns when the results have cash flows (the balance a saver reads
+first, then the time-weighted returns) and the count of trades a plan's policy blocked."""
 
 COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
+    "Account (money)": (
+        "final_balance", "contributed", "growth", "xirr", "money_weighted_return",
+    ),
     "Returns": (
         "total_return", "cagr", "best_month", "worst_month", "best_year", "worst_year",
         "positive_periods",
@@ -94,9 +107,6 @@ COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
     "Risk": ("volatility", "max_drawdown", "max_drawdown_days", "ulcer_index", "var", "cvar"),
     "Risk-adjusted": (
         "sharpe", "sortino", "calmar", "omega", "omega_ratio", "tail_ratio", "stability",
-    ),
-    "Account (money)": (
-        "final_balance", "contributed", "growth", "xirr", "money_weighted_return",
     ),
     "Distribution": ("skew", "kurtosis"),
     "Relative to the benchmark": (
@@ -109,7 +119,7 @@ COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 """Display groups of a wide summary: the HTML summary here and the HTML report (charts) both
-split a wide table into one table per group, in this order.
+split a wide table into one table per group, in this order (an account's money first).
 
 Columns of a table that no group names are shown in a last group, "Other".
 """
@@ -143,8 +153,8 @@ def format_summary(
     notes : bool
         Print the window above and the conventions below the table.
     grouped : bool
-        HTML only: one table per group of :data:`COLUMN_GROUPS` (returns,
-        account, risk, relative, distribution), stacked vertically, so 26
+        HTML only: one table per group of :data:`COLUMN_GROUPS` (account,
+        returns, risk, relative, distribution), stacked vertically, so 26
         columns never scroll sideways; the notes follow the last table.
 
     Returns
@@ -172,7 +182,7 @@ def format_summary(
         raise MetricError(f"fmt must be 'text', 'markdown' or 'html', got {fmt!r}")
     if grouped and fmt == "html":
         return _html_grouped(table, cols, digits, above, below)
-    header, rows, cells = _cells(table, cols, digits)
+    header, rows, cells = _cells(table, cols, digits, align=fmt == "text")
     if fmt == "text":
         return _text(header, rows, cells, above, below)
     if fmt == "markdown":
@@ -228,8 +238,9 @@ def _select(table: pd.DataFrame, columns: Sequence[str] | str) -> list[str]:
     if isinstance(columns, str):
         if columns == "headline":
             return [c for c in HEADLINE_COLUMNS if c in table.columns]
-        if columns == "all":
-            return list(table.columns)
+        if columns == "all":  # an interval's bounds show inside its column's cells
+            bounds = {b for pair in interval_pairs(table.columns).values() for b in pair}
+            return [c for c in table.columns if c not in bounds]
         if columns == "seed":
             raise MetricError(
                 "columns='seed' was renamed columns='headline' (the published track-record "
@@ -245,12 +256,87 @@ def _select(table: pd.DataFrame, columns: Sequence[str] | str) -> list[str]:
     return cols
 
 
+def interval_pairs(columns: Sequence[Any]) -> dict[str, tuple[str, str]]:
+    """``{column: (column_lo, column_hi)}`` for the columns whose interval bounds are present.
+
+    The bounds of :func:`~tactical.report.summary` with ``intervals=True``;
+    renderers show them inside the column's cells, ``8.10% [5.20%, 11.00%]``.
+
+    Examples
+    --------
+    >>> interval_pairs(["cagr", "cagr_lo", "cagr_hi", "sharpe", "sharpe_lo"])
+    {'cagr': ('cagr_lo', 'cagr_hi')}
+    """
+    names = {str(c) for c in columns}
+    return {
+        str(c): (f"{c}_lo", f"{c}_hi") for c in columns if f"{c}_lo" in names and f"{c}_hi" in names
+    }
+
+
+def interval_text(value: str, low: str, high: str) -> str:
+    """A value and its interval as one cell: ``"8.10% [5.20%, 11.00%]"`` (bounds n/a: the value).
+
+    Examples
+    --------
+    >>> interval_text("8.10%", "5.20%", "11.00%"), interval_text("0.50", "n/a", "n/a")
+    ('8.10% [5.20%, 11.00%]', '0.50')
+    """
+    if low.strip() == "n/a" and high.strip() == "n/a":
+        return value
+    return f"{value} [{low}, {high}]"
+
+
+def interval_html(text: str) -> str:
+    """A cell's text as escaped HTML, an interval part ``[low, high]`` smaller and grey.
+
+    Examples
+    --------
+    >>> interval_html("8.10% [5.20%, 11.00%]")
+    '8.10% <span style="color:#666;font-size:0.85em">[5.20%, 11.00%]</span>'
+    >>> interval_html("A&B")
+    'A&amp;B'
+    """
+    value, sep, rest = text.rpartition(" [")
+    if not sep or not rest.endswith("]"):
+        return html.escape(text)
+    return (
+        f'{html.escape(value.rstrip())} <span style="color:#666;font-size:0.85em">'
+        f"[{html.escape(rest.strip())}</span>"
+    )
+
+
 def _cells(
-    table: pd.DataFrame, cols: list[str], digits: int
+    table: pd.DataFrame, cols: list[str], digits: int, *, align: bool = False
 ) -> tuple[list[str], list[str], list[list[str]]]:
+    """Header labels, row names and display strings; ``align`` pads interval parts to line up."""
     header = [COLUMNS.get(c, (c, False))[0] for c in cols]
-    cells = [[_cell(table.at[row, c], c, digits) for c in cols] for row in table.index]
+    pairs = interval_pairs(table.columns)
+    columns: list[list[str]] = []
+    for c in cols:
+        shown = [_cell(v, c, digits) for v in table[c].tolist()]
+        if c in pairs:
+            low, high = ([_cell(v, c, digits) for v in table[b].tolist()] for b in pairs[c])
+            if align:  # the brackets and commas of a text column under each other
+                shown, low, high = (_pad(part) for part in (shown, low, high))
+            shown = [interval_text(*parts) for parts in zip(shown, low, high, strict=True)]
+        columns.append(shown)
+    cells = (
+        [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in table.index]
+    )
     return header, [str(r) for r in table.index], cells
+
+
+def _pad(texts: list[str]) -> list[str]:
+    width = max((len(t) for t in texts), default=0)
+    return [t.rjust(width) for t in texts]
+
+
+def _base(column: str) -> str:
+    """The summary column an interval bound belongs to (``cagr_lo`` -> ``cagr``)."""
+    for suffix in ("_lo", "_hi"):
+        if column.endswith(suffix) and column[: -len(suffix)] in COLUMNS:
+            return column[: -len(suffix)]
+    return column
 
 
 def _cell(value: Any, column: str, digits: int) -> str:
@@ -258,8 +344,9 @@ def _cell(value: Any, column: str, digits: int) -> str:
         return "n/a"
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
         return str(value)  # a label, date or flag in a derived table: as it is
+    column = _base(column)
     pct = COLUMNS.get(column, (column, False))[1]
-    if column == "max_drawdown_days" or column in MONEY_COLUMNS:
+    if column in ("max_drawdown_days", "blocked") or column in MONEY_COLUMNS:
         return f"{value:,.0f}"
     # "z" folds a negative zero such as -0.00% (tiny float noise) into 0.00%
     return f"{value:z.{digits}%}" if pct else f"{value:z.{digits}f}"
@@ -333,7 +420,12 @@ def _html(
     )
     out.append("<tbody>")
     for name, r in zip(rows, cells, strict=True):
-        tds = "".join(f'<td style="text-align:right">{e(v)}</td>' for v in r)
+        tds = "".join(
+            f'<td style="text-align:right;white-space:nowrap">{interval_html(v)}</td>'
+            if v.endswith("]")
+            else f'<td style="text-align:right">{e(v)}</td>'
+            for v in r
+        )
         out.append(f"<tr><th>{e(name)}</th>{tds}</tr>")
     out.append("</tbody>")
     if below:

@@ -238,6 +238,25 @@ class MenuAllocator:
         """The inner allocator's ``static`` flag."""
         return bool(getattr(self.inner, "static", False))
 
+    def first_decision_row(self, index: pd.DatetimeIndex, priced: int) -> int:
+        """The inner allocator's first decision row (its calendar lookbacks: ``"12M"``...).
+
+        Without one, ``priced + min_history - 1`` (what a strategy assumes).
+
+        Examples
+        --------
+        >>> from tactical.strategies import DualMomentum
+        >>> days = pd.bdate_range("2020-01-01", "2021-12-31")
+        >>> inner = DualMomentum(("SPY",), safe="AGG", lookback="12M")
+        >>> menu = PlanMenu({"SPY": "VFIAX", "AGG": "VBMFX"})
+        >>> menu.allocator(inner).first_decision_row(days, 0) == inner.first_decision_row(days, 0)
+        True
+        """
+        find = getattr(self.inner, "first_decision_row", None)
+        if find is not None:
+            return int(find(index, priced))
+        return priced + self.min_history - 1
+
     def __call__(self, history: History) -> dict[str, float]:
         return self.menu.map_weights(self.inner(history), where=str(history.date.date()))
 

@@ -24,16 +24,21 @@ cent, as payroll does):
    a mapping year -> rate; a year takes the latest rate given for it or an
    earlier year), plus ``escalation`` per year since the first payday, capped
    at ``escalation_cap``.
-4. **Limits** (:mod:`tactical.account.limits`): deferrals stop at 402(g) in
-   the calendar year, plus the 414(v) catch-up from the year the saver turns
-   50 (``birth_date`` needed; the larger 60-63 amount from 2025). Deferrals
-   up to 402(g) and employer money count toward 415(c); catch-up does not.
+4. **Limits** (:mod:`tactical.account.limits`): the plan counts pay up to
+   the 401(a)(17) compensation limit, year to date (``plan_pay``: the
+   paycheck that crosses it counts the part below it, later ones count 0);
+   the deferral rate applies to that counted pay (to all pay with
+   ``defer_above_pay_limit=True``). Deferrals stop at 402(g) in the calendar
+   year, plus the 414(v) catch-up from the year the saver turns 50
+   (``birth_date`` needed; the larger 60-63 amount from 2025). Deferrals up
+   to 402(g) and employer money count toward 415(c); catch-up does not.
 5. **Employer.** The :class:`~tactical.account.Match` on *this paycheck's*
-   pay and deferral (so the match stops when deferrals stop at the limit),
-   plus the non-elective share, cut at the 415(c) room left.
+   counted pay and deferral (so the match stops when deferrals stop at the
+   limit, and on pay above 401(a)(17)), plus the non-elective share of the
+   counted pay, cut at the 415(c) room left.
 6. **True-up** (``true_up=True``): after each calendar year, the match is
-   recomputed on the year's total pay and deferrals; the shortfall (within
-   415(c)) is paid on the first trading day of the next year.
+   recomputed on the year's total counted pay and deferrals; the shortfall
+   (within 415(c)) is paid on the first trading day of the next year.
 
 Examples
 --------
@@ -73,6 +78,7 @@ _PAYCHECK_COLUMNS = [
     "payday",
     "year",
     "pay",
+    "plan_pay",
     "deferral_rate",
     "employee",
     "catch_up",
@@ -144,7 +150,7 @@ def _limits_table(value: Any) -> tuple[str, Mapping[int, Limits] | None]:
             except TypeError as exc:
                 raise ConfigError(
                     f"limits[{y}]: {exc}; keys are deferral, catch_up, annual_additions, "
-                    "catch_up_60_63, pay_share"
+                    "catch_up_60_63, pay_share, compensation"
                 ) from None
         else:
             raise ConfigError(f"limits[{y}] must be a Limits or a mapping, got {row!r}")
@@ -196,6 +202,11 @@ class Payroll:
         within days; the DOL's small-plan safe harbor is 7 business days).
     last_payday : date-like, optional
         No paychecks after this date (leaving the job).
+    defer_above_pay_limit : bool, default False
+        False: the deferral rate applies to the pay the plan counts, so
+        deferrals stop with it at the 401(a)(17) compensation limit. True: it
+        applies to all pay (plans differ here); the match and non-elective
+        money stop at the limit either way.
 
     Notes
     -----
@@ -226,6 +237,7 @@ class Payroll:
     extra_paycheck: str
     invest_lag: int
     last_payday: pd.Timestamp | None
+    defer_above_pay_limit: bool
 
     def __init__(
         self,
@@ -245,6 +257,7 @@ class Payroll:
         extra_paycheck: Literal["extra", "spread"] = "extra",
         invest_lag: int = 0,
         last_payday: DateLike | None = None,
+        defer_above_pay_limit: bool = False,
     ) -> None:
         try:
             pay = float(salary)
@@ -308,6 +321,7 @@ class Payroll:
             "extra_paycheck": extra_paycheck,
             "invest_lag": invest_lag,
             "last_payday": _date(last_payday, "last_payday"),
+            "defer_above_pay_limit": bool(defer_above_pay_limit),
         }
         for key, value in fields.items():
             object.__setattr__(self, key, value)
@@ -398,12 +412,13 @@ class Payroll:
             Indexed by the trading day invested (``date``; not unique when a
             true-up falls on a payday), columns ``payday`` (calendar date),
             ``year`` (the plan year whose limits apply: a true-up belongs to
-            the year it corrects), ``pay``, ``deferral_rate``, ``employee``,
+            the year it corrects), ``pay``, ``plan_pay`` (the part of
+            ``pay`` the plan counts under 401(a)(17)), ``deferral_rate``, ``employee``,
             ``catch_up`` (the part of ``employee`` above 402(g) or 415(c) that
             counts as a 414(v) catch-up), ``match``,
             ``nonelective``, ``true_up``, ``employer``, ``total`` (dollars)
             and ``limit_reached`` (True when a limit cut the deferral or the
-            employer money of that paycheck).
+            employer money of that paycheck, or 401(a)(17) its counted pay).
 
         Raises
         ------
@@ -505,7 +520,7 @@ class Payroll:
         def close_year(y: int) -> None:
             if not (self.true_up and match is not None and match.tiers):
                 return
-            owed = _cents(match.matched(ytd["pay"], ytd["employee"]))
+            owed = _cents(match.matched(ytd["plan_pay"], ytd["employee"]))
             short = _cents(owed - ytd["match"])
             if short <= 0:
                 return
@@ -514,7 +529,7 @@ class Payroll:
             jan = pd.Timestamp(year=y + 1, month=1, day=1)
             p = int(idx.searchsorted(jan, side="left"))
             rows.append(
-                (when(p), jan, y, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, paid, paid, paid, paid < short)
+                (when(p), jan, y, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, paid, paid, paid, paid < short)
             )
             ytd["additions"] += paid
 
@@ -525,7 +540,7 @@ class Payroll:
                     close_year(year)
                 year = y
                 ytd = {
-                    "pay": 0.0,
+                    "plan_pay": 0.0,
                     "employee": 0.0,
                     "regular": 0.0,
                     "catch": 0.0,
@@ -533,12 +548,15 @@ class Payroll:
                     "additions": 0.0,
                 }
             rate = self._rate_for(y, first_year)
-            want = _cents(pay * rate)
-            limited = False
-            if self.limits == "none":
+            row = limits_for(y, table) if self.limits != "none" else None
+            counted = pay
+            if row is not None and row.compensation is not None:  # 401(a)(17), year to date
+                counted = _cents(min(pay, max(row.compensation - ytd["plan_pay"], 0.0)))
+            want = _cents((pay if self.defer_above_pay_limit else counted) * rate)
+            limited = counted < pay
+            if row is None:
                 regular, catch = want, 0.0
             else:
-                row = limits_for(y, table)
                 age = y - self.birth_date.year if self.birth_date is not None else 0
                 room_415 = self._room(y, table, year_pay[y], ytd)
                 assert room_415 is not None
@@ -546,10 +564,10 @@ class Payroll:
                 regular = _cents(min(want, reg_room))
                 cu_room = max(catch_up_limit(row, age) - ytd["catch"], 0.0)
                 catch = _cents(min(want - regular, cu_room))
-                limited = regular + catch < want
+                limited = limited or regular + catch < want
             employee = _cents(regular + catch)
-            m = _cents(match.matched(pay, employee)) if match is not None else 0.0
-            ne = _cents(pay * match.nonelective) if match is not None else 0.0
+            m = _cents(match.matched(counted, employee)) if match is not None else 0.0
+            ne = _cents(counted * match.nonelective) if match is not None else 0.0
             if self.limits != "none":
                 room = self._room(y, table, year_pay[y], ytd)
                 assert room is not None
@@ -559,7 +577,7 @@ class Payroll:
                     m = _cents(min(m, room))
                     ne = _cents(min(ne, room - m))
             employer = _cents(m + ne)
-            ytd["pay"] += pay
+            ytd["plan_pay"] += counted
             ytd["employee"] += employee
             ytd["regular"] += regular
             ytd["catch"] += catch
@@ -571,6 +589,7 @@ class Payroll:
                     d,
                     y,
                     pay,
+                    counted,
                     rate,
                     employee,
                     catch,
@@ -608,6 +627,8 @@ class Payroll:
             parts.append(f"birth_date='{self.birth_date.date()}'")
         if self.limits == "none":
             parts.append("limits=None")
+        if self.defer_above_pay_limit:
+            parts.append("defer_above_pay_limit=True")
         return f"Payroll({', '.join(parts)})"
 
 

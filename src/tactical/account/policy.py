@@ -63,6 +63,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 from tactical._typing import CASH
-from tactical.errors import ConfigError
+from tactical.errors import ConfigError, PolicyWarning
 
 __all__ = ["TradingPolicy", "PolicyGate", "TRADE_KINDS", "EVENT_COLUMNS"]
 
@@ -133,7 +134,9 @@ class TradingPolicy:
     fallback : str, optional
         Where a blocked purchase goes (the strategy's safe fund, a money-market
         fund, ``"CASH"``); None leaves the money where it is. A fallback that
-        is blocked itself, or not held by the strategy, also leaves it.
+        is blocked itself also leaves it; one the strategy does not hold
+        leaves it too, with a :class:`~tactical.errors.PolicyWarning` when
+        the run starts.
     min_amount : float, default 0.0
         Sales of at most this many dollars start no block and no round trip
         (T. Rowe Price: 5,000; Fidelity: 1,000).
@@ -273,9 +276,46 @@ class PolicyGate:
         self.competing = np.array([h in policy.competing for h in holdings])
         fb = policy.fallback
         self.fallback = self.pos.get(fb) if fb is not None else None
+        if fb is not None and self.fallback is None:
+            warnings.warn(
+                f"{policy!r}: the fallback {fb!r} is not among the holdings "
+                f"({', '.join(holdings)}), so a blocked purchase stays where it is; use one "
+                "of them (the strategy's safe fund, or 'CASH'), or fallback=None to say so",
+                PolicyWarning,
+                stacklevel=3,
+            )
         self.track_lots = policy.redemption_fee > 0
+        self.wash = self.sv is not None and bool(self.competing.any())
+        self.last_block = -(2**62)  # the latest day any block runs to (none yet)
+        # trade kinds the gate has nothing to do for: it answers them with `wanted`
+        lots = self.track_lots
+        self._watch = {
+            "initial": lots,
+            "rebalance": True,
+            "contribution": lots or not policy.payroll_exempt,
+            "withdrawal": lots,
+        }
 
     # ----------------------------------------------------------------- queries
+    def watches(self, kind: str) -> bool:
+        """Whether trades of ``kind`` can be changed or change the gate's state.
+
+        False for payroll purchases when they are exempt and no redemption
+        fee tracks share lots (and for the initial purchase and withdrawals
+        without lots): :meth:`adjust` then returns ``wanted`` as it is, so an
+        engine may skip the call.
+
+        Examples
+        --------
+        >>> gate = TradingPolicy(reentry_days=30).start(("A", "CASH"),
+        ...                                             pd.bdate_range("2024-01-01", periods=5))
+        >>> gate.watches("contribution"), gate.watches("rebalance")
+        (False, True)
+        """
+        if kind not in TRADE_KINDS:
+            raise ConfigError(f"unknown trade kind {kind!r}; use one of {TRADE_KINDS}")
+        return self._watch[kind]
+
     def block(self, fund: int, day: int) -> tuple[str, int] | None:
         """The rule blocking purchases of ``fund`` on ``day`` and its last day, or None."""
         if self.exempt[fund]:
@@ -331,7 +371,8 @@ class PolicyGate:
             Allowed post-trade values: the same total as ``held``, or less by
             the redemption fees charged.
         """
-        if kind not in TRADE_KINDS:
+        watched = self._watch.get(kind)
+        if watched is None:
             raise ConfigError(f"unknown trade kind {kind!r}; use one of {TRADE_KINDS}")
         held = np.asarray(held, dtype=float)
         wanted = np.asarray(wanted, dtype=float)
@@ -340,6 +381,8 @@ class PolicyGate:
                 f"held and wanted must have one value per holding ({self.k}), "
                 f"got {held.shape} and {wanted.shape}"
             )
+        if not watched:
+            return wanted.copy()
         day = int(self.day[t])
         date = t  # events store positions; events() turns them into dates
         eps = _EPS * max(float(held.sum()), 1.0)
@@ -355,33 +398,12 @@ class PolicyGate:
     def _gate_purchases(
         self, allowed: np.ndarray, held: np.ndarray, day: int, date: int, eps: float
     ) -> None:
+        if not self.wash and day > self.last_block:  # no block in force, none can start here
+            return
         diff = allowed - held
-        stay = 0.0
-        sold = np.maximum(-diff, 0.0)
-        sold[sold <= eps] = 0.0
         cuts: dict[int, tuple[float, str, str]] = {}
-        # equity wash inside this exchange: stable value <-> competing funds
-        if self.sv is not None and self.competing.any():
-            sv = self.sv
-            buys_c = np.where(self.competing & (diff > eps), diff, 0.0)
-            if sold[sv] > 0 and buys_c.sum() > 0:
-                cut = min(sold[sv], buys_c.sum())
-                for c in np.flatnonzero(buys_c):
-                    cuts[int(c)] = (
-                        cut * buys_c[c] / buys_c.sum(),
-                        "equity_wash",
-                        f"money from {self.holdings[sv]} cannot go straight to a competing fund",
-                    )
-            from_c = float(sold[self.competing].sum())
-            if diff[sv] > eps and from_c > 0:
-                cuts[sv] = (
-                    min(float(diff[sv]), from_c),
-                    "equity_wash",
-                    "money from a competing fund cannot go straight to stable value",
-                )
-        for j in np.flatnonzero(diff > eps):
-            i = int(j)
-            hit = self.block(i, day)
+        for i, d in enumerate(diff.tolist()):
+            hit = self.block(i, day) if d > eps else None
             if hit is not None:
                 until = pd.Timestamp(np.datetime64(hit[1], "D")).date()
                 detail = {
@@ -392,7 +414,40 @@ class PolicyGate:
                     "equity_wash": f"stable value sold within {self.policy.wash_days} days; "
                     f"blocked until {until}",
                 }[hit[0]]
-                cuts[i] = (float(diff[i]), hit[0], detail)
+                cuts[i] = (d, hit[0], detail)
+        if not cuts and not self.wash:  # nothing bought is blocked
+            return
+        stay = 0.0
+        sold = np.maximum(-diff, 0.0)
+        sold[sold <= eps] = 0.0
+        # equity wash inside this exchange: stable value <-> competing funds (a block on
+        # the same fund, found above, takes precedence: it cuts the whole purchase)
+        if self.wash:
+            assert self.sv is not None
+            sv = self.sv
+            buys_c = np.where(self.competing & (diff > eps), diff, 0.0)
+            if sold[sv] > 0 and buys_c.sum() > 0:
+                cut = min(sold[sv], buys_c.sum())
+                for c in np.flatnonzero(buys_c):
+                    cuts.setdefault(
+                        int(c),
+                        (
+                            cut * buys_c[c] / buys_c.sum(),
+                            "equity_wash",
+                            f"money from {self.holdings[sv]} cannot go straight to a "
+                            "competing fund",
+                        ),
+                    )
+            from_c = float(sold[self.competing].sum())
+            if diff[sv] > eps and from_c > 0:
+                cuts.setdefault(
+                    sv,
+                    (
+                        min(float(diff[sv]), from_c),
+                        "equity_wash",
+                        "money from a competing fund cannot go straight to stable value",
+                    ),
+                )
         for i, (amount, rule, detail) in sorted(cuts.items()):
             amount = min(amount, float(allowed[i] - held[i]))
             if amount <= eps:
@@ -460,23 +515,29 @@ class PolicyGate:
         self, allowed: np.ndarray, held: np.ndarray, day: int, kind: str, eps: float
     ) -> None:
         policy = self.policy
-        diff = allowed - held
-        for i in range(self.k):
-            d = float(diff[i])
+        rebalance = kind == "rebalance"
+        lots = self.track_lots
+        if not (lots or rebalance):
+            return
+        exempt = self.exempt.tolist()
+        before = held.tolist()
+        for i, d in enumerate((allowed - held).tolist()):
             if d > eps:
-                if self.track_lots and not self.exempt[i] and held[i] + d > 0:
-                    self._buy_lots(i, max(float(held[i]), 0.0), d, day)
-                if kind == "rebalance" and policy.roundtrip_limit:
+                if lots and not exempt[i] and before[i] + d > 0:
+                    self._buy_lots(i, max(before[i], 0.0), d, day)
+                if rebalance and policy.roundtrip_limit:
                     recent = [b for b in self.buys[i] if day - b <= policy.roundtrip_days]
                     self.buys[i] = [*recent, day]
             elif d < -eps:
-                if self.track_lots and not self.exempt[i]:
-                    self._sell_lots(i, -d / held[i] if held[i] > 0 else 1.0)
-                if kind != "rebalance" or self.exempt[i] or -d <= policy.min_amount:
+                if lots and not exempt[i]:
+                    self._sell_lots(i, -d / before[i] if before[i] > 0 else 1.0)
+                if not rebalance or exempt[i] or -d <= policy.min_amount:
                     continue
                 marks = self.until[i]
                 if policy.reentry_days:
-                    marks["reentry"] = max(marks.get("reentry", day), day + policy.reentry_days)
+                    end = day + policy.reentry_days
+                    marks["reentry"] = max(marks.get("reentry", day), end)
+                    self.last_block = max(self.last_block, end)
                 if policy.roundtrip_limit:
                     recent = [b for b in self.buys[i] if day - b <= policy.roundtrip_days]
                     if recent:
@@ -485,13 +546,15 @@ class PolicyGate:
                         window = [x for x in self.trips[i] if day - x < policy.roundtrip_window]
                         self.trips[i] = window
                         if len(window) >= policy.roundtrip_limit:
-                            marks["round_trip"] = max(
-                                marks.get("round_trip", day), day + policy.roundtrip_block
-                            )
+                            end = day + policy.roundtrip_block
+                            marks["round_trip"] = max(marks.get("round_trip", day), end)
+                            self.last_block = max(self.last_block, end)
                 if self.sv == i:
+                    end = day + policy.wash_days
                     for c in np.flatnonzero(self.competing):
                         mc = self.until[int(c)]
-                        mc["equity_wash"] = max(mc.get("equity_wash", day), day + policy.wash_days)
+                        mc["equity_wash"] = max(mc.get("equity_wash", day), end)
+                    self.last_block = max(self.last_block, end)
 
     def _buy_lots(self, i: int, held: float, bought: float, day: int) -> None:
         """Add a lot; lots already past the fee period merge into one (speed only)."""

@@ -154,7 +154,10 @@ def _holdings(
             raise HoldingsError(f"holding {fund!r} is {amount!r}; give dollars >= 0")
         out[str(fund)] = out.get(str(fund), 0) + int(round(value * 100))
     if sum(out.values()) <= 0:
-        raise HoldingsError("holdings sum to $0; there is nothing to allocate")
+        raise HoldingsError(
+            "holdings sum to $0; there is nothing to allocate: give the dollars held in each "
+            'fund, e.g. {"VFIAX": 61_250, "VBMFX": 38_750}'
+        )
     return out
 
 

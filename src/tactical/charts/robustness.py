@@ -37,6 +37,9 @@ __all__ = [
     "luck_table",
     "luck_section_html",
     "luck_figure",
+    "luck_inputs",
+    "luck_panel_inches",
+    "plot_luck_table",
 ]
 
 _LOWER_IS_BETTER = {"annual_volatility", "turnover", "total_costs", "n_rebalances"}
@@ -216,7 +219,12 @@ def plot_pbo(pbo: Any, ax: Axes | None = None) -> Axes:
 def luck_table(
     sweep: Any = None, walk_forward: Any = None, timing: Any = None, pbo: Any = None
 ) -> pd.DataFrame:
-    """The numbers of the "Is it luck?" section: one row per check, ``value`` and ``reading``.
+    """The numbers of the "Is it luck?" section: one row per check.
+
+    Columns ``value`` (display text), ``reading`` (what it means) and
+    ``status``: ``"pass"`` (deflated Sharpe ratio at least 0.95, PBO below
+    20 %), ``"caution"`` (PBO 20-50 %), ``"fail"`` (deflated Sharpe ratio
+    below 0.95, PBO above 50 %) or ``""`` for a number without a threshold.
 
     Rows appear for the inputs given: the best variant's Sharpe ratio and
     its deflated Sharpe ratio (pass at 0.95), the Sharpe ratio expected from
@@ -225,7 +233,7 @@ def luck_table(
     splits when it has enough rows), walk-forward in-sample against
     out-of-sample, and the timing-luck spread.
     """
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str]] = []
     if sweep is not None:
         table = sweep.table
         ranked = table.sort_values("sharpe_ratio", ascending=False, kind="stable")
@@ -239,6 +247,7 @@ def luck_table(
                 "best Sharpe ratio of the sweep",
                 f"{best['sharpe_ratio']:.2f}",
                 f"out of {n} variants",
+                "",
             )
         )
         rows.append(
@@ -246,6 +255,7 @@ def luck_table(
                 "expected best Sharpe by luck alone",
                 f"{sr0 * math.sqrt(ppy):.2f}",
                 "Bailey & López de Prado (2014), same number and spread of variants",
+                "",
             )
         )
         dsr = float(best["deflated_sharpe"])
@@ -254,6 +264,7 @@ def luck_table(
                 "deflated Sharpe ratio of the best",
                 f"{dsr:.3f}",
                 "passes (>= 0.95)" if dsr >= 0.95 else "fails: not distinguishable from luck",
+                "pass" if dsr >= 0.95 else "fail",
             )
         )
         if pbo is None and hasattr(sweep, "pbo") and len(sweep.returns.columns) > 1:
@@ -272,6 +283,7 @@ def luck_table(
                 else "high: the in-sample best often disappoints"
                 if value > 0.5
                 else "moderate",
+                "pass" if value < 0.2 else "fail" if value > 0.5 else "caution",
             )
         )
     if walk_forward is not None:
@@ -285,6 +297,7 @@ def luck_table(
                 f"{_fmt(metric, mean_is)} vs {_fmt(metric, whole)}",
                 f"chosen variants' mean over {len(folds)} training windows vs the stitched "
                 "out-of-sample account",
+                "",
             )
         )
     if timing is not None:
@@ -292,23 +305,25 @@ def luck_table(
         rows.append(
             (
                 "timing luck: CAGR across decision days",
-                f"{_percent(float(s.loc['min', 'cagr']), 2)} .. "
+                f"{_percent(float(s.loc['min', 'cagr']), 2)} to "
                 f"{_percent(float(s.loc['max', 'cagr']), 2)}",
                 f"spread {_percent(float(s.loc['spread', 'cagr']), 2)} a year over "
                 f"{len(timing.table)} offsets",
+                "",
             )
         )
         rows.append(
             (
                 "timing luck: final value",
-                f"{float(s.loc['min', 'final_value']):,.0f} .. "
+                f"{float(s.loc['min', 'final_value']):,.0f} to "
                 f"{float(s.loc['max', 'final_value']):,.0f}",
                 "same strategy, same dates",
+                "",
             )
         )
     if not rows:
         raise ConfigError("give at least one of sweep, walk_forward, timing, pbo")
-    return pd.DataFrame(rows, columns=["check", "value", "reading"]).set_index("check")
+    return pd.DataFrame(rows, columns=["check", "value", "reading", "status"]).set_index("check")
 
 
 def luck_figure(
@@ -372,3 +387,197 @@ def luck_section_html(
         "Bailey, Borwein, López de Prado &amp; Zhu (2015). Timing luck: Hoffstein, Sibears "
         "&amp; Faber (2019).</p></section>"
     )
+
+
+# ---------------------------------------------------------------- the tear sheet's panel
+LUCK_INPUTS = ("sweep", "walk_forward", "timing", "pbo")
+"""Keys of the ``luck=`` mapping of the tear sheet and the HTML report."""
+
+_STATUS_COLORS = {"pass": "#1a7f37", "caution": "#a15c00", "fail": "#c62828", "": "#222222"}
+_PANEL_FONT = 7.5  # points
+_PANEL_LINE = 1.4  # line height in font sizes
+_SOURCES_FONT = 6.5
+_PANEL_SOURCES = (
+    "Deflated Sharpe ratio: Bailey & López de Prado (2014). PBO (CSCV): Bailey, Borwein, "
+    "López de Prado & Zhu (2015). Timing luck: Hoffstein, Sibears & Faber (2019)."
+)
+
+
+def luck_inputs(luck: Any) -> dict[str, Any]:
+    """Check a ``luck=`` mapping (``sweep``, ``walk_forward``, ``timing``, ``pbo``).
+
+    Returns the given entries that are not None.
+
+    Raises
+    ------
+    ConfigError
+        Not a mapping, an unknown key, or nothing given.
+
+    Examples
+    --------
+    >>> luck_inputs({"sweep": None, "timing": 1})
+    {'timing': 1}
+    """
+    from collections.abc import Mapping
+
+    if not isinstance(luck, Mapping):
+        raise ConfigError(
+            f"luck must be a dict such as {{'sweep': sw, 'walk_forward': wf, 'timing': tl}}, "
+            f"got {type(luck).__name__}"
+        )
+    unknown = [str(k) for k in luck if k not in LUCK_INPUTS]
+    if unknown:
+        raise ConfigError(f"luck has unknown key(s) {unknown}; use {list(LUCK_INPUTS)}")
+    given = {str(k): v for k, v in luck.items() if v is not None}
+    if not given:
+        raise ConfigError(f"luck needs at least one of {list(LUCK_INPUTS)}")
+    return given
+
+
+_EMS = (0.58, 0.70, 0.58)  # ems per character: DejaVu Sans text, bold digits (the values)
+
+
+def _panel_columns(table: pd.DataFrame, width_in: float) -> tuple[float, float, float]:
+    """Left edges (axes fractions) of the check, value and reading columns.
+
+    The value column is as wide as the longest value (up to 24 characters);
+    the check takes 45 % of the rest, the reading the other 55 %.
+    """
+    longest = min(24, max((len(str(v)) for v in table["value"]), default=4))
+    value_in = (longest * _EMS[1] * _PANEL_FONT + 10.0) / 72.0
+    check_in = 0.45 * max(width_in - value_in, 1.0)
+    return 0.0, check_in / width_in, (check_in + value_in) / width_in
+
+
+def _panel_layout(table: pd.DataFrame, width_in: float) -> list[list[list[str]]]:
+    """Each row's cells (check, value, reading) as wrapped lines for a panel ``width_in`` wide."""
+    import textwrap
+
+    edges = (*_panel_columns(table, width_in), 1.0)
+    chars = [
+        max(8, int((edges[i + 1] - edges[i]) * width_in * 72.0 / (_EMS[i] * _PANEL_FONT)) - 1)
+        for i in range(3)
+    ]
+    rows = []
+    for check, row in table.iterrows():
+        cells = (str(check), str(row["value"]), str(row["reading"]))
+        rows.append(
+            [
+                textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+                for text, width in zip(cells, chars, strict=True)
+            ]
+        )
+    return rows
+
+
+def luck_panel_inches(table: pd.DataFrame, width_in: float = 7.7) -> float:
+    """Height in inches that :func:`plot_luck_table` needs for ``table`` at ``width_in`` wide.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"value": ["0.5"], "reading": ["x"], "status": [""]}, index=["c"])
+    >>> round(luck_panel_inches(t), 2)
+    1.11
+    """
+    line = _PANEL_FONT * _PANEL_LINE / 72.0
+    lines = sum(max(len(cell) for cell in row) for row in _panel_layout(table, width_in))
+    sources = len(_sources_lines(width_in)) * _SOURCES_FONT * _PANEL_LINE / 72.0
+    # 0.3 in for the title; slack for the page layout, which takes its padding from every row
+    return round(1.08 * (0.3 + lines * line + len(table) * 4.0 / 72.0 + sources) + 0.3, 2)
+
+
+def _sources_lines(width_in: float) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(_PANEL_SOURCES, int(width_in * 72.0 / (0.62 * _SOURCES_FONT)) - 2)
+
+
+def plot_luck_table(
+    table: pd.DataFrame, ax: Axes | None = None, *, width_in: float | None = None
+) -> Axes:
+    """The "Is it luck?" checks drawn as a panel: check, value (coloured by status), reading.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`luck_table` (columns ``value``, ``reading``, ``status``).
+    ax : Axes, optional
+        Drawn on, axis off; its height should be :func:`luck_panel_inches`
+        at the same ``width_in``. A new figure of that height when None.
+    width_in : float, optional
+        Width the text is wrapped to, in inches; default the axes' width
+        before layout (a layout can only widen it, so the text stays inside).
+
+    Returns
+    -------
+    Axes
+
+    Notes
+    -----
+    Rows are placed in points from the top of the axes, so the text keeps
+    its size whatever the axes' height; values are green for a pass, amber
+    for caution and red for a fail (the reading says so in words too), and
+    the sources of the statistics are printed under the rows.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import ScaledTranslation
+
+    for column in ("value", "reading"):
+        if column not in table.columns:
+            raise ConfigError(f"plot_luck_table needs a luck_table() frame; no {column!r} column")
+    ax = _new_axes(ax, (8.5, luck_panel_inches(table, 8.5 * 0.92 * 0.775)))
+    ax.set_axis_off()
+    ax.set_title("Is it luck?", loc="left", fontsize="medium")
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    width_in = _axes_width_inches(ax) if width_in is None else float(width_in)
+    status = table["status"] if "status" in table.columns else pd.Series("", index=table.index)
+    line = _PANEL_FONT * _PANEL_LINE  # points
+
+    def below_top(points: float) -> Any:
+        return ax.transAxes + ScaledTranslation(0.0, -points / 72.0, fig.dpi_scale_trans)
+
+    columns = _panel_columns(table, width_in)
+    top = 2.0
+    for (check, _), cells in zip(table.iterrows(), _panel_layout(table, width_in), strict=True):
+        color = _STATUS_COLORS.get(str(status[check]), _STATUS_COLORS[""])
+        styles: tuple[dict[str, Any], ...] = (
+            {"color": "#222222"},
+            {"color": color, "fontweight": "bold"},
+            {"color": "#555555"},
+        )
+        for x, lines, style in zip(columns, cells, styles, strict=True):
+            ax.text(
+                x,
+                1.0,
+                "\n".join(lines),
+                transform=below_top(top + 1.5),
+                ha="left",
+                va="top",
+                fontsize=_PANEL_FONT,
+                linespacing=_PANEL_LINE * 0.85,
+                **style,
+            )
+        top += max(len(cell) for cell in cells) * line + 4.0
+        ax.add_line(
+            Line2D([0.0, 1.0], [1.0, 1.0], transform=below_top(top), color="#dddddd", lw=0.5)
+        )
+    ax.text(
+        0.0,
+        1.0,
+        "\n".join(_sources_lines(width_in)),
+        transform=below_top(top + 3.0),
+        ha="left",
+        va="top",
+        fontsize=_SOURCES_FONT,
+        linespacing=_PANEL_LINE * 0.85,
+        color="#555555",
+    )
+    return ax
+
+
+def _axes_width_inches(ax: Axes) -> float:
+    """Width of ``ax`` in inches from its figure position (before layout: about 92 %)."""
+    fig = ax.get_figure(root=True)
+    width = float(fig.get_figwidth()) if fig is not None else 8.5
+    return 0.92 * width * float(ax.get_position().width)

@@ -106,6 +106,7 @@ def tear_sheet(
     log: bool = True,
     benchmarks: str | Sequence[str] | pd.Series | pd.DataFrame | None = None,
     title: str | None = None,
+    luck: Mapping[str, Any] | None = None,
 ) -> Figure:
     """One-page summary: growth, drawdowns, one strategy's allocation, metrics table.
 
@@ -129,6 +130,14 @@ def tear_sheet(
         As in :func:`plot_equity`.
     title : str, optional
         Page title; default ``"Backtest tear sheet"`` with the window.
+    luck : mapping, optional
+        Adds the "Is it luck?" panel above the metrics table, as in
+        :func:`html_report`: ``{"sweep": ..., "walk_forward": ...,
+        "timing": ..., "pbo": ...}`` (any of them), drawn by
+        :func:`tactical.charts.robustness.plot_luck_table` from
+        :func:`~tactical.charts.robustness.luck_table`: the best variant's
+        deflated Sharpe ratio against the best expected by luck, PBO,
+        in-sample against out-of-sample and the timing-luck spread.
 
     Returns
     -------
@@ -176,7 +185,8 @@ def tear_sheet(
             n, 7.6, size=_SHEET_LEGEND_SIZE, longest=max(len(x) for x in panel.names)
         )
         legend_in = 0.2 + legend_rows * 1.62 * _SHEET_LEGEND_SIZE / 72.0
-    fixed = 0.6 + legend_in + table_in  # title and margins, legend, table
+    checks, luck_in = _luck_checks(luck, shared_legend)
+    fixed = 0.6 + legend_in + table_in + luck_in  # title and margins, legend, luck, table
     full = fixed + sum(c[1] for c in charts)
     least = fixed + sum(c[2] for c in charts)
     if full <= _LETTER_HEIGHT:
@@ -186,7 +196,8 @@ def tear_sheet(
         chart_in = [c[2] + spare * (c[1] - c[2]) for c in charts]
     else:
         chart_in = [c[2] for c in charts]
-    heights = chart_in + ([legend_in] if shared_legend else []) + [table_in]
+    heights = chart_in + ([legend_in] if shared_legend else []) + [luck_in] * bool(luck_in)
+    heights.append(table_in)
     page = max(_LETTER_HEIGHT, fixed + sum(chart_in))
 
     fig = Figure(figsize=(8.5, page), layout="constrained")
@@ -226,6 +237,8 @@ def tear_sheet(
         plot_allocation(source, ax=ax_of["allocation"], name=focus, title=f"Allocation: {focus}")
     if shared_legend:
         _strategy_legend(axes[len(charts)], panel.names, ax_of["growth"])
+    if checks is not None:
+        _draw_luck(axes[-2], checks, shared_legend)
     _draw_table(ax_table, summary_table, reason, strategy_colors(panel.names))
     fig.suptitle(
         title or f"Backtest tear sheet, {panel.window_text}", fontsize="large", fontweight="bold"
@@ -236,6 +249,33 @@ def tear_sheet(
 
 
 _LETTER_HEIGHT = 11.0
+
+
+def _luck_width(shared_legend: bool) -> float:
+    """The least width of the luck panel, in inches (its text is wrapped to it): with up to
+    6 strategies every chart keeps a legend on the right, narrowing the page's column."""
+    return 6.0 if shared_legend else 4.9
+
+
+def _luck_checks(
+    luck: Mapping[str, Any] | None, shared_legend: bool
+) -> tuple[pd.DataFrame | None, float]:
+    """The "Is it luck?" checks of a tear sheet and the panel's height (None, 0 without)."""
+    if luck is None:
+        return None, 0.0
+    from tactical.charts.robustness import luck_inputs, luck_panel_inches, luck_table
+
+    checks = luck_table(**luck_inputs(luck))
+    return checks, luck_panel_inches(checks, _luck_width(shared_legend))
+
+
+def _draw_luck(ax: Axes, checks: pd.DataFrame, shared_legend: bool) -> None:
+    """The panel on its own row of the page, above the metrics table."""
+    from tactical.charts.robustness import plot_luck_table
+
+    plot_luck_table(checks, ax=ax, width_in=_luck_width(shared_legend))
+
+
 _MAX_PANEL_LEGEND = 6  # more strategies: one legend for the page instead of one per chart
 _SHEET_LEGEND_SIZE = 7.0
 
@@ -320,7 +360,9 @@ def html_report(
 ) -> Path:
     """Write a self-contained HTML report of the results and return its path.
 
-    The page holds the metrics table, the growth (log scale), drawdown,
+    The page opens, when the results have cash flows, with the balance in
+    dollars (:func:`~tactical.charts.plots.plot_balance`); then the metrics
+    table (an account's money columns first), the growth (log scale), drawdown,
     rolling 12- and 36-month and calendar-year charts, a calendar-year returns
     table, and for each strategy its trading facts, allocation chart and a
     table of monthly returns coloured like :func:`plot_monthly_heatmap`
@@ -375,19 +417,8 @@ def html_report(
             else "."
         )
         + "</p>",
-        "<h2>Summary</h2>",
     ]
-    if summary_table is not None:
-        parts.append(_grouped_tables_html(summary_table, colors))
-        notes = "<br>".join(esc(n) for n in _table_notes(summary_table))
-        parts.append(f'<p class="note">{notes}</p>' if notes else "")
-    else:
-        parts.append(
-            f'<p class="note">Metrics table unavailable ({esc(reason)}). '
-            "Pass <code>table=results.summary(...)</code> to include it.</p>"
-        )
-
-    if has_flows:
+    if has_flows:  # the saver's view first: the balance in dollars
         parts.append("<h2>Balance</h2>")
         parts.append(
             '<p class="note">The account in dollars, cash flows included; the shaded areas '
@@ -402,6 +433,17 @@ def html_report(
                 size=_line_chart_size(len(panel.names) + n_sources),
             )
         )
+    parts.append("<h2>Summary</h2>")
+    if summary_table is not None:
+        parts.append(_grouped_tables_html(summary_table, colors))
+        notes = "<br>".join(esc(n) for n in _table_notes(summary_table))
+        parts.append(f'<p class="note">{notes}</p>' if notes else "")
+    else:
+        parts.append(
+            f'<p class="note">Metrics table unavailable ({esc(reason)}). '
+            "Pass <code>table=results.summary(...)</code> to include it.</p>"
+        )
+
     n_external = (
         len(benchmarks.columns)
         if isinstance(benchmarks, pd.DataFrame)
@@ -464,10 +506,10 @@ def html_report(
         returns = panel.returns[name].dropna()
         if not returns.empty:
             parts.append(_monthly_html(returns, partial, open_=name == panel.names[0]))
-    if luck:
-        from tactical.charts.robustness import luck_section_html
+    if luck is not None:
+        from tactical.charts.robustness import luck_inputs, luck_section_html
 
-        parts.append(luck_section_html(**luck))
+        parts.append(luck_section_html(**luck_inputs(luck)))
     parts.append(
         '<p class="note">Generated by tactical. Past performance of a backtest '
         "is not a forecast.</p></body></html>"
@@ -582,6 +624,15 @@ def _facts_html(result: ResultLike) -> str:
         ),
         ("Transaction costs", f"${float(result.costs.sum()):,.2f}"),
     ]
+    events = getattr(result, "blocked", None)
+    if "policy" in result.config and isinstance(events, pd.DataFrame):  # the plan's rules
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in events["rule"].value_counts().items())
+        facts.append(
+            (
+                "Blocked by the trading policy",
+                f"{len(events):,}" + (f" ({by_rule})" if by_rule else ""),
+            )
+        )
     facts += [(str(k), _config_text(v)) for k, v in result.config.items()]
     rows = "".join(
         f"<tr><th>{esc(k)}</th><td style='text-align:left'>{esc(v)}</td></tr>" for k, v in facts

@@ -18,7 +18,13 @@ import pandas as pd
 
 from tactical.charts.data import Results, _as_panel, _is_result_set
 from tactical.charts.style import _short
-from tactical.tables import COLUMN_GROUPS
+from tactical.tables import (
+    COLUMN_GROUPS,
+    MONEY_COLUMNS,
+    interval_html,
+    interval_pairs,
+    interval_text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -30,7 +36,7 @@ _PLAIN_WORDS = (
     "sharpe", "sortino", "calmar", "ratio", "beta", "skew", "kurt", "corr", "r2", "r_squared",
     "omega", "factor", "tail",
 )  # fmt: skip
-_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number")
+_COUNT_WORDS = ("rebalanc", "count", "trades", "days", "n_trades", "number", "blocked")
 
 
 def _known_columns() -> dict[str, tuple[str, bool]]:
@@ -43,7 +49,10 @@ def _known_columns() -> dict[str, tuple[str, bool]]:
 
 
 def _column_kind(column: str, known: Mapping[str, tuple[str, bool]]) -> str:
-    """``"percent"`` (decimal returns and rates), ``"plain"`` (ratios) or ``"count"``."""
+    """``"percent"`` (decimal returns and rates), ``"plain"`` (ratios), ``"count"`` or
+    ``"money"`` (:data:`~tactical.tables.MONEY_COLUMNS`: whole currency units)."""
+    if column in MONEY_COLUMNS:
+        return "money"
     low = column.lower()
     is_count = low.startswith("n_") or any(w in low for w in _COUNT_WORDS)
     if column in known:
@@ -63,7 +72,7 @@ def _format_value(value: Any, kind: str) -> str:
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
-        if kind == "count":
+        if kind in ("count", "money"):
             return f"{value:,.0f}"
         return f"{value:.2%}" if kind == "percent" else f"{value:,.2f}"
     if isinstance(value, pd.Timestamp):
@@ -71,7 +80,9 @@ def _format_value(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _format_table(table: pd.DataFrame, columns: str = "all") -> pd.DataFrame:
+def _format_table(
+    table: pd.DataFrame, columns: str = "all", intervals: str = "inline"
+) -> pd.DataFrame:
     """Display strings, rows = strategies, columns = display labels.
 
     Columns of a :func:`tactical.report.summary` table take their label and
@@ -80,6 +91,9 @@ def _format_table(table: pd.DataFrame, columns: str = "all") -> pd.DataFrame:
     (``rebalances``, ``..._days``) whole, everything else as a decimal shown
     as a percentage with two decimals. ``columns="seed"`` keeps only
     ``tactical.report.SEED_COLUMNS`` when the table has any of them.
+    A column with interval bounds (``cagr_lo``, ``cagr_hi``) shows them in
+    its cells: ``intervals="inline"`` ``8.10% [5.20%, 11.00%]``,
+    ``"stacked"`` the interval on a second line, ``"omit"`` the value only.
     """
     known = _known_columns()
     cols = list(table.columns)
@@ -90,11 +104,21 @@ def _format_table(table: pd.DataFrame, columns: str = "all") -> pd.DataFrame:
             SEED_COLUMNS = ()  # noqa: N806
         seed = [c for c in SEED_COLUMNS if c in cols]
         cols = seed or cols
+    pairs = interval_pairs(table.columns)
+    bounds = {b for pair in pairs.values() for b in pair}
     out = pd.DataFrame(index=[str(i) for i in table.index])
     for col in cols:
+        if col in bounds:  # shown inside its column: "8.10% [5.20%, 11.00%]"
+            continue
         label = known[col][0] if col in known else str(col)
         kind = _column_kind(str(col), known)
-        out[label] = [_format_value(v, kind) for v in table[col].tolist()]
+        shown = [_format_value(v, kind) for v in table[col].tolist()]
+        if col in pairs and intervals != "omit":
+            low, high = ([_format_value(v, kind) for v in table[b].tolist()] for b in pairs[col])
+            shown = [interval_text(*parts) for parts in zip(shown, low, high, strict=True)]
+            if intervals == "stacked":
+                shown = [t.replace(" [", "\n[", 1) for t in shown]
+        out[label] = shown
     return out
 
 
@@ -149,13 +173,86 @@ def _table_shape(table: pd.DataFrame | None) -> tuple[int, bool]:
     return min(len(table), _MAX_TABLE_ROWS), False
 
 
+_MIN_INTERVAL_FONT = 6.0  # points: intervals below this size are stacked, then left out
+_STACKED_ROW = 1.75  # height of a two-line (stacked interval) row, in one-line rows
+_TABLE_WIDTH_IN = {True: 4.9, False: 6.0}  # the least width of the table, strategies across
+# or down: with up to 6 strategies each chart keeps its legend on the right
+
+
+def _interval_mode(table: pd.DataFrame | None) -> str:
+    """How the tear sheet's table shows intervals: ``"inline"``, ``"stacked"`` or ``"omit"``.
+
+    Inline when the table fits its least width at 6 points or more, else the
+    interval on a second line of its cell, else left out (the page says so).
+    A table without intervals is ``"inline"``.
+    """
+    if table is None or _format_table(table, "seed", "inline").equals(
+        _format_table(table, "seed", "omit")
+    ):
+        return "inline"
+    across = _table_shape(table)[1]
+    for mode in ("inline", "stacked"):
+        shown, col_labels, row_labels, cells, rows = _table_cells(table, mode)
+        base = _base_fontsize(shown, rows)
+        if _fitted_fontsize(base, row_labels, col_labels, cells, _TABLE_WIDTH_IN[across]) >= (
+            _MIN_INTERVAL_FONT
+        ):
+            return mode
+    return "omit"
+
+
 def _table_inches(rows: int, table: pd.DataFrame | None) -> float:
     """Height the table needs: title, a two-line header, ``rows`` rows and the notes."""
     notes = textwrap.wrap("; ".join(_table_notes(table)), 135) if table is not None else []
     more = table is not None and len(table) > _MAX_TABLE_ROWS
     size = _TABLE_FONT if rows <= 20 else 6.0
-    body = (rows + 2.2) * _TABLE_ROW_EM * size / 72.0
-    return 0.3 + body + (len(notes) + more) * 0.11 + 0.1
+    mode = _interval_mode(table)
+    body_rows = rows * (_STACKED_ROW if mode == "stacked" else 1.0)
+    body = (body_rows + 2.2) * _TABLE_ROW_EM * size / 72.0
+    return 0.3 + body + (len(notes) + more + (mode == "omit")) * 0.11 + 0.1
+
+
+def _table_cells(
+    table: pd.DataFrame, intervals: str
+) -> tuple[pd.DataFrame, list[str], list[str], list[list[str]], int]:
+    """What the tear-sheet table shows: the frame, column and row labels, cells, body rows."""
+    formatted = _format_table(table, columns="seed", intervals=intervals)
+    rows, across = _table_shape(table)
+    if not across and len(formatted) > _MAX_TABLE_ROWS:
+        formatted = formatted.iloc[:_MAX_TABLE_ROWS]
+    shown = formatted.T if across else formatted
+    col_labels = [textwrap.fill(str(c), 10, break_long_words=False) for c in shown.columns]
+    row_labels = [_short(str(r), 28) for r in shown.index]
+    return shown, col_labels, row_labels, shown.to_numpy().tolist(), rows
+
+
+def _base_fontsize(shown: pd.DataFrame, rows: int) -> float:
+    if rows > 20:
+        return 6.0  # the page grows to keep rows at this size (see _table_inches)
+    return 8.0 if len(shown) <= 10 and len(shown.columns) <= 7 else _TABLE_FONT
+
+
+def _column_chars(
+    row_labels: list[str], col_labels: list[str], cells: list[list[str]]
+) -> list[float]:
+    """Column widths by content (in characters), so no header or number is clipped."""
+    return [_text_chars(row_labels)] + [
+        max(_text_chars([lab], bold=True), _text_chars([row[j] for row in cells]))
+        for j, lab in enumerate(col_labels)
+    ]
+
+
+def _fitted_fontsize(
+    base: float,
+    row_labels: list[str],
+    col_labels: list[str],
+    cells: list[list[str]],
+    width_in: float,
+) -> float:
+    """The font size (at most ``base``) at which the columns fit ``width_in`` inches."""
+    widths = _column_chars(row_labels, col_labels, cells)
+    available = width_in * 72.0 / (_CHAR_EM * base)  # characters that fit
+    return min(base, base * available / sum(widths))
 
 
 def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[str, str]) -> None:
@@ -177,35 +274,47 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
             transform=ax.transAxes,
         )
         return
-    formatted = _format_table(table, columns="seed")
-    rows, across = _table_shape(table)
-    more = len(formatted) - _MAX_TABLE_ROWS
-    if not across and more > 0:
-        formatted = formatted.iloc[:_MAX_TABLE_ROWS]
-    shown = formatted.T if across else formatted
+    ax.set_title("Metrics", loc="left", fontsize="medium")
+    # the other panels are drawn: lay the page out, so the table is sized to its final box
+    figure = ax.get_figure(root=True)
+    engine = figure.get_layout_engine() if figure is not None else None
+    laid_out = engine is not None and figure is not None
+    if laid_out:
+        engine.execute(figure)  # type: ignore[union-attr, arg-type]
+    mode = _interval_mode(table)
+    shown, col_labels, row_labels, cells, rows = _table_cells(table, mode)
+    across = _table_shape(table)[1]
+    more = len(table) - _MAX_TABLE_ROWS
     lines_of_notes = _table_notes(table)
     if not across and more > 0:
         lines_of_notes.append(
             f"The table lists the first {_MAX_TABLE_ROWS} of {len(table)} strategies; "
             f"{more} more are in results.summary() and the HTML report"
         )
+    if mode == "omit":
+        lines_of_notes.append(
+            "the intervals are too wide for this page: see the HTML report or the summary table"
+        )
     notes = textwrap.wrap("; ".join(lines_of_notes), 135)
-    ax_height = _height_inches(ax)
+    if laid_out and figure is not None:  # the axes' final size (2% kept free)
+        ax_width = 0.98 * float(figure.get_figwidth()) * float(ax.get_position().width)
+        ax_height = 0.98 * float(figure.get_figheight()) * float(ax.get_position().height)
+    else:
+        ax_width, ax_height = _width_inches(ax), _height_inches(ax)
     notes_height = min(0.45, (len(notes) * 0.11 + 0.08) / ax_height) if notes else 0.0
-    ax.set_title("Metrics", loc="left", fontsize="medium")
-    col_labels = [textwrap.fill(str(c), 10, break_long_words=False) for c in shown.columns]
-    row_labels = [_short(str(r), 28) for r in shown.index]
-    cells = shown.to_numpy().tolist()
-    # column widths by content (in characters), so no header or number is clipped
-    widths = [_text_chars(row_labels)] + [
-        max(_text_chars([lab], bold=True), _text_chars([row[j] for row in cells]))
-        for j, lab in enumerate(col_labels)
-    ]
-    fontsize = 8.0 if len(shown) <= 10 and len(shown.columns) <= 7 else _TABLE_FONT
-    if rows > 20:
-        fontsize = 6.0  # the page grows to keep rows at this size (see _table_inches)
-    available = _width_inches(ax) * 72.0 / (_CHAR_EM * fontsize)  # characters that fit
-    fontsize = max(5.5, min(fontsize, fontsize * available / sum(widths)))
+    widths = _column_chars(row_labels, col_labels, cells)
+    fontsize = max(
+        5.5,
+        _fitted_fontsize(_base_fontsize(shown, rows), row_labels, col_labels, cells, ax_width),
+    )
+    # and at most the size whose rows fit the box: the bbox shares its height among the rows
+    # in proportion (header 1 + 0.6 per extra line, body 1 or a stacked 1.75), and a line
+    # of text needs about 1.25 font sizes
+    header_lines = max((lab.count("\n") + 1 for lab in col_labels), default=1)
+    header = 1.0 + 0.6 * (header_lines - 1)
+    body, body_lines = (_STACKED_ROW, 2) if mode == "stacked" else (1.0, 1)
+    unit = ax_height * (1.0 - notes_height) * 72.0 / (header + len(shown) * body)
+    fontsize = min(fontsize, unit / max(1.25 * header_lines / header, 1.25 * body_lines / body))
     label_share = widths[0] / sum(widths)
     tab = ax.table(
         cellText=cells,
@@ -224,6 +333,8 @@ def _draw_table(ax: Axes, table: pd.DataFrame | None, reason: str, colors: dict[
         cell.set_width(widths[col + 1])  # the bbox scales the widths to the axes width
         cell.set_edgecolor("#dddddd")
         cell.set_linewidth(0.5)
+        if row > 0 and mode == "stacked":  # a value over its interval
+            cell.set_height(cell.get_height() * _STACKED_ROW)
         if row == 0:
             cell.set_height(cell.get_height() * (1.0 + 0.6 * (lines - 1)))
             key = str(shown.columns[col]) if col >= 0 else ""
@@ -292,18 +403,22 @@ def _grouped_tables_html(table: pd.DataFrame, colors: dict[str, str]) -> str:
     side by side where the page is wide enough, so the page never scrolls
     sideways to read a row.
     """
-    if len(table.columns) <= _MAX_HTML_COLUMNS:
+    if len(_format_table(table).columns) <= _MAX_HTML_COLUMNS:
         return _table_html(_format_table(table), colors, index_name="Strategy")
     group_of = {col: group for group, cols in COLUMN_GROUPS.items() for col in cols}
+    pairs = interval_pairs(table.columns)
+    bounds = {b for pair in pairs.values() for b in pair}
     groups: dict[str, list[Any]] = {}
     for col in table.columns:
-        groups.setdefault(group_of.get(str(col), "Other"), []).append(col)
+        if col not in bounds:  # an interval goes with its column
+            groups.setdefault(group_of.get(str(col), "Other"), []).append(col)
     order = [g for g in COLUMN_GROUPS if g in groups] + (["Other"] if "Other" in groups else [])
     parts = []
     for group in order:
         cols = groups[group]
         for i in range(0, len(cols), _MAX_HTML_COLUMNS):
-            chunk = table[cols[i : i + _MAX_HTML_COLUMNS]]
+            shown = cols[i : i + _MAX_HTML_COLUMNS]
+            chunk = table[[x for c in shown for x in (c, *pairs.get(str(c), ()))]]
             parts.append(
                 f'<div class="group"><h3 class="group">{html.escape(group)}</h3>'
                 f"{_table_html(_format_table(chunk), colors, index_name='Strategy')}</div>"
@@ -323,7 +438,12 @@ def _table_html(shown: pd.DataFrame, colors: dict[str, str], index_name: str) ->
             if key in colors
             else ""
         )
-        cells = "".join(f"<td>{esc(str(v))}</td>" for v in row.tolist())
+        cells = "".join(
+            f'<td style="white-space:nowrap">{interval_html(str(v))}</td>'
+            if str(v).endswith("]")
+            else f"<td>{esc(str(v))}</td>"
+            for v in row.tolist()
+        )
         rows.append(f"<tr><th>{swatch}{esc(key)}</th>{cells}</tr>")
     return (
         f'<div class="scroll"><table><thead><tr><th>{esc(index_name)}</th>{head}</tr>'

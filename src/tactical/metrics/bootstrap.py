@@ -21,6 +21,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -40,7 +41,7 @@ from tactical.metrics.formulas import (
 )
 from tactical.metrics.inputs import _as_input, infer_periods_per_year, per_period_rate
 
-__all__ = ["BOOTSTRAP_METRICS", "bootstrap"]
+__all__ = ["BOOTSTRAP_METRICS", "bootstrap", "check_options"]
 
 _Metric = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
 """``f(returns, excess, periods_per_year)`` over columns; ``excess`` = returns - risk-free."""
@@ -108,6 +109,32 @@ def _returns_frame(obj: Any) -> tuple[pd.DataFrame, bool]:
     )
 
 
+def check_options(n: Any, level: Any, method: Any) -> None:
+    """Raise :class:`~tactical.errors.ConfigError` for options :func:`bootstrap` rejects.
+
+    ``n`` a whole number of replicates of at least 10, ``level`` strictly
+    between 0 and 1, ``method`` ``"percentile"`` or ``"basic"``.
+
+    Examples
+    --------
+    >>> check_options(2000, 0.95, "percentile")
+    >>> check_options(5, 0.95, "percentile")
+    Traceback (most recent call last):
+    ...
+    tactical.errors.ConfigError: n must be a whole number of replicates >= 10, got 5
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 10:
+        raise ConfigError(f"n must be a whole number of replicates >= 10, got {n!r}")
+    if (
+        isinstance(level, bool)
+        or not isinstance(level, int | float | np.floating)
+        or not 0 < level < 1
+    ):
+        raise ConfigError(f"level must be between 0 and 1 (0.95 = 95%), got {level!r}")
+    if method not in ("percentile", "basic"):
+        raise ConfigError(f"method must be 'percentile' or 'basic', got {method!r}")
+
+
 def bootstrap(
     result_or_returns: Any,
     metrics: Sequence[str] = ("cagr", "sharpe_ratio", "max_drawdown"),
@@ -148,7 +175,7 @@ def bootstrap(
     block_size : float, optional
         Mean block length in periods. Default: the mean over columns of
         ``arch.bootstrap.optimal_block_length(returns)["stationary"]``, at
-        least 1.
+        least 1 (constant columns, such as all cash, are left out of it).
     risk_free : float or Series, default 0
         For the Sharpe and Sortino ratios: an annual decimal rate, turned into
         a per-period rate geometrically (library convention), or per-period
@@ -165,7 +192,10 @@ def bootstrap(
         Columns ``estimate`` (the metric on the original returns), ``lower``
         and ``upper``; index = metric names for one strategy, or a
         ``MultiIndex`` ``(strategy, metric)`` for a frame. ``attrs`` record
-        ``n``, ``level``, ``method``, ``block_size`` and ``seed``.
+        ``n``, ``level``, ``method``, ``block_size``, ``seed`` and
+        ``undefined`` (a dict keyed like the index: how many replicates
+        gave NaN, e.g. a Sortino ratio with no period below the target; the
+        interval is taken over the others).
 
     Raises
     ------
@@ -204,12 +234,7 @@ def bootstrap(
         raise ConfigError(
             f"unknown bootstrap metric(s) {unknown or names}; use {sorted(BOOTSTRAP_METRICS)}"
         )
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 10:
-        raise ConfigError(f"n must be a whole number of replicates >= 10, got {n!r}")
-    if not 0 < level < 1:
-        raise ConfigError(f"level must be between 0 and 1 (0.95 = 95%), got {level!r}")
-    if method not in ("percentile", "basic"):
-        raise ConfigError(f"method must be 'percentile' or 'basic', got {method!r}")
+    check_options(n, level, method)
     if not isinstance(risk_free, int | float | pd.Series) or isinstance(risk_free, bool):
         raise ConfigError(
             "risk_free must be an annual rate (float) or a Series of per-period returns, "
@@ -229,8 +254,14 @@ def bootstrap(
     ppy = float(periods_per_year)
     rf = _risk_free_per_period(risk_free, frame.index, ppy)
     if block_size is None:
-        table = optimal_block_length(values)
-        block = float(max(1.0, np.nanmean(table["stationary"].to_numpy())))
+        # a constant column (all cash) has no autocorrelation to measure: left out
+        varies = np.ptp(values, axis=0) > 0
+        lengths = (
+            optimal_block_length(values[:, varies])["stationary"].to_numpy()
+            if varies.any()
+            else np.ones(1)
+        )
+        block = float(max(1.0, np.nanmean(lengths)))
     else:
         if not np.isfinite(block_size) or block_size < 1:
             raise ConfigError(f"block_size must be >= 1 period, got {block_size!r}")
@@ -269,8 +300,10 @@ def bootstrap(
             bar.update(m)
 
     alpha = (1.0 - level) / 2.0
-    lo = np.nanquantile(reps, alpha, axis=2)
-    hi = np.nanquantile(reps, 1.0 - alpha, axis=2)
+    with warnings.catch_warnings():  # a metric undefined in every replicate: NaN bounds
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        lo = np.nanquantile(reps, alpha, axis=2)
+        hi = np.nanquantile(reps, 1.0 - alpha, axis=2)
     if method == "basic":
         lo, hi = 2.0 * estimate - hi, 2.0 * estimate - lo
     out = pd.DataFrame(
@@ -290,6 +323,9 @@ def bootstrap(
             "method": method,
             "block_size": block,
             "seed": seed if isinstance(seed, int) else None,
+            "undefined": dict(
+                zip(out.index, np.isnan(reps).sum(axis=2).ravel().tolist(), strict=True)
+            ),
         }
     )
     return out

@@ -224,17 +224,41 @@ def skew(returns: Returns) -> float | pd.Series | np.ndarray:
     """
     inp = _as_input(returns)
     _need(inp, 3, "skew")
-    a = inp.values
-    n = a.shape[0]
-    d = a - a.mean(axis=0)
-    m2 = np.mean(d * d, axis=0)
-    m3 = np.mean(d * d * d, axis=0)
-    flat = m2 <= 1e-24 * np.maximum(np.mean(a * a, axis=0), 1e-300)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g1 = m3 / m2**1.5
-    out = np.where(flat, np.nan, g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0))
+    m2, m3, _, flat = _central_moments(inp.values)
+    out = _skew_core(inp.values.shape[0], m2, m3, flat)
     _warn_undefined(flat, inp, "skew", "returns are constant")
     return _wrap(out, inp)
+
+
+def _central_moments(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``m2``, ``m3``, ``m4`` per column, and where the returns are constant.
+
+    ``m_k = mean((r - mean(r)) ** k)`` on a valid (n, k) array; constant means
+    ``m2 <= 1e-24 mean(r ** 2)``. Shared by :func:`skew` and :func:`kurtosis`
+    (and :func:`tactical.metrics.metric_table`, which needs both from one pass).
+    """
+    d = a - a.mean(axis=0)
+    d2 = d * d
+    m2 = np.mean(d2, axis=0)
+    m3 = np.mean(np.multiply(d2, d, out=d), axis=0)
+    flat = m2 <= 1e-24 * np.maximum(np.mean(np.multiply(a, a, out=d), axis=0), 1e-300)
+    m4 = np.mean(np.multiply(d2, d2, out=d2), axis=0)
+    return m2, m3, m4, flat
+
+
+def _skew_core(n: int, m2: np.ndarray, m3: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """Bias-corrected skew ``G1`` of ``n`` returns from :func:`_central_moments` (NaN if flat)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g1 = m3 / m2**1.5
+        return np.where(flat, np.nan, g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0))
+
+
+def _kurtosis_core(n: int, m2: np.ndarray, m4: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """Bias-corrected excess kurtosis ``G2`` of ``n`` returns (NaN if flat)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g2 = m4 / (m2 * m2) - 3.0
+        out = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
+    return np.where(flat, np.nan, out)
 
 
 def kurtosis(returns: Returns) -> float | pd.Series | np.ndarray:
@@ -255,16 +279,8 @@ def kurtosis(returns: Returns) -> float | pd.Series | np.ndarray:
     """
     inp = _as_input(returns)
     _need(inp, 4, "kurtosis")
-    a = inp.values
-    n = a.shape[0]
-    d = a - a.mean(axis=0)
-    d2 = d * d
-    m2 = np.mean(d2, axis=0)
-    m4 = np.mean(d2 * d2, axis=0)
-    flat = m2 <= 1e-24 * np.maximum(np.mean(a * a, axis=0), 1e-300)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g2 = m4 / (m2 * m2) - 3.0
-    out = np.where(flat, np.nan, ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)))
+    m2, _, m4, flat = _central_moments(inp.values)
+    out = _kurtosis_core(inp.values.shape[0], m2, m4, flat)
     _warn_undefined(flat, inp, "kurtosis", "returns are constant")
     return _wrap(out, inp)
 

@@ -63,6 +63,7 @@ from tactical.metrics.inputs import (
     Rate,
     Returns,
     _as_input,
+    _Input,
     _need,
     _period_starts,
     _periods_per_year,
@@ -216,18 +217,26 @@ def cagr(
     """
     inp = _as_input(returns)
     _need(inp, 1, "cagr")
-    growth = np.prod(1.0 + inp.values, axis=0)
+    return _wrap(_cagr_core(inp.values, _cagr_years(inp, periods_per_year, start)), inp)
+
+
+def _cagr_years(inp: _Input, periods_per_year: float | None, start: object) -> float:
+    """Years of :func:`cagr`: calendar years from ``start``, else ``n / periods_per_year``."""
     if start is not None:
         if inp.index is None:
             raise MetricError("cagr with start= needs returns with a DatetimeIndex")
-        years = (inp.index[-1] - pd.Timestamp(start)).days / 365.25
+        years = (inp.index[-1] - pd.Timestamp(start)).days / 365.25  # type: ignore[arg-type]
         if years <= 0:
             raise MetricError(f"start {start} is not before the last return date")
-    else:
-        years = inp.values.shape[0] / _periods_per_year(inp, periods_per_year)
+        return float(years)
+    return inp.values.shape[0] / _periods_per_year(inp, periods_per_year)
+
+
+def _cagr_core(a: np.ndarray, years: float) -> np.ndarray:
+    """``prod(1 + r) ** (1 / years) - 1`` per column of a valid (n, k) array; -1 after a loss."""
+    growth = np.prod(1.0 + a, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
-    return _wrap(out, inp)
+        return np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
 
 
 def stability(returns: Returns) -> float | pd.Series | np.ndarray:
@@ -311,7 +320,15 @@ def annual_volatility(
     inp = _as_input(returns)
     _need(inp, 2, "annual_volatility")
     ppy = _periods_per_year(inp, periods_per_year)
-    return _wrap(inp.values.std(axis=0, ddof=1) * np.sqrt(ppy), inp)
+    return _wrap(_volatility_core(inp.values, ppy), inp)
+
+
+def _volatility_core(a: np.ndarray, ppy: float, std: np.ndarray | None = None) -> np.ndarray:
+    """``std(r, ddof=1) * sqrt(periods_per_year)`` per column of a valid (n, k) array.
+
+    ``std`` may be given when already computed: ``a.std(axis=0, ddof=1)``.
+    """
+    return (a.std(axis=0, ddof=1) if std is None else std) * np.sqrt(ppy)
 
 
 def sharpe_ratio(
@@ -431,13 +448,20 @@ def sortino_ratio(
     _need(inp, 2, "sortino_ratio")
     ppy = _periods_per_year(inp, periods_per_year)
     excess = inp.values - _rate_per_period(target, inp, ppy, what="target")
+    out, flat = _sortino_core(excess, ppy)
+    _warn_undefined(flat, inp, "sortino_ratio", "no period is below the target")
+    return _wrap(out, inp)
+
+
+def _sortino_core(excess: np.ndarray, ppy: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sortino ratio of each column of excess returns, and where it is undefined (NaN)."""
     below = np.minimum(excess, 0.0)
-    dd = np.sqrt(np.mean(below * below, axis=0))
+    np.multiply(below, below, out=below)
+    dd = np.sqrt(np.mean(below, axis=0))
     flat = dd == 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(flat, np.nan, excess.mean(axis=0) / dd * np.sqrt(ppy))
-    _warn_undefined(flat, inp, "sortino_ratio", "no period is below the target")
-    return _wrap(out, inp)
+    return out, flat
 
 
 # ---------------------------------------------------------------------------
@@ -543,8 +567,20 @@ def max_drawdown(returns: Returns) -> float | pd.Series | np.ndarray:
     """
     inp = _as_input(returns)
     _need(inp, 1, "max_drawdown")
-    dd = _wealth_peak_drawdown(inp.values)[2]
-    return _wrap(dd.min(axis=0), inp)
+    return _wrap(_max_drawdown_core(inp.values), inp)
+
+
+def _max_drawdown_core(a: np.ndarray) -> np.ndarray:
+    """Deepest ``W_t / max(W_0..W_t) - 1`` per column of a valid (n, k) array (``W_0 = 1``).
+
+    The numbers of :func:`drawdown_series` (``min(x) - 1 == min(x - 1)``
+    exactly, since rounding is monotone), in two temporaries instead of four.
+    """
+    w = _wealth(a)
+    peak = np.maximum.accumulate(w, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(w, peak, out=peak)
+    return peak.min(axis=0) - 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -706,12 +742,18 @@ def calmar_ratio(
             )
             - 1.0
         )
-    mdd = _wealth_peak_drawdown(values)[2].min(axis=0)
-    none = mdd == 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(none, np.nan, np.atleast_1d(np.asarray(growth, dtype=float)) / np.abs(mdd))
+    out, none = _calmar_core(
+        np.atleast_1d(np.asarray(growth, dtype=float)), _max_drawdown_core(values)
+    )
     _warn_undefined(none, inp, "calmar_ratio", "there was no drawdown")
     return _wrap(out, inp)
+
+
+def _calmar_core(cagr: np.ndarray, max_drawdown: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``cagr / |max_drawdown|`` per column, and where it is undefined (no drawdown: NaN)."""
+    none = max_drawdown == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(none, np.nan, cagr / np.abs(max_drawdown)), none
 
 
 def ulcer_index(returns: Returns) -> float | pd.Series | np.ndarray:

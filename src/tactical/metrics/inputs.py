@@ -592,9 +592,15 @@ def frequency_name(periods_per_year: float) -> str:
     return f"{periods_per_year:g} per year"
 
 
-def _sharpe_core(excess: np.ndarray, ppy: float) -> tuple[np.ndarray, np.ndarray]:
+def _sharpe_core(
+    excess: np.ndarray, ppy: float, std: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``mean / std(ddof=1) * sqrt(ppy)`` per column, and where the variance is zero (NaN).
+
+    ``std`` may be given when already computed: ``excess.std(axis=0, ddof=1)``.
+    """
     mean = excess.mean(axis=0)
-    std = excess.std(axis=0, ddof=1)
+    std = excess.std(axis=0, ddof=1) if std is None else std
     flat = std <= 1e-12 * np.abs(excess).max(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(flat, np.nan, mean / std * np.sqrt(ppy))

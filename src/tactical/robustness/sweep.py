@@ -2,10 +2,11 @@
 
 ``sweep(prices, make, grid)`` builds ``make(**params)`` for every variant,
 validates the prices once, runs the variants in chunks through the engine
-(on any executor, see :mod:`tactical.robustness.executors`) and keeps only
-what a comparison needs: one float64 matrix of daily returns (dates x
-variants) and one table row per variant. ``SweepResult.result(**params)``
-re-runs one variant in full when you want its trades and weights.
+(on any executor, see :mod:`tactical.robustness.executors`; what one chunk
+does is :mod:`tactical.robustness.batch`) and keeps only what a comparison
+needs: one float64 matrix of daily returns (dates x variants) and one table
+row per variant. ``SweepResult.result(**params)`` re-runs one variant in
+full when you want its trades and weights.
 """
 
 from __future__ import annotations
@@ -25,15 +26,8 @@ from tactical._inputs import resolve_lag, universe, window_rows
 from tactical._typing import DateLike
 from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, SweepError, VariantFailedWarning
-from tactical.metrics.formulas import (
-    annual_volatility,
-    cagr,
-    sharpe_ratio,
-    sortino_ratio,
-)
-from tactical.metrics.inputs import frequency_name, infer_periods_per_year, per_period_rate
-from tactical.metrics.overfitting import _psr_array, expected_max_sharpe
-from tactical.robustness._shared import share_scores
+from tactical.metrics.table import metric_table
+from tactical.robustness.batch import Chunk, ChunkResult, run_chunk
 from tactical.robustness.executors import executor_kind, run_chunks, workers
 from tactical.strategies.strategy import Strategy
 
@@ -45,7 +39,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["SweepResult", "sweep", "METRIC_ALIASES"]
 
-_RUN_OPTIONS = ("initial", "costs", "cashflows", "execution_lag", "signals", "policy")
+_RUN_OPTIONS = (
+    "initial",
+    "costs",
+    "cashflows",
+    "execution_lag",
+    "signals",
+    "policy",
+    "flow_rule",
+)
 _RUN_DEFAULTS: dict[str, Any] = {
     "initial": 10_000.0,
     "costs": None,
@@ -66,7 +68,6 @@ METRIC_ALIASES: dict[str, str] = {
 """Short names accepted wherever a sweep metric is named (``select="sharpe"``)."""
 
 _LOWER_IS_BETTER = {"annual_volatility", "turnover", "total_costs", "n_rebalances"}
-_METRIC_BLOCK = 64  # columns per block of metric temporaries
 
 
 # --------------------------------------------------------------------------- grid
@@ -150,64 +151,6 @@ def _run_options(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- work
-@dataclass(frozen=True, slots=True)
-class _Chunk:
-    ids: tuple[int, ...]
-    strategies: tuple[Strategy, ...]
-    start: pd.Timestamp
-    end: pd.Timestamp
-    options: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _ChunkResult:
-    ids: tuple[int, ...]  # the variants that ran (failed ones excluded)
-    finals: np.ndarray
-    returns: np.ndarray  # (n_returns, len(ids))
-    turnover: np.ndarray
-    n_rebalances: np.ndarray
-    costs: np.ndarray
-    errors: tuple[tuple[int, str], ...]
-
-
-def _run_chunk(market: _Market, chunk: _Chunk) -> _ChunkResult:
-    """Worker task: run each variant of the chunk, keep only arrays (never result frames)."""
-    ids, finals, rets, turn, nreb, costs = [], [], [], [], [], []
-    errors: list[tuple[int, str]] = []
-    for i, strategy in zip(chunk.ids, share_scores(chunk.strategies), strict=True):
-        try:
-            res = _run(
-                strategy,
-                market,
-                name=f"variant {i}",
-                start=chunk.start,
-                end=chunk.end,
-                **chunk.options,
-            )
-        except Exception as exc:  # noqa: BLE001 - reported with the variant's parameters
-            errors.append((i, f"{type(exc).__name__}: {exc}"))
-            continue
-        ids.append(i)
-        final = getattr(res, "final_balance", None)  # no equity Series needed (I3)
-        finals.append(float(res.equity.iloc[-1] if final is None else final))
-        rets.append(res.returns.to_numpy(dtype=np.float64))
-        turn.append(float(res.turnover))
-        nreb.append(int(res.n_rebalances))
-        costs.append(float(res.total_costs))
-    matrix = np.empty((len(rets[0]) if rets else 0, len(rets)), order="F")
-    for j, r in enumerate(rets):
-        matrix[:, j] = r
-    return _ChunkResult(
-        tuple(ids),
-        np.asarray(finals),
-        matrix,
-        np.asarray(turn),
-        np.asarray(nreb),
-        np.asarray(costs),
-        tuple(errors),
-    )
-
-
 def _common_window(
     strategies: Sequence[Strategy],
     market: _Market,
@@ -271,12 +214,13 @@ def evaluate(
         chunk_size = 25 if kind == "serial" else max(1, min(200, math.ceil(n / per)))
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    last = None if end == market.index[-1] else end  # the engine's default: no date lookups
     chunks = [
-        _Chunk(
+        Chunk(
             tuple(order[a : a + chunk_size]),
             tuple(strategies[i] for i in order[a : a + chunk_size]),
             start,
-            end,
+            last,
             options,
         )
         for a in range(0, n, chunk_size)
@@ -291,7 +235,7 @@ def evaluate(
     place = {v: j for j, v in enumerate(order)}
     errors: dict[int, str] = {}
 
-    def consume(_: int, r: _ChunkResult) -> None:
+    def consume(_: int, r: ChunkResult) -> None:
         errors.update(dict(r.errors))
         if not r.ids:
             return
@@ -311,7 +255,7 @@ def evaluate(
         ran[cols] = True
 
     sizes = [len(c.ids) for c in chunks]
-    run_chunks(_run_chunk, market, chunks, sizes, executor, progress, desc, consume)
+    run_chunks(run_chunk, market, chunks, sizes, executor, progress, desc, consume)
     pos = int(market.index.get_loc(start))
     index = market.index[pos + 1 : pos + 1 + rows]
     ids = np.asarray(order, dtype=np.int64)
@@ -320,185 +264,6 @@ def evaluate(
     return _Evaluated(
         ids[ran], finals[ran], matrix, turnover[ran], n_reb[ran], costs[ran], index, start, errors
     )
-
-
-def _max_drawdown_rows(x: np.ndarray) -> np.ndarray:
-    """Deepest fall from a running peak of each row's growth path (start value 1 included).
-
-    The same arithmetic as :func:`tactical.metrics.max_drawdown` (``w / peak -
-    1`` on ``cumprod(1 + r)`` with the starting 1 as a peak), along rows.
-    """
-    if x.shape[1] == 0:
-        return np.zeros(x.shape[0])
-    wealth = np.cumprod(1.0 + x, axis=1)
-    peak = np.maximum(np.maximum.accumulate(wealth, axis=1), 1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dd = wealth / peak - 1.0
-    return np.minimum(dd.min(axis=1), 0.0)
-
-
-def _row_metrics(x: np.ndarray, rf: float, ppy: float, years: float) -> dict[str, np.ndarray]:
-    """CAGR (calendar years), volatility, Sharpe, Sortino and drawdown of each row.
-
-    The formulas of :mod:`tactical.metrics` (``cagr(start=)``,
-    ``annual_volatility``, ``sharpe_ratio``, ``sortino_ratio``,
-    ``max_drawdown``) for a constant per-period risk-free rate ``rf``,
-    evaluated along rows in a few passes; equal to them to rounding
-    (tested to 1e-13). NaN where a ratio is undefined.
-    """
-    n = x.shape[1]
-    wealth = np.cumprod(1.0 + x, axis=1)
-    growth = wealth[:, -1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cagr_ = np.where(growth <= 0, -1.0, np.abs(growth) ** (1.0 / years) - 1.0)
-    peak = np.maximum.accumulate(wealth, axis=1)
-    np.maximum(peak, 1.0, out=peak)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        np.divide(wealth, peak, out=peak)  # min(w / p) - 1 == min(w / p - 1): x - 1 is monotone
-        mdd = np.minimum(peak.min(axis=1) - 1.0, 0.0)
-    excess = x - rf if rf else x
-    std = excess.std(axis=1, ddof=1)
-    mean = excess.mean(axis=1)
-    flat = std <= 1e-12 * np.maximum(np.abs(excess.max(axis=1)), np.abs(excess.min(axis=1)))
-    below = np.minimum(excess, 0.0, out=wealth)
-    np.multiply(below, below, out=below)
-    down = np.sqrt(np.mean(below, axis=1))
-    vol = x.std(axis=1, ddof=1) if rf else std
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sharpe = np.where(flat, np.nan, mean / std * math.sqrt(ppy))
-        sortino = np.where(down == 0.0, np.nan, mean / down * math.sqrt(ppy))
-    del wealth, peak, below
-    return (
-        {
-            "cagr": cagr_,
-            "annual_volatility": vol * math.sqrt(ppy),
-            "sharpe_ratio": sharpe,
-            "sortino_ratio": sortino,
-            "max_drawdown": mdd,
-        }
-        if n >= 2
-        else {}
-    )
-
-
-def _moments_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bias-corrected skew and non-excess kurtosis of each row, as in tactical.metrics.
-
-    ``G1 = g1 sqrt(n (n-1)) / (n-2)`` and ``G2 + 3`` with ``G2 = ((n+1) g2 + 6)
-    (n-1) / ((n-2)(n-3))`` (pandas' ``skew``/``kurt``); NaN for constant rows
-    or fewer than 4 observations.
-    """
-    n = x.shape[1]
-    if n < 4:
-        return np.full(x.shape[0], np.nan), np.full(x.shape[0], np.nan)
-    d = x - x.mean(axis=1, keepdims=True)
-    d2 = d * d
-    m2 = d2.mean(axis=1)
-    m3 = np.multiply(d2, d, out=d).mean(axis=1)
-    m4 = np.multiply(d2, d2, out=d2).mean(axis=1)
-    np.multiply(x, x, out=d)
-    flat = m2 <= 1e-24 * np.maximum(d.mean(axis=1), 1e-300)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g1 = m3 / m2**1.5
-        g2 = m4 / (m2 * m2) - 3.0
-    skew = np.where(flat, np.nan, g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0))
-    kurt = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)) + 3.0
-    return skew, np.where(flat, np.nan, kurt)
-
-
-def metrics_table(
-    returns: pd.DataFrame,
-    start: pd.Timestamp,
-    risk_free: float | pd.Series,
-    periods_per_year: float | None = None,
-    only: str | None = None,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Summary metrics of every column, + conventions.
-
-    Computed on blocks of columns (each metric function is vectorised over a
-    block), so the temporaries stay a few MiB however many variants there are.
-    ``only`` computes a single metric column (no deflated Sharpe unless asked).
-    """
-    ppy = periods_per_year or infer_periods_per_year(returns.index)
-    n_obs, n_trials = returns.shape
-    values = returns.to_numpy(dtype=np.float64)
-    library: dict[str, Callable[[pd.DataFrame], Any]] = {
-        "cagr": lambda b: cagr(b, start=start),
-        "annual_volatility": lambda b: annual_volatility(b, ppy),
-        "sharpe_ratio": lambda b: sharpe_ratio(b, risk_free, ppy),
-        "sortino_ratio": lambda b: sortino_ratio(b, risk_free, ppy),
-    }
-    # a constant annual rate: every column in a few passes over rows (same formulas)
-    rf_rate = (
-        per_period_rate(float(risk_free), ppy)
-        if isinstance(risk_free, int | float) and only is None
-        else None
-    )
-    years = (returns.index[-1] - pd.Timestamp(start)).days / 365.25 if n_obs else math.nan
-    wanted = (
-        [*library, "max_drawdown", "calmar_ratio", "_skew", "_kurt"]
-        if only is None
-        else ["sharpe_ratio", "_skew", "_kurt"]
-        if only == "deflated_sharpe"
-        else ["cagr", "max_drawdown", "calmar_ratio"]
-        if only == "calmar_ratio"
-        else [only]
-    )
-    parts = []
-    for a in range(0, n_trials, _METRIC_BLOCK):
-        block = pd.DataFrame(
-            values[:, a : a + _METRIC_BLOCK],
-            index=returns.index,
-            columns=returns.columns[a : a + _METRIC_BLOCK],
-            copy=False,
-        )
-        series = np.ascontiguousarray(block.to_numpy().T)  # one row per variant
-        if rf_rate is not None and n_obs >= 2:
-            cols: dict[str, Any] = _row_metrics(series, rf_rate, ppy, years)
-        else:
-            cols = {k: library[k](block) for k in wanted if k in library}
-            if "max_drawdown" in wanted:
-                cols["max_drawdown"] = _max_drawdown_rows(series)
-        if "calmar_ratio" in wanted:
-            mdd = np.asarray(cols["max_drawdown"], dtype=float)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                calmar = np.asarray(cols["cagr"], dtype=float) / np.abs(mdd)
-            cols["calmar_ratio"] = np.where(mdd == 0, np.nan, calmar)
-        if "_skew" in wanted:
-            cols["_skew"], cols["_kurt"] = _moments_rows(series)
-        part = pd.DataFrame(cols, index=block.columns)
-        parts.append(part[[k for k in wanted if k in part]])
-    table = pd.concat(parts) if len(parts) > 1 else parts[0]
-    if "_skew" not in table:
-        return table, {}
-    g3 = table.pop("_skew").to_numpy(dtype=float)
-    g4 = table.pop("_kurt").to_numpy(dtype=float)
-    sr_pp = table["sharpe_ratio"].to_numpy(dtype=float) / math.sqrt(ppy)
-    finite = np.isfinite(sr_pp)
-    variance = float(np.var(sr_pp[finite], ddof=1)) if finite.sum() > 1 else 0.0
-    n_ok = int(finite.sum())
-    sr0 = expected_max_sharpe(max(n_ok, 1), variance)
-    dsr = _psr_array(sr_pp, n_obs, g3, g4, sr0) if n_obs >= 2 else np.full(n_trials, np.nan)
-    table["deflated_sharpe"] = dsr
-    conventions = {
-        "returns": f"{frequency_name(ppy)} time-weighted returns, {ppy} periods a year",
-        "risk_free": (
-            f"{risk_free:.4g} annual (Sharpe, Sortino)"
-            if isinstance(risk_free, int | float)
-            else f"per-period series {getattr(risk_free, 'name', None)!r} (Sharpe, Sortino)"
-        ),
-        "cagr": "calendar years from the start date (the close before the first return)",
-        "max_drawdown": f"on {frequency_name(ppy)} closes",
-        "calmar_ratio": "cagr / |max_drawdown| (both as in this table)",
-        "deflated_sharpe": (
-            f"Bailey & Lopez de Prado (2014): N = {n_ok} variants, V = variance "
-            f"of their per-period Sharpe ratios = {variance:.4g} (ddof=1), SR0 = "
-            f"{sr0:.4g} per period"
-        ),
-        "sharpe_variance": variance,
-        "periods_per_year": ppy,
-    }
-    return table, conventions
 
 
 # --------------------------------------------------------------------------- result
@@ -659,7 +424,7 @@ def sweep(
         variants per worker otherwise, at most 200).
     **options
         Passed to every backtest: ``initial``, ``costs``, ``cashflows``,
-        ``execution_lag``, ``signals``, ``policy``.
+        ``execution_lag``, ``signals``, ``policy``, ``flow_rule``.
 
     Returns
     -------
@@ -681,8 +446,10 @@ def sweep(
     -----
     ``final_value`` of a variant equals ``tc.backtest(prices, make(**params),
     start=sw.start, end=sw.end, **options).equity.iloc[-1]`` (the same
-    engine, the same window). Metrics: ``cagr`` over calendar years from the
-    start date, ``sharpe_ratio``/``sortino_ratio`` annualised from daily
+    engine, the same window), and so do its returns, bit for bit. The metric
+    columns are :func:`tactical.metrics.metric_table` of ``SweepResult.returns``
+    (the metric functions' own formulas): ``cagr`` over calendar years from
+    the start date, ``sharpe_ratio``/``sortino_ratio`` annualised from daily
     returns with ``risk_free``, ``max_drawdown`` on daily closes, and
     ``deflated_sharpe`` from :func:`tactical.metrics.deflated_sharpe_ratio`
     with ``N`` = the variants that ran and ``V`` = the sample variance of
@@ -763,7 +530,8 @@ def _assemble(
     returns = pd.DataFrame(
         done.returns, index=done.index, columns=pd.Index(ids, name="variant"), copy=False
     )
-    metrics, conventions = metrics_table(returns, done.start, risk_free)
+    metrics = metric_table(returns, start=done.start, risk_free=risk_free)
+    conventions = metrics.attrs["conventions"]
     years = (done.index[-1] - done.start).days / 365.25 if len(done.index) else math.nan
     table = pd.DataFrame([{k: variants[i].get(k) for k in keys} for i in ids], index=metrics.index)
     table["final_value"] = done.finals

@@ -21,12 +21,12 @@ import pandas as pd
 from tactical._typing import DateLike
 from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, SweepError
+from tactical.metrics.table import METRIC_COLUMNS, metric_table
 from tactical.results import BacktestResult
 from tactical.robustness.sweep import (
     _common_window,
     _run_options,
     evaluate,
-    metrics_table,
 )
 from tactical.schedules import decision_positions
 from tactical.strategies.strategy import Strategy
@@ -366,9 +366,10 @@ def timing_luck(
         finals = np.asarray(finals_l)
         first_date = res.equity.index[0]
     returns.columns.name = "offset"
-    table, _ = metrics_table(returns, first_date, risk_free)
+    metrics = [m for m in METRIC_COLUMNS if m != "deflated_sharpe"]
+    table = metric_table(returns, start=first_date, risk_free=risk_free, metrics=metrics)
+    table.attrs = {}
     table.insert(0, "final_value", finals)
-    table = table.drop(columns="deflated_sharpe")
     table.index.name = "offset"
     pick = table[list(_SPREAD_METRICS)]
     summary = pd.DataFrame(

@@ -25,6 +25,7 @@ from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, InsufficientHistoryError, SweepError
 from tactical.history import History
 from tactical.metrics.inputs import infer_periods_per_year
+from tactical.metrics.table import METRIC_COLUMNS, metric_table
 from tactical.robustness.sweep import (
     _LOWER_IS_BETTER,
     METRIC_ALIASES,
@@ -35,7 +36,6 @@ from tactical.robustness.sweep import (
     _variants,
     evaluate,
     label,
-    metrics_table,
 )
 from tactical.strategies.strategy import Strategy
 
@@ -46,16 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["WalkForwardResult", "walk_forward"]
 
-_SELECTABLE = (
-    "final_value",
-    "cagr",
-    "annual_volatility",
-    "sharpe_ratio",
-    "sortino_ratio",
-    "max_drawdown",
-    "calmar_ratio",
-    "deflated_sharpe",
-)
+_SELECTABLE = ("final_value", *METRIC_COLUMNS)
 
 
 # --------------------------------------------------------------------------- windows
@@ -396,7 +387,7 @@ def walk_forward(
         if metric == "final_value":
             table = pd.DataFrame({"final_value": done.finals}, index=returns.columns)
         else:
-            table, _ = metrics_table(returns, done.start, risk_free, only=metric)
+            table = metric_table(returns, start=done.start, risk_free=risk_free, metrics=[metric])
         scores = table[metric].to_numpy(dtype=float)
         scores = -scores if metric in _LOWER_IS_BETTER else scores
         if np.isnan(scores).all():
@@ -444,7 +435,13 @@ def walk_forward(
         elif metric == "deflated_sharpe":
             oos.append(np.nan)  # one account out of sample: nothing to deflate against
         else:
-            tab, _ = metrics_table(window.to_frame("oos"), before, risk_free, ppy, only=metric)
+            tab = metric_table(
+                window.to_frame("oos"),
+                start=before,
+                risk_free=risk_free,
+                periods_per_year=ppy,
+                metrics=[metric],
+            )
             oos.append(float(tab[metric].iloc[0]))
     frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="fold"))
     frame["out_of_sample"] = oos
@@ -454,8 +451,12 @@ def walk_forward(
     elif metric == "deflated_sharpe":
         whole = np.nan
     else:
-        tab, _ = metrics_table(
-            result.returns.to_frame("oos"), result.start, risk_free, ppy, only=metric
+        tab = metric_table(
+            result.returns.to_frame("oos"),
+            start=result.start,
+            risk_free=risk_free,
+            periods_per_year=ppy,
+            metrics=[metric],
         )
         whole = float(tab[metric].iloc[0])
     return WalkForwardResult(
