@@ -203,7 +203,8 @@ def test_no_import_circle_anywhere(graph):
 
 # What each layer may import from the package (besides itself). Everything else is a higher
 # layer: a result, a chart or a table must not run backtests, fetch data or import the root.
-_BASE = {"tactical._typing", "tactical.errors"}
+# the bottom: type aliases, error classes and the lazy-export helper (standard library only)
+_BASE = {"tactical._typing", "tactical.errors", "tactical._lazy"}
 _METRICS = {
     m for m in _modules(SRC) if m == "tactical.metrics" or m.startswith("tactical.metrics.")
 }
@@ -234,6 +235,10 @@ def test_lower_layers_do_not_import_higher_ones(graph, layer):
     assert members, f"no module in layer {layer}"
     bad = {m: sorted(graph[m] - ALLOWED[layer] - {m}) for m in members if graph[m] - ALLOWED[layer]}
     assert bad == {}, f"{layer} imports higher layers: {bad}"
+
+
+def test_the_base_modules_import_nothing_from_the_package(graph):
+    assert {m: sorted(graph[m]) for m in _BASE if graph[m] - {"tactical.errors"}} == {}
 
 
 def test_charts_never_import_results(graph):

@@ -410,8 +410,10 @@ def test_prices_are_validated_once_per_backtest_many(px, monkeypatch):
     import tactical._inputs as inputs
 
     calls = []
-    real = inputs.validate_prices
-    monkeypatch.setattr(inputs, "validate_prices", lambda p: calls.append(1) or real(p))
+    real = inputs.validated_values  # validate_prices' checks, without building its frame
+    monkeypatch.setattr(
+        inputs, "validated_values", lambda p, **kw: calls.append(1) or real(p, **kw)
+    )
     tc.backtest_many(px, {"a": Strategy(MIX), "b": buy_and_hold("A"), "c": buy_and_hold("B")})
     assert len(calls) == 1
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tactical._typing import CASH, DateLike
-from tactical.data.validate import validate_prices
+from tactical.data.validate import validated_values
 from tactical.errors import (
     ConfigError,
     DataError,
@@ -123,24 +123,24 @@ def cash_level(cash_returns: pd.Series | float | None, index: pd.DatetimeIndex) 
 
 def build_market(prices: pd.DataFrame, cash_returns: pd.Series | None) -> Market:
     """Validate ``prices`` once and append the CASH level (the engine's input)."""
-    frame = validate_prices(prices)
-    if CASH in frame.columns:
+    values, raw_index, names = validated_values(prices, extra_columns=1)
+    if CASH in names:
         raise DataError(f'prices have a column named "{CASH}"; that name is the cash account')
-    cash = cash_level(cash_returns, frame.index)
-    n, k = frame.shape
-    values = np.empty((n, k + 1))
-    values[:, :k] = frame.to_numpy()
-    values[:, k] = cash
+    index = raw_index.copy()  # results share it: never the caller's own index object
+    index.name = "date"
+    k = len(names)
+    values[:, k] = cash_level(cash_returns, index)
     values.flags.writeable = False
-    missing = np.isnan(values)
-    if missing.any():
-        first_valid = np.argmax(~missing, axis=0)
+    # validated: NaN only before a column's first value (prices and the cash level alike),
+    # so a first row without NaN means none anywhere
+    if np.isnan(values[0]).any():
+        first_valid = np.argmax(~np.isnan(values), axis=0)
     else:  # the usual case: every column priced from the first row
         first_valid = np.zeros(k + 1, dtype=np.intp)
     label = "0%" if cash_returns is None else str(getattr(cash_returns, "name", None) or "series")
-    columns = (*map(str, frame.columns), CASH)
+    columns = (*names, CASH)
     positions = {c: i for i, c in enumerate(columns)}
-    return Market(frame.index, columns, values, first_valid, label, positions)
+    return Market(index, columns, values, first_valid, label, positions)
 
 
 def universe(strategy: Strategy, market: Market) -> tuple[str, ...]:
@@ -356,14 +356,14 @@ def decide_all(
                 f"{alloc!r}.weights_at returned shape {full.shape}, expected "
                 f"{(len(rows), len(columns))} (decisions x price columns with CASH)"
             )
-        out = full[:, cols]
-        rest = np.delete(full, cols, axis=1)
-        good = (
-            np.isfinite(full).all(axis=1)
-            & (out >= 0).all(axis=1)
-            & (np.abs(out.sum(axis=1) - 1.0) <= 1e-9)
-            & ~(rest != 0).any(axis=1)
-        )
+        if k == len(columns) and (cols == np.arange(k)).all():  # every column, in order
+            out = full
+            good = np.isfinite(full).all(axis=1)
+        else:
+            out = full[:, cols]
+            rest = np.delete(full, cols, axis=1)
+            good = np.isfinite(full).all(axis=1) & ~(rest != 0).any(axis=1)
+        good &= (out >= 0).all(axis=1) & (np.abs(out.sum(axis=1) - 1.0) <= 1e-9)
         if not good.all():
             j = int(np.argmin(good))
             row = {c: float(w) for c, w in zip(columns, full[j], strict=True) if w != 0}

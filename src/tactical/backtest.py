@@ -733,8 +733,8 @@ def _result(
         "execution_lag": lag,
         "costs": None if costs is None else repr(costs),
         "initial": amount,
-        "start": index[0],
-        "end": index[-1],
+        "start": pd.Timestamp(index.values[0]),  # as index[0], without pandas' boxing path
+        "end": pd.Timestamp(index.values[-1]),
         "cash": market.cash_label,
         "holdings": holdings,
     }

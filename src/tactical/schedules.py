@@ -140,8 +140,10 @@ def decision_positions(
         return np.empty(0, dtype=np.int64)
     spec = normalize_schedule(schedule)
     if isinstance(spec, pd.DatetimeIndex):
-        if spec.tz is None and index.tz is None:  # on int64 stamps of one unit: fast
-            stamps = spec.as_unit(index.unit).asi8
+        naive = isinstance(spec.dtype, np.dtype) and isinstance(index.dtype, np.dtype)
+        if naive:  # tz-naive both: on int64 stamps of one unit, fast
+            same = spec.dtype == index.dtype
+            stamps = (spec if same else spec.as_unit(index.unit)).asi8
             pos = np.searchsorted(index.asi8, stamps, side="right") - 1
         else:
             pos = index.searchsorted(spec, side="right") - 1

@@ -273,6 +273,44 @@ def test_validate_names_what_is_wrong_with_a_bad_frame(make, error, pattern):
         validate_prices(make())
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        frame,
+        lambda: frame().fillna(10.0).astype(int),
+        lambda: frame().astype(object),
+        lambda: frame().astype("Float64"),
+        lambda: frame().assign(NEW=frame()["NEW"].astype(np.float32)),
+    ],
+    ids=["float", "int", "object", "nullable", "mixed"],
+)
+def test_the_arrays_behind_validate_prices_are_its_frame_plus_room_for_cash(make):
+    """``validated_values`` (what the engine reads) gives validate_prices' numbers, bit for bit."""
+    from tactical.data.validate import validated_values
+
+    prices = make()
+    before = prices.copy()
+    values, index, columns = validated_values(prices, extra_columns=1)
+    expected = validate_prices(prices)
+    assert values.shape == (len(IDX), 3) and values.dtype == np.float64
+    np.testing.assert_array_equal(values[:, :2], expected.to_numpy())
+    assert columns == list(expected.columns) and index.equals(expected.index)
+    assert not np.shares_memory(values, prices.to_numpy())  # a new array, never a view
+    values[:, :2] = -1.0
+    pd.testing.assert_frame_equal(prices, before)  # the input is never touched
+
+
+def test_a_categorical_column_and_a_negative_infinity_are_refused_as_before():
+    categorical = frame().assign(OLD=frame()["OLD"].astype("category"))
+    with pytest.raises(DataError, match=r"OLD are category, not numbers"):
+        validate_prices(categorical)
+    # a NaN (young fund) next to -inf: the infinity is what is reported
+    with pytest.raises(DataError, match=r"infinite price for OLD on 2024-01-02"):
+        validate_prices(frame().assign(OLD=[1.0, -np.inf, 1.2, 1.3, 1.4, 1.5]))
+    with pytest.raises(DataError, match=r"non-positive price -1.0 for NEW on 2024-01-04"):
+        validate_prices(frame().assign(NEW=[np.nan, np.nan, 10.0, -1.0, 11.0, 11.5]))
+
+
 def test_validate_accepts_numeric_objects_and_integer_column_names():
     out = validate_prices(frame().astype(object).set_axis([1, 2], axis=1))
     assert list(out.columns) == ["1", "2"] and out.dtypes.eq(np.float64).all()

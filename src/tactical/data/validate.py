@@ -14,7 +14,7 @@ import pandas as pd
 
 from tactical.errors import DataError, DataGapError, NoDataError, PriceSpikeWarning
 
-__all__ = ["validate_prices", "MAX_MOVE"]
+__all__ = ["validate_prices", "validated_values", "MAX_MOVE"]
 
 MAX_MOVE = 1.0
 """Default ``max_move``: a price that doubles or halves in one bar is reported.
@@ -103,6 +103,61 @@ def validate_prices(
     >>> validate_prices(pd.DataFrame({"SPY": [1.0, 1.1]}, index=idx)).index.name
     'date'
     """
+    values, idx, cols = validated_values(
+        prices,
+        allow_weekends=allow_weekends,
+        max_move=max_move,
+        allow_early_end=allow_early_end,
+    )
+    result = pd.DataFrame(values, index=idx.copy(), columns=pd.Index(cols))
+    result.index.name = "date"
+    result.attrs = dict(prices.attrs)
+    return result
+
+
+def validated_values(
+    prices: pd.DataFrame,
+    *,
+    allow_weekends: bool = False,
+    max_move: float | None = MAX_MOVE,
+    allow_early_end: bool = False,
+    extra_columns: int = 0,
+) -> tuple[np.ndarray, pd.DatetimeIndex, list[str]]:
+    """:func:`validate_prices` without building the frame: the checked prices as arrays.
+
+    The same checks, errors and warnings as :func:`validate_prices` (which
+    calls this), for a caller that wants the numbers, not a DataFrame (the
+    engine appends its cash column to them).
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        As in :func:`validate_prices` (a Series is one column).
+    allow_weekends, max_move, allow_early_end
+        As in :func:`validate_prices`.
+    extra_columns : int, default 0
+        Columns left uninitialised to the right of the prices, for the
+        caller to fill.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        float64, shape ``(n_dates, n_tickers + extra_columns)``, a new array
+        (never a view of ``prices``).
+    index : pandas.DatetimeIndex
+        ``prices.index`` itself (not a copy: copy it before renaming it).
+    columns : list of str
+        The ticker names as strings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.to_datetime(["2024-01-02", "2024-01-03"])
+    >>> frame = pd.DataFrame({"SPY": [1.0, 1.1]}, index=idx)
+    >>> values, _, cols = validated_values(frame, extra_columns=1)
+    >>> values.shape, values[:, 0].tolist(), cols
+    ((2, 2), [1.0, 1.1], ['SPY'])
+    """
     if isinstance(prices, pd.Series):
         prices = prices.to_frame(name=prices.name if prices.name is not None else "PRICE")
     if not isinstance(prices, pd.DataFrame):
@@ -130,22 +185,23 @@ def validate_prices(
             f"prices have {prices.columns.nlevels} column levels ({list(prices.columns[:2])}...); "
             "give one column per ticker, e.g. frame.xs('Adj Close', axis=1, level=0)"
         )
-    bad_names = [c for c in prices.columns if not isinstance(c, str | int | np.integer)]
+    labels = prices.columns.tolist()
+    bad_names = [c for c in labels if not isinstance(c, str | int | np.integer)]
     if bad_names:
         raise DataError(
             f"ticker column names must be strings, got {bad_names[0]!r} "
             f"({type(bad_names[0]).__name__}); rename the columns to tickers"
         )
-    cols = [str(c) for c in prices.columns]
-    dup_cols = sorted({c for c in cols if cols.count(c) > 1})
-    if dup_cols:
+    cols = [str(c) for c in labels]
+    if len(set(cols)) < len(cols):
+        dup_cols = sorted({c for c in cols if cols.count(c) > 1})
         raise DataError(f"duplicate ticker columns in prices: {dup_cols}")
     idx = prices.index
     if idx.hasnans:
         raise DataError("prices' index has missing dates (NaT)")
     stamps = idx.asi8
-    steps = np.diff(stamps)
-    if (steps <= 0).any():
+    if (stamps[1:] <= stamps[:-1]).any():
+        steps = np.diff(stamps)
         dups = idx[idx.duplicated()]
         if len(dups):
             raise DataError(f"duplicate dates in prices: {_fmt(dups.unique())}; drop or merge them")
@@ -164,37 +220,45 @@ def validate_prices(
                 f"prices contain weekend dates: {_fmt(idx[weekend])}; markets are closed then "
                 "(pass allow_weekends=True for synthetic calendars)"
             )
-    plain = all(
-        pd.api.types.is_numeric_dtype(d)
-        and not pd.api.types.is_bool_dtype(d)
-        and not pd.api.types.is_complex_dtype(d)
-        for d in prices.dtypes
-    )
-    if plain:  # the usual case: one conversion for the whole frame
-        values = prices.to_numpy(dtype=np.float64, copy=True, na_value=np.nan)
+    n, k = prices.shape
+    values = np.empty((n, k + extra_columns), dtype=np.float64)
+    dtypes = prices.dtypes
+    if all(map(_is_real_dtype, dict.fromkeys(dtypes.tolist()))):  # usually: one conversion
+        raw = prices.to_numpy(dtype=np.float64, na_value=np.nan)  # a view when it can be
     else:
-        values = np.empty(prices.shape, dtype=np.float64)
-        for j, (c, dtype) in enumerate(zip(cols, prices.dtypes, strict=True)):
-            values[:, j] = _numeric_column(prices.iloc[:, j], c, dtype, idx)
-    if np.isinf(values).any():
-        r, c = np.argwhere(np.isinf(values))[0]
-        raise DataError(f"infinite price for {cols[c]} on {idx[r].date()}")
-    bad = values <= 0
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise DataError(
-            f"non-positive price {values[r, c]} for {cols[c]} on {idx[r].date()}; "
-            "prices must be > 0 (are these returns?)"
-        )
-    isnan = np.isnan(values)
-    if isnan.any():
-        _check_nan(isnan, cols, idx, allow_early_end)
-    if log_limit is not None and len(idx) > 1:
-        _warn_spikes(values, cols, idx, float(max_move))  # type: ignore[arg-type]
-    result = pd.DataFrame(values, index=idx.copy(), columns=pd.Index(cols))
-    result.index.name = "date"
-    result.attrs = dict(prices.attrs)
-    return result
+        raw = np.empty((n, k), dtype=np.float64)
+        for j, (c, dtype) in enumerate(zip(cols, dtypes, strict=True)):
+            raw[:, j] = _numeric_column(prices.iloc[:, j], c, dtype, idx)
+    low, high = np.min(raw), np.max(raw)  # NaN when any price is NaN
+    if not (low > 0 and high < np.inf):  # a NaN, an infinity or a price <= 0 somewhere
+        if np.isinf(raw).any():
+            r, c = np.argwhere(np.isinf(raw))[0]
+            raise DataError(f"infinite price for {cols[c]} on {idx[r].date()}")
+        bad = raw <= 0
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            raise DataError(
+                f"non-positive price {raw[r, c]} for {cols[c]} on {idx[r].date()}; "
+                "prices must be > 0 (are these returns?)"
+            )
+        isnan = np.isnan(raw)
+        if isnan.any():
+            _check_nan(isnan, cols, idx, allow_early_end)
+    if log_limit is not None and n > 1:
+        _warn_spikes(raw, cols, idx, float(max_move))  # type: ignore[arg-type]
+    values[:, :k] = raw
+    return values, idx, cols
+
+
+def _is_real_dtype(dtype: object) -> bool:
+    """Numbers a price can be: numeric, and neither booleans nor complex."""
+    if isinstance(dtype, np.dtype):  # numpy's own: float, signed or unsigned integers
+        return dtype.kind in "fiu"
+    return (
+        pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+        and not pd.api.types.is_complex_dtype(dtype)
+    )
 
 
 def _log_limit(max_move: object) -> float | None:
@@ -289,6 +353,9 @@ def _warn_spikes(
     with np.errstate(invalid="ignore"):
         ratio = values[1:] / values[:-1]
     hi = 1.0 + max_move
+    # fmin/fmax skip NaN (before a fund's first price), as the comparisons below do
+    if not (np.fmax.reduce(ratio, axis=None) > hi or np.fmin.reduce(ratio, axis=None) < 1.0 / hi):
+        return
     beyond = (ratio > hi) | (ratio < 1.0 / hi)  # NaN compares False
     flagged = np.flatnonzero(beyond.any(axis=0))
     if not len(flagged):

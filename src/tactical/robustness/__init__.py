@@ -14,14 +14,19 @@ The statistics (deflated Sharpe ratio, bootstrap intervals) live in
 
 from __future__ import annotations
 
-from tactical.robustness.pbo import PBOResult, pbo
-from tactical.robustness.sweep import SweepResult, sweep
-from tactical.robustness.timing import TimingLuckResult, Tranches, timing_luck
-from tactical.robustness.walk_forward import (
-    WalkForwardAllocator,
-    WalkForwardResult,
-    walk_forward,
-)
+from typing import TYPE_CHECKING
+
+from tactical._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from tactical.robustness.pbo import PBOResult, pbo
+    from tactical.robustness.sweep import SweepResult, sweep
+    from tactical.robustness.timing import TimingLuckResult, Tranches, timing_luck
+    from tactical.robustness.walk_forward import (
+        WalkForwardAllocator,
+        WalkForwardResult,
+        walk_forward,
+    )
 
 __all__ = [
     "PBOResult",
@@ -35,3 +40,18 @@ __all__ = [
     "timing_luck",
     "walk_forward",
 ]
+
+# name -> the module defining it; imported on first use (see tactical._lazy)
+_WHERE = {
+    "tactical.robustness.pbo": ("PBOResult", "pbo"),
+    "tactical.robustness.sweep": ("SweepResult", "sweep"),
+    "tactical.robustness.timing": ("TimingLuckResult", "Tranches", "timing_luck"),
+    "tactical.robustness.walk_forward": (
+        "WalkForwardAllocator",
+        "WalkForwardResult",
+        "walk_forward",
+    ),
+}
+
+if not TYPE_CHECKING:  # type checkers read the imports above instead
+    __getattr__, __dir__ = lazy_exports(__name__, _WHERE)

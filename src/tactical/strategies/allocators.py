@@ -303,6 +303,9 @@ def _momentum_first_row(
     rule: RelativeMomentum | DualMomentum, index: pd.DatetimeIndex, priced: int
 ) -> int:
     look, skip = _momentum_durations(rule)
+    if look.unit == "D" and (skip.unit == "D" or skip.count == 0):  # rows: closed form
+        # earliest sampled row of row i is i - skip - lookback: the first at or after priced
+        return min(priced + look.count + skip.count, len(index))
     every = np.arange(len(index), dtype=np.int64)
     earliest = anchor_rows(index, anchor_rows(index, every, skip), look)
     return earliest_feasible(earliest, priced)
@@ -327,7 +330,10 @@ def _ranked_at(
     look, skip = _momentum_durations(rule)
     scores = _trailing(values, index, rows, look, skip, cols)
     _check_scores(scores, rows, index, rule.menu, f"a {look} return skipping {skip}")
-    order = np.argsort(-scores, axis=1, kind="stable")[:, : rule.top_n]
+    if rule.top_n == 1:  # the first best score: what the stable sort puts first
+        order = np.argmax(scores, axis=1)[:, None]
+    else:
+        order = np.argsort(-scores, axis=1, kind="stable")[:, : rule.top_n]
     return order, scores
 
 
@@ -715,6 +721,9 @@ def check_lookback_units(allocator: object, schedule: object, index: pd.Datetime
     """
     if not isinstance(allocator, RelativeMomentum | DualMomentum | TrendFilter) or len(index) < 3:
         return
+    lookback = allocator.lookback
+    if not isinstance(lookback, int) or lookback >= 30:  # the cheap test first
+        return
     if isinstance(schedule, str):
         coarse = schedule in ("ME", "QE", "SE", "YE")
     else:
@@ -723,9 +732,6 @@ def check_lookback_units(allocator: object, schedule: object, index: pd.Datetime
         coarse = len(gaps) > 0 and float(np.median(gaps)) >= 28
     gaps = np.diff(index.values).astype("timedelta64[D]").astype(np.int64)
     if not coarse or float(np.median(gaps)) >= 5:
-        return
-    lookback = allocator.lookback
-    if not isinstance(lookback, int) or lookback >= 30:
         return
     skip = getattr(allocator, "skip", 0)
     also = ""

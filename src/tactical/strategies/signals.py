@@ -51,6 +51,8 @@ def _trailing(
     s = np.where(ok, start, 0)
     if cols is None:
         top, bottom = values[e], values[s]
+    elif 2 * len(cols) >= values.shape[1]:  # most columns: whole rows, then the columns (faster)
+        top, bottom = values[e][:, cols], values[s][:, cols]
     else:
         top, bottom = values[e[:, None], cols], values[s[:, None], cols]
     out = top / bottom - 1.0
