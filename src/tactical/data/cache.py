@@ -19,7 +19,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import check_range, clip, combine, fmt_dates, normalize_tickers
+from tactical.data._frames import (
+    check_range,
+    clip,
+    combine,
+    fmt_dates,
+    fmt_span,
+    normalize_tickers,
+)
 from tactical.data.sources import PriceSource
 from tactical.data.store import Key, PriceStore, StoredVersion, _WriteConflict
 from tactical.errors import (
@@ -201,13 +208,11 @@ class CachedSource:
         out, provenance = {}, {}
         for t in names:
             series, version = self._get(store, t, found[self.key(t)], start, end)
-            cut = clip(series.to_frame(), start, end).iloc[:, 0]
+            cut = clip(series, start, end)
             if cut.empty:
                 raise NoDataError(
-                    f"{t}: no cached prices between "
-                    f"{start.date() if start is not None else 'the first date'} and "
-                    f"{end.date() if end is not None else 'today'} (cached {series.index[0].date()}"
-                    f" to {series.index[-1].date()})"
+                    f"{t}: no cached prices between {fmt_span(start, end, last='today')} "
+                    f"(cached {series.index[0].date()} to {series.index[-1].date()})"
                 )
             out[t] = cut.rename(t)
             provenance[t] = _provenance(version)

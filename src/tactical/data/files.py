@@ -43,7 +43,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import as_path, check_range, clip, combine, fmt_dates, normalize_tickers
+from tactical.data._frames import (
+    as_path,
+    check_range,
+    clip,
+    combine,
+    fmt_dates,
+    fmt_span,
+    normalize_tickers,
+)
 from tactical.errors import DataError, DataGapError, NoDataError
 
 __all__ = ["CsvSource", "read_price_file"]
@@ -443,12 +451,10 @@ class CsvSource:
 def _cut(
     col: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None, ticker: str, file: Path
 ) -> pd.Series:
-    cut = clip(col.to_frame(), start, end).iloc[:, 0]
+    cut = clip(col, start, end)
     if cut.empty:
         raise NoDataError(
-            f"{file}: no prices for {ticker} between "
-            f"{start.date() if start is not None else 'the first date'} and "
-            f"{end.date() if end is not None else 'the last date'}; the file covers "
+            f"{file}: no prices for {ticker} between {fmt_span(start, end)}; the file covers "
             f"{col.index[0].date()} to {col.index[-1].date()}"
         )
     return cut.rename(ticker)

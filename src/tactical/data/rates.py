@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import as_path, check_count, check_range, clip, fmt_dates
+from tactical.data._frames import as_path, check_count, check_range, clip, fmt_dates, fmt_span
 from tactical.errors import DataError, DataGapError, NoDataError, UnitWarning
 
 __all__ = ["cash_returns", "load_rates", "read_rates_file", "Basis", "Unit"]
@@ -395,12 +395,9 @@ def load_rates(
             f"no download for rate {name!r}: pass path= to a folder or date,value CSV file "
             "(FRED DTB3 from fred.stlouisfed.org), or use 'IRX' (Yahoo) or 'sample'"
         )
-    series = clip(series.to_frame(), start_ts, end_ts).iloc[:, 0].rename(name)
+    series = clip(series, start_ts, end_ts).rename(name)
     if series.dropna().empty:
-        raise NoDataError(
-            f"no {name} quotes between {start_ts.date() if start_ts else 'the first date'} and "
-            f"{end_ts.date() if end_ts else 'the last date'}"
-        )
+        raise NoDataError(f"no {name} quotes between {fmt_span(start_ts, end_ts)}")
     series.index.name = "date"
     series.attrs = {"basis": basis, "unit": "percent per year"}
     return series
