@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tactical._typing import DateLike
-from tactical.backtest import _Market, _market, _run
+from tactical.backtest import _Market, _run
 from tactical.errors import ConfigError, InsufficientHistoryError, SweepError
 from tactical.history import History
 from tactical.metrics.inputs import infer_periods_per_year
@@ -29,11 +29,9 @@ from tactical.metrics.table import METRIC_COLUMNS, metric_table
 from tactical.robustness.sweep import (
     _LOWER_IS_BETTER,
     METRIC_ALIASES,
-    _check_make,
     _common_window,
     _plain,
-    _run_options,
-    _variants,
+    _setup,
     evaluate,
     label,
 )
@@ -339,11 +337,7 @@ def walk_forward(
         )
     train_d = _parse_duration(train, "train")
     test_d = _parse_duration(test, "test")
-    variants = _variants(grid)
-    _check_make(make, variants)
-    run_options = _run_options(options)
-    keys = tuple(dict.fromkeys(k for v in variants for k in v))
-    market = _market(prices, cash_returns)
+    variants, keys, run_options, market = _setup(prices, make, grid, cash_returns, options)
     strategies: dict[int, Strategy] = {}
     for i, params in enumerate(variants):
         built = make(**params)
