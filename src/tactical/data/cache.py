@@ -19,14 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import (
-    check_range,
-    clip,
-    combine,
-    fmt_dates,
-    fmt_span,
-    normalize_tickers,
-)
+from tactical.data._frames import check_range, clip, combine, fmt_dates, fmt_span, normalize_tickers
 from tactical.data.sources import PriceSource
 from tactical.data.store import Key, PriceStore, StoredVersion, _WriteConflict
 from tactical.errors import (

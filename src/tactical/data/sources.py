@@ -13,14 +13,7 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from tactical.data._frames import (
-    check_range,
-    clip,
-    combine,
-    fmt_dates,
-    fmt_span,
-    normalize_tickers,
-)
+from tactical.data._frames import check_range, clip, combine, fmt_dates, fmt_span, normalize_tickers
 from tactical.data.validate import validate_prices
 from tactical.errors import DataError, NoDataError
 
