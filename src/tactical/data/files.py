@@ -179,11 +179,19 @@ def _parse_dates(raw: pd.Series, path: Path) -> pd.DatetimeIndex:
     return index.normalize()
 
 
-def _parse_values(raw: pd.Series, dates: pd.DatetimeIndex, path: Path, ticker: str) -> pd.Series:
-    text = raw.astype(str).str.strip()
+def _parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 values of stripped text cells, and where a cell is neither a number nor blank.
+
+    A blank cell (one of :data:`_BLANKS`) is NaN.
+    """
     blank = text.str.lower().isin(_BLANKS).to_numpy()
     values = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.isnan(values) & ~blank
+    return values, np.isnan(values) & ~blank
+
+
+def _parse_values(raw: pd.Series, dates: pd.DatetimeIndex, path: Path, ticker: str) -> pd.Series:
+    text = raw.astype(str).str.strip()
+    values, bad = _parse_numbers(text)
     if bad.any():
         rows = np.flatnonzero(bad)
         shown = ", ".join(repr(text.iloc[i]) for i in rows[:3])

@@ -297,7 +297,7 @@ def read_rates_file(path: str | os.PathLike[str]) -> pd.Series:
     DataError
         Unreadable dates, non-numeric values or duplicate dates (file, rows named).
     """
-    from tactical.data.files import _BLANKS, _parse_dates, _read_csv
+    from tactical.data.files import _parse_dates, _parse_numbers, _read_csv
 
     path = as_path(path, "path")
     if not path.is_file():
@@ -307,9 +307,7 @@ def read_rates_file(path: str | os.PathLike[str]) -> pd.Series:
         raise DataError(f"{path}: expected two columns (date,value), got {list(raw.columns)}")
     dates = _parse_dates(raw.iloc[:, 0], path)
     text = raw.iloc[:, 1].str.strip()
-    blank = text.str.lower().isin(_BLANKS).to_numpy()
-    values = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.isnan(values) & ~blank
+    values, bad = _parse_numbers(text)
     if bad.any():
         raise DataError(
             f"{path}: non-numeric rate(s) {list(text[bad][:3])} on {fmt_dates(dates[bad])}"
