@@ -253,6 +253,33 @@ def _shared_rules(strategies: Sequence[Strategy]) -> Strategy:
     return first
 
 
+def _account_score(
+    result: BacktestResult,
+    metric: str,
+    returns: pd.Series,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    risk_free: float | pd.Series,
+    ppy: float,
+) -> float:
+    """Selection metric of the account over ``returns``, its value before them dated ``start``.
+
+    ``final_value`` is the account value on ``end``.
+    """
+    if metric == "final_value":
+        return float(result.equity.loc[end])
+    if metric == "deflated_sharpe":
+        return np.nan  # one account out of sample: nothing to deflate against
+    table = metric_table(
+        returns.to_frame("oos"),
+        start=start,
+        risk_free=risk_free,
+        periods_per_year=ppy,
+        metrics=[metric],
+    )
+    return float(table[metric].iloc[0])
+
+
 def walk_forward(
     prices: pd.DataFrame,
     make: Callable[..., Strategy],
@@ -424,35 +451,13 @@ def walk_forward(
             oos.append(np.nan)
             continue
         before = idx[max(c - 1, 0)] if c > market.index.get_loc(starts[0]) else idx[c]
-        if metric == "final_value":
-            oos.append(float(result.equity.loc[idx[d]]))
-        elif metric == "deflated_sharpe":
-            oos.append(np.nan)  # one account out of sample: nothing to deflate against
-        else:
-            tab = metric_table(
-                window.to_frame("oos"),
-                start=before,
-                risk_free=risk_free,
-                periods_per_year=ppy,
-                metrics=[metric],
-            )
-            oos.append(float(tab[metric].iloc[0]))
+        oos.append(_account_score(result, metric, window, before, idx[d], risk_free, ppy))
     frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="fold"))
     frame["out_of_sample"] = oos
     frame.attrs["metric"] = metric
-    if metric == "final_value":
-        whole = float(result.equity.iloc[-1])
-    elif metric == "deflated_sharpe":
-        whole = np.nan
-    else:
-        tab = metric_table(
-            result.returns.to_frame("oos"),
-            start=result.start,
-            risk_free=risk_free,
-            periods_per_year=ppy,
-            metrics=[metric],
-        )
-        whole = float(tab[metric].iloc[0])
+    whole = _account_score(
+        result, metric, result.returns, result.start, result.equity.index[-1], risk_free, ppy
+    )
     return WalkForwardResult(
         result,
         frame,
