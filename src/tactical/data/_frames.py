@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -16,12 +17,27 @@ from tactical.errors import DataError
 
 __all__: list[str] = []
 
+_Rows = TypeVar("_Rows", pd.DataFrame, pd.Series)
+
 
 def fmt_dates(dates: Iterable[pd.Timestamp], limit: int = 3) -> str:
     """``"2024-01-02, 2024-01-03 and 4 more"``."""
     dates = list(dates)
     shown = ", ".join(str(pd.Timestamp(d).date()) for d in dates[:limit])
     return shown + (f" and {len(dates) - limit} more" if len(dates) > limit else "")
+
+
+def fmt_span(
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    first: str = "the first date",
+    last: str = "the last date",
+) -> str:
+    """``"2024-01-02 and today"``: the ends of an inclusive range, an open end (None) named."""
+    return (
+        f"{start.date() if start is not None else first} and "
+        f"{end.date() if end is not None else last}"
+    )
 
 
 def to_timestamp(value: object, name: str) -> pd.Timestamp | None:
@@ -102,8 +118,11 @@ def check_count(value: object, name: str, unit: str = "days") -> int:
     return int(value)
 
 
-def clip(frame: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None):
-    """Rows of ``frame`` with ``start <= date <= end`` (inclusive; None is open)."""
+def clip(frame: _Rows, start: pd.Timestamp | None, end: pd.Timestamp | None) -> _Rows:
+    """Rows of ``frame`` (a DataFrame or a Series) with ``start <= date <= end``.
+
+    Inclusive; None is open.
+    """
     mask = np.ones(len(frame), dtype=bool)
     if start is not None:
         mask &= frame.index >= start

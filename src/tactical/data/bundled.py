@@ -251,7 +251,7 @@ class SampleSource:
             raise NoDataError(f"unknown sample ticker(s) {unknown}; it has {list(raw.columns)}")
         out = {}
         for t in names:
-            col = clip(raw[[t]].dropna(), start, end)[t]
+            col = clip(raw[t].dropna(), start, end)
             if col.empty:
                 raise NoDataError(f"no sample prices for {t} between {start} and {end}")
             out[t] = col

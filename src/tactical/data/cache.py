@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import check_range, clip, combine, fmt_dates, normalize_tickers
+from tactical.data._frames import check_range, clip, combine, fmt_dates, fmt_span, normalize_tickers
 from tactical.data.sources import PriceSource
 from tactical.data.store import Key, PriceStore, StoredVersion, _WriteConflict
 from tactical.errors import (
@@ -201,13 +201,11 @@ class CachedSource:
         out, provenance = {}, {}
         for t in names:
             series, version = self._get(store, t, found[self.key(t)], start, end)
-            cut = clip(series.to_frame(), start, end).iloc[:, 0]
+            cut = clip(series, start, end)
             if cut.empty:
                 raise NoDataError(
-                    f"{t}: no cached prices between "
-                    f"{start.date() if start is not None else 'the first date'} and "
-                    f"{end.date() if end is not None else 'today'} (cached {series.index[0].date()}"
-                    f" to {series.index[-1].date()})"
+                    f"{t}: no cached prices between {fmt_span(start, end, last='today')} "
+                    f"(cached {series.index[0].date()} to {series.index[-1].date()})"
                 )
             out[t] = cut.rename(t)
             provenance[t] = _provenance(version)
@@ -259,7 +257,7 @@ class CachedSource:
             return self._redownload_damaged(store, ticker, cur, start, now)
         requested = cur.requested_start
         if requested is not None and (start is None or start < requested):
-            return self._refetch_all(store, ticker, cur, start, now)
+            return self._update(store, ticker, cur, now, tail=False, start=start)
         # A future end cannot be served by anyone: cap it at today, so a fresh cache is used.
         want_end = now.normalize() if end is None else min(end, now.normalize())
         if want_end <= cur.last or want_end <= cur.fetched_at.normalize():
@@ -267,7 +265,7 @@ class CachedSource:
                 plan = _Plan(cur.prices, "repair", note=f"copy of intact version {cur.number}")
                 return self._save(store, ticker, cur, plan, cur.requested_start, cur.fetched_at)
             return cur.prices, cur
-        return self._refresh_tail(store, ticker, cur, now)
+        return self._update(store, ticker, cur, now, tail=True)
 
     def _download(self, ticker: str, start: pd.Timestamp | None) -> pd.Series:
         frame = self.source.fetch([ticker], start, None)
@@ -339,37 +337,33 @@ class CachedSource:
         plan = _Plan(fresh, "full", note=f"downloaded again: version {cur.number} was damaged")
         return self._save(store, ticker, cur, plan, begin, now)
 
-    def _refetch_all(
+    def _update(
         self,
         store: PriceStore,
         ticker: str,
         cur: StoredVersion,
-        start: pd.Timestamp | None,
         now: pd.Timestamp,
+        *,
+        tail: bool,
+        start: pd.Timestamp | None = None,
     ) -> tuple[pd.Series, StoredVersion | None]:
-        try:
-            fresh = self._download(ticker, start)
-        except (SourceError, DataError) as exc:
-            return self._stale(ticker, cur, now, f"the download failed: {exc}"), cur
-        assert cur.prices is not None
-        plan = _plan_full(cur.prices, fresh)
-        if plan.prices is None:
-            return self._stale(ticker, cur, now, plan.why), cur
-        return self._save(store, ticker, cur, plan, start, now)
+        """Download onto intact cached prices: the tail (``tail=True``) or all from ``start``.
 
-    def _refresh_tail(
-        self, store: PriceStore, ticker: str, cur: StoredVersion, now: pd.Timestamp
-    ) -> tuple[pd.Series, StoredVersion | None]:
-        tail_start = cur.last - pd.Timedelta(days=_OVERLAP_DAYS)
+        The tail starts :data:`_OVERLAP_DAYS` before the cached last date and is
+        chained on (:func:`_plan_tail`); a full download is checked against the
+        cache (:func:`_plan_full`). A failed or refused download keeps the cache.
+        """
+        begin = cur.last - pd.Timedelta(days=_OVERLAP_DAYS) if tail else start
         try:
-            new = self._download(ticker, tail_start)
+            fresh = self._download(ticker, begin)
         except (SourceError, DataError) as exc:
-            return self._stale(ticker, cur, now, f"the refresh failed: {exc}"), cur
+            what = "refresh" if tail else "download"
+            return self._stale(ticker, cur, now, f"the {what} failed: {exc}"), cur
         assert cur.prices is not None
-        plan = _plan_tail(cur.prices, new)
+        plan = (_plan_tail if tail else _plan_full)(cur.prices, fresh)
         if plan.prices is None:
             return self._stale(ticker, cur, now, plan.why), cur
-        return self._save(store, ticker, cur, plan, cur.requested_start, now)
+        return self._save(store, ticker, cur, plan, cur.requested_start if tail else start, now)
 
     def _save(
         self,

@@ -43,7 +43,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import as_path, check_range, clip, combine, fmt_dates, normalize_tickers
+from tactical.data._frames import (
+    as_path,
+    check_range,
+    clip,
+    combine,
+    fmt_dates,
+    fmt_span,
+    normalize_tickers,
+)
 from tactical.errors import DataError, DataGapError, NoDataError
 
 __all__ = ["CsvSource", "read_price_file"]
@@ -171,11 +179,19 @@ def _parse_dates(raw: pd.Series, path: Path) -> pd.DatetimeIndex:
     return index.normalize()
 
 
-def _parse_values(raw: pd.Series, dates: pd.DatetimeIndex, path: Path, ticker: str) -> pd.Series:
-    text = raw.astype(str).str.strip()
+def _parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 values of stripped text cells, and where a cell is neither a number nor blank.
+
+    A blank cell (one of :data:`_BLANKS`) is NaN.
+    """
     blank = text.str.lower().isin(_BLANKS).to_numpy()
     values = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.isnan(values) & ~blank
+    return values, np.isnan(values) & ~blank
+
+
+def _parse_values(raw: pd.Series, dates: pd.DatetimeIndex, path: Path, ticker: str) -> pd.Series:
+    text = raw.astype(str).str.strip()
+    values, bad = _parse_numbers(text)
     if bad.any():
         rows = np.flatnonzero(bad)
         shown = ", ".join(repr(text.iloc[i]) for i in rows[:3])
@@ -443,12 +459,10 @@ class CsvSource:
 def _cut(
     col: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None, ticker: str, file: Path
 ) -> pd.Series:
-    cut = clip(col.to_frame(), start, end).iloc[:, 0]
+    cut = clip(col, start, end)
     if cut.empty:
         raise NoDataError(
-            f"{file}: no prices for {ticker} between "
-            f"{start.date() if start is not None else 'the first date'} and "
-            f"{end.date() if end is not None else 'the last date'}; the file covers "
+            f"{file}: no prices for {ticker} between {fmt_span(start, end)}; the file covers "
             f"{col.index[0].date()} to {col.index[-1].date()}"
         )
     return cut.rename(ticker)

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import as_path, check_count, check_range, clip, fmt_dates
+from tactical.data._frames import as_path, check_count, check_range, clip, fmt_dates, fmt_span
 from tactical.errors import DataError, DataGapError, NoDataError, UnitWarning
 
 __all__ = ["cash_returns", "load_rates", "read_rates_file", "Basis", "Unit"]
@@ -297,7 +297,7 @@ def read_rates_file(path: str | os.PathLike[str]) -> pd.Series:
     DataError
         Unreadable dates, non-numeric values or duplicate dates (file, rows named).
     """
-    from tactical.data.files import _BLANKS, _parse_dates, _read_csv
+    from tactical.data.files import _parse_dates, _parse_numbers, _read_csv
 
     path = as_path(path, "path")
     if not path.is_file():
@@ -307,9 +307,7 @@ def read_rates_file(path: str | os.PathLike[str]) -> pd.Series:
         raise DataError(f"{path}: expected two columns (date,value), got {list(raw.columns)}")
     dates = _parse_dates(raw.iloc[:, 0], path)
     text = raw.iloc[:, 1].str.strip()
-    blank = text.str.lower().isin(_BLANKS).to_numpy()
-    values = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.isnan(values) & ~blank
+    values, bad = _parse_numbers(text)
     if bad.any():
         raise DataError(
             f"{path}: non-numeric rate(s) {list(text[bad][:3])} on {fmt_dates(dates[bad])}"
@@ -395,12 +393,9 @@ def load_rates(
             f"no download for rate {name!r}: pass path= to a folder or date,value CSV file "
             "(FRED DTB3 from fred.stlouisfed.org), or use 'IRX' (Yahoo) or 'sample'"
         )
-    series = clip(series.to_frame(), start_ts, end_ts).iloc[:, 0].rename(name)
+    series = clip(series, start_ts, end_ts).rename(name)
     if series.dropna().empty:
-        raise NoDataError(
-            f"no {name} quotes between {start_ts.date() if start_ts else 'the first date'} and "
-            f"{end_ts.date() if end_ts else 'the last date'}"
-        )
+        raise NoDataError(f"no {name} quotes between {fmt_span(start_ts, end_ts)}")
     series.index.name = "date"
     series.attrs = {"basis": basis, "unit": "percent per year"}
     return series

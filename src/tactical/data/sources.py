@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from tactical.data._frames import check_range, clip, combine, fmt_dates, normalize_tickers
+from tactical.data._frames import check_range, clip, combine, fmt_dates, fmt_span, normalize_tickers
 from tactical.data.validate import validate_prices
 from tactical.errors import DataError, NoDataError
 
@@ -113,17 +113,13 @@ class FrameSource:
             )
         out = {}
         for t in tickers:
-            col = clip(self._clean[[t]], start, end)[t].dropna()
+            col = clip(self._clean[t], start, end).dropna()
             if col.empty:
                 first, last = self._clean[t].dropna().index[[0, -1]]
+                span = fmt_span(start, end, "its first date", "its last date")
                 raise NoDataError(
-                    f"{t} has no prices between {_d(start, 'its first date')} and "
-                    f"{_d(end, 'its last date')} in the in-memory "
+                    f"{t} has no prices between {span} in the in-memory "
                     f"frame (its data run {fmt_dates([first])} to {fmt_dates([last])})"
                 )
             out[t] = col
         return combine(out)[tickers]
-
-
-def _d(ts: pd.Timestamp | None, open_text: str) -> str:
-    return open_text if ts is None else str(ts.date())

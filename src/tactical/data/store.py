@@ -477,8 +477,7 @@ class PriceStore:
         digest = checksum(dates_blob, prices_blob)
         now = pd.Timestamp.now().floor("s").isoformat()
         with self._connect(check=False) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(conn):
                 head = conn.execute(
                     "SELECT id, current, generation FROM series "
                     "WHERE namespace = ? AND adjustment = ? AND ticker = ?",
@@ -544,11 +543,6 @@ class PriceStore:
                         sid,
                     ),
                 )
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
             result = self._current(conn, key)
         assert result is not None
         return result
@@ -644,8 +638,7 @@ class PriceStore:
             return 0
         deleted = 0
         with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(conn):
                 heads = conn.execute("SELECT id, ticker, current FROM series").fetchall()
                 for sid, ticker, current in heads:
                     if tickers is not None and ticker not in tickers:
@@ -667,11 +660,6 @@ class PriceStore:
                     if keep == 0:
                         conn.execute("DELETE FROM series WHERE id = ?", (sid,))
                     deleted += len(drop)
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
             if deleted:
                 conn.execute("VACUUM")
         return deleted
@@ -722,6 +710,19 @@ class PriceStore:
         with self._connect() as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'legacy_import'").fetchone()
         return {} if row is None else dict(json.loads(row[0]))
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` .. ``COMMIT``; on any exception rolled back and re-raised."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _keeps(new: pd.Series, old: pd.Series) -> bool:

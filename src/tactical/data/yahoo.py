@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tactical.data._frames import check_range, clip, combine, normalize_tickers
+from tactical.data._frames import check_range, clip, combine, fmt_span, normalize_tickers
 from tactical.errors import DataError, NetworkError, NoDataError, SourceError
 
 __all__ = ["YahooSource"]
@@ -227,13 +227,12 @@ class YahooSource:
             reasons = "; ".join(dict.fromkeys(" ".join(m.split()) for m in logged))[:300]
             raise NoDataError(
                 f"Yahoo returned no {_FIELDS[self.adjustment]!r} data for {missing} between "
-                f"{start.date() if start is not None else 'the first date'} and "
-                f"{end.date() if end is not None else 'today'}"
+                f"{fmt_span(start, end, last='today')}"
                 + (f" (yfinance: {reasons})" if reasons else "")
                 + "; check the symbol(s) on finance.yahoo.com (mutual funds need their exact "
                 "symbol, e.g. VFIAX), the dates, or try again later if Yahoo is rate limiting"
             )
-        cut = {t: clip(got[t].to_frame(), start, end).iloc[:, 0] for t in names}
+        cut = {t: clip(got[t], start, end) for t in names}
         empty = [t for t, s in cut.items() if s.empty]
         if empty:
             raise NoDataError(f"Yahoo returned no data for {empty} inside the requested dates")

@@ -16,9 +16,8 @@ from tactical.metrics.inputs import (
     Returns,
     _as_input,
     _need,
+    _over_rate,
     _period_starts,
-    _periods_per_year,
-    _rate_per_period,
     _warn_undefined,
     _wrap,
 )
@@ -323,12 +322,7 @@ def omega_ratio(
     """
     inp = _as_input(returns)
     _need(inp, 2, "omega_ratio")
-    if isinstance(threshold, int | float) and float(threshold) == 0.0:
-        tau: float | np.ndarray = 0.0
-    else:
-        ppy = _periods_per_year(inp, periods_per_year)
-        tau = _rate_per_period(threshold, inp, ppy, what="threshold")
-    x = inp.values - tau
+    x = _over_rate(inp, threshold, periods_per_year, what="threshold")
     gains = np.sum(np.maximum(x, 0.0), axis=0)
     losses = np.sum(np.maximum(-x, 0.0), axis=0)
     none = losses <= 0.0

@@ -71,6 +71,7 @@ from tactical.metrics.inputs import (
     _sharpe_core,
     _warn_undefined,
     _wrap,
+    _wrap_rows,
     frequency_name,
     infer_periods_per_year,
     per_period_rate,
@@ -532,11 +533,7 @@ def drawdown_series(
         if not first < inp.index[0]:
             raise MetricError(f"start {first.date()} must be before the first return date")
         index = pd.DatetimeIndex([first], name=inp.index.name).append(inp.index)
-    if inp.kind == "series":
-        return pd.Series(dd[:, 0], index=index, name=inp.name)
-    if inp.kind == "frame":
-        return pd.DataFrame(dd, index=index, columns=inp.columns)
-    return dd[:, 0] if inp.kind == "array1" else dd
+    return _wrap_rows(dd, inp, index)
 
 
 def max_drawdown(returns: Returns) -> float | pd.Series | np.ndarray:

@@ -193,6 +193,21 @@ def _wrap(out: np.ndarray, inp: _Input) -> float | pd.Series | np.ndarray:
     return out
 
 
+def _wrap_rows(
+    values: np.ndarray, inp: _Input, index: pd.Index | None = None
+) -> pd.Series | pd.DataFrame | np.ndarray:
+    """Shape an (n, k) per-row result like the input: Series, DataFrame or 1-D/2-D array.
+
+    ``index`` labels the rows of a Series or DataFrame (default: the input's).
+    """
+    index = inp.index if index is None else index
+    if inp.kind == "series":
+        return pd.Series(values[:, 0], index=index, name=inp.name)
+    if inp.kind == "frame":
+        return pd.DataFrame(values, index=index, columns=inp.columns)
+    return values[:, 0] if inp.kind == "array1" else values
+
+
 def _need(inp: _Input, n: int, metric: str) -> None:
     got = inp.values.shape[0]
     if got < n:
@@ -204,7 +219,9 @@ def _need(inp: _Input, n: int, metric: str) -> None:
         )
 
 
-def _warn_undefined(mask: np.ndarray, inp: _Input, metric: str, reason: str) -> None:
+def _warn_undefined(
+    mask: np.ndarray, inp: _Input, metric: str, reason: str, stacklevel: int = 3
+) -> None:
     if mask.any():
         if inp.kind in ("frame", "array2"):
             cols = [lab for lab, m in zip(inp.labels, mask, strict=True) if m]
@@ -213,7 +230,7 @@ def _warn_undefined(mask: np.ndarray, inp: _Input, metric: str, reason: str) -> 
             )
         else:
             where = ""
-        warnings.warn(f"{metric} is NaN{where}: {reason}", MetricWarning, stacklevel=3)
+        warnings.warn(f"{metric} is NaN{where}: {reason}", MetricWarning, stacklevel=stacklevel)
 
 
 def infer_periods_per_year(index: pd.Index) -> int:
@@ -500,6 +517,19 @@ def _benchmark_pair(returns: Returns, benchmark: Returns, metric: str) -> tuple[
             f"got {inp.values.shape[0]}; check that both cover the same window"
         )
     return inp, bench.values
+
+
+def _over_rate(
+    inp: _Input, rate: Rate, periods_per_year: float | None, what: str = "risk_free"
+) -> np.ndarray:
+    """``returns - rate`` per period, shape (n, k), with ``rate`` as :func:`_rate_per_period`.
+
+    A scalar zero ``rate`` gives the returns themselves, so ``periods_per_year``
+    is neither needed nor inferred.
+    """
+    if isinstance(rate, int | float) and float(rate) == 0.0:
+        return inp.values
+    return inp.values - _rate_per_period(rate, inp, _periods_per_year(inp, periods_per_year), what)
 
 
 def _excess_returns(

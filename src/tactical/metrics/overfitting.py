@@ -39,8 +39,8 @@ from tactical.metrics.inputs import (
     Returns,
     _as_input,
     _need,
-    _periods_per_year,
-    _rate_per_period,
+    _over_rate,
+    _wrap,
 )
 
 __all__ = [
@@ -270,19 +270,11 @@ def per_period_sharpe(
     """
     inp = _as_input(returns)
     _need(inp, 2, "per_period_sharpe")
-    if isinstance(risk_free, int | float) and risk_free == 0:
-        x = inp.values
-    else:
-        ppy = _periods_per_year(inp, periods_per_year)
-        x = inp.values - _rate_per_period(risk_free, inp, ppy)
+    x = _over_rate(inp, risk_free, periods_per_year)
     std = x.std(axis=0, ddof=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(std > 0, x.mean(axis=0) / std, np.nan)
-    if inp.kind in ("series", "array1"):
-        return float(out[0])
-    if inp.kind == "frame":
-        return pd.Series(out, index=inp.columns, dtype=np.float64)
-    return out
+    return _wrap(out, inp)
 
 
 def _moments(returns: Returns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -268,6 +268,13 @@ def correlation(returns: Returns, benchmark: Returns) -> float | pd.Series | np.
     return _wrap(np.where(bad, np.nan, corr), inp)
 
 
+def _nan_for_all(inp: _Input, metric: str, reason: str) -> float | pd.Series | np.ndarray:
+    """NaN for every column, with the :class:`~tactical.errors.MetricWarning` saying why."""
+    k = inp.values.shape[1]
+    _warn_undefined(np.ones(k, bool), inp, metric, reason, stacklevel=4)
+    return _wrap(np.full(k, np.nan), inp)
+
+
 def _capture(returns: Returns, benchmark: Returns, ppy_given: float | None, up: bool) -> object:
     metric = "up_capture" if up else "down_capture"
     inp, bench = _benchmark_pair(returns, benchmark, metric)
@@ -275,13 +282,9 @@ def _capture(returns: Returns, benchmark: Returns, ppy_given: float | None, up: 
     mask = bench[:, 0] > 0 if up else bench[:, 0] < 0
     n = int(mask.sum())
     if n == 0:
-        _warn_undefined(
-            np.ones(inp.values.shape[1], bool),
-            inp,
-            metric,
-            f"the benchmark has no {'positive' if up else 'negative'} period",
+        return _nan_for_all(
+            inp, metric, f"the benchmark has no {'positive' if up else 'negative'} period"
         )
-        return _wrap(np.full(inp.values.shape[1], np.nan), inp)
     strat = np.prod(1.0 + inp.values[mask], axis=0) ** (ppy / n) - 1.0
     base = np.prod(1.0 + bench[mask], axis=0) ** (ppy / n) - 1.0
     return _wrap(strat / base, inp)
@@ -457,12 +460,6 @@ def batting_average(
         raise MetricError(f"market must be 'all', 'up' or 'down', got {market!r}")
     k = int(rows.sum())
     if k == 0:
-        _warn_undefined(
-            np.ones(inp.values.shape[1], bool),
-            inp,
-            "batting_average",
-            f"the benchmark has no {market}-market period",
-        )
-        return _wrap(np.full(inp.values.shape[1], np.nan), inp)
+        return _nan_for_all(inp, "batting_average", f"the benchmark has no {market}-market period")
     wins = (inp.values[rows] - bench[rows]) > 0.0
     return _wrap(wins.mean(axis=0), inp)

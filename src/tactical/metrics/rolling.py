@@ -25,7 +25,9 @@ from tactical.metrics.inputs import (
     _Input,
     _periods_per_year,
     _rate_per_period,
+    _wrap_rows,
 )
+from tactical.metrics.relative import _annualize_alpha
 
 __all__ = [
     "rolling_alpha",
@@ -54,15 +56,8 @@ def _frame(values: np.ndarray, inp: _Input) -> pd.DataFrame:
     return pd.DataFrame(values, index=inp.index)
 
 
-def _unframe(
-    result: pd.DataFrame, inp: _Input, original: Returns
-) -> pd.Series | pd.DataFrame | np.ndarray:
-    values = result.to_numpy(dtype=np.float64)
-    if inp.kind == "series":
-        return pd.Series(values[:, 0], index=inp.index, name=inp.name)
-    if inp.kind == "frame":
-        return pd.DataFrame(values, index=inp.index, columns=inp.columns)
-    return values[:, 0] if inp.kind == "array1" else values
+def _unframe(result: pd.DataFrame, inp: _Input) -> pd.Series | pd.DataFrame | np.ndarray:
+    return _wrap_rows(result.to_numpy(dtype=np.float64), inp)
 
 
 def rolling_returns(
@@ -110,7 +105,7 @@ def rolling_returns(
     if annualize:
         ppy = _periods_per_year(inp, periods_per_year)
         total = (1.0 + total) ** (ppy / window) - 1.0
-    return _unframe(total, inp, returns)
+    return _unframe(total, inp)
 
 
 def rolling_volatility(
@@ -133,7 +128,7 @@ def rolling_volatility(
     window = _check_rolling_window(window, inp, 2)
     ppy = _periods_per_year(inp, periods_per_year)
     vol = _frame(inp.values, inp).rolling(window).std(ddof=1) * np.sqrt(ppy)
-    return _unframe(vol, inp, returns)
+    return _unframe(vol, inp)
 
 
 def rolling_sharpe(
@@ -166,7 +161,7 @@ def rolling_sharpe(
     mean, std = roll.mean(), roll.std(ddof=1)
     flat = std.to_numpy() <= 1e-12 * np.maximum(roll.max().abs(), roll.min().abs()).to_numpy()
     sharpe = (mean / std * np.sqrt(ppy)).where(~flat)
-    return _unframe(sharpe, inp, returns)
+    return _unframe(sharpe, inp)
 
 
 def rolling_beta(
@@ -214,11 +209,7 @@ def rolling_beta(
     var = xs.rolling(window).var()
     flat = var.to_numpy() <= 1e-24 * (xs * xs).rolling(window).mean().to_numpy()
     result = cov.div(var, axis=0).where(~flat[:, None] | np.zeros(yf.shape, bool))
-    if inp.index is None or inp.kind not in ("series", "frame"):
-        return _unframe(result, inp, returns)
-    if inp.kind == "series":
-        return pd.Series(result.to_numpy()[:, 0], index=inp.index, name=inp.name)
-    return pd.DataFrame(result.to_numpy(), index=inp.index, columns=inp.columns)
+    return _unframe(result, inp)
 
 
 def rolling_max_drawdown(returns: Returns, window: int) -> pd.Series | pd.DataFrame | np.ndarray:
@@ -260,7 +251,7 @@ def rolling_max_drawdown(returns: Returns, window: int) -> pd.Series | pd.DataFr
         with np.errstate(invalid="ignore", divide="ignore"):
             dd = np.where(peaks > 0, spans / peaks - 1.0, -1.0)
         out[window - 1 :, j] = dd.min(axis=1)
-    return _unframe(_frame(out, inp), inp, returns)
+    return _wrap_rows(out, inp)
 
 
 def rolling_alpha_beta(
@@ -313,15 +304,8 @@ def rolling_alpha_beta(
     per = (
         yf.rolling(window).mean().to_numpy() - beta * xs.rolling(window).mean().to_numpy()[:, None]
     )
-    if annualization == "arithmetic":
-        alpha = per * ppy
-    elif annualization == "geometric":
-        alpha = (1.0 + per) ** ppy - 1.0
-    else:
-        raise MetricError(
-            f"annualization must be 'arithmetic' or 'geometric', got {annualization!r}"
-        )
-    return _shape(alpha, inp), _shape(beta, inp)
+    alpha = _annualize_alpha(per, ppy, annualization)
+    return _wrap_rows(alpha, inp), _wrap_rows(beta, inp)
 
 
 def rolling_alpha(
@@ -345,11 +329,3 @@ def rolling_alpha(
     return rolling_alpha_beta(
         returns, benchmark, window, risk_free, periods_per_year, annualization=annualization
     )[0]
-
-
-def _shape(values: np.ndarray, inp: _Input) -> pd.Series | pd.DataFrame | np.ndarray:
-    if inp.kind == "series":
-        return pd.Series(values[:, 0], index=inp.index, name=inp.name)
-    if inp.kind == "frame":
-        return pd.DataFrame(values, index=inp.index, columns=inp.columns)
-    return values[:, 0] if inp.kind == "array1" else values

@@ -150,6 +150,21 @@ def _run_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return {**_RUN_DEFAULTS, **options}
 
 
+def _setup(
+    prices: pd.DataFrame,
+    make: Callable[..., Strategy],
+    grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]],
+    cash_returns: pd.Series | None,
+    options: Mapping[str, Any],
+) -> tuple[list[dict], tuple[str, ...], dict[str, Any], _Market]:
+    """Variants, parameter names, backtest options and the validated market of a grid run."""
+    variants = _variants(grid)
+    _check_make(make, variants)
+    run_options = _run_options(options)
+    keys = tuple(dict.fromkeys(k for v in variants for k in v))
+    return variants, keys, run_options, _market(prices, cash_returns)
+
+
 # --------------------------------------------------------------------------- work
 def _common_window(
     strategies: Sequence[Strategy],
@@ -470,11 +485,7 @@ def sweep(
     >>> sorted(sw.best("sharpe"))
     ['lookback', 'top_n']
     """
-    variants = _variants(grid)
-    _check_make(make, variants)
-    run_options = _run_options(options)
-    keys = tuple(dict.fromkeys(k for v in variants for k in v))
-    market = _market(prices, cash_returns)
+    variants, keys, run_options, market = _setup(prices, make, grid, cash_returns, options)
     strategies: dict[int, Strategy] = {}
     errors: dict[int, str] = {}
     for i, params in enumerate(variants):

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tactical._typing import DateLike
-from tactical.backtest import _Market, _market, _run
+from tactical.backtest import _Market, _run
 from tactical.errors import ConfigError, InsufficientHistoryError, SweepError
 from tactical.history import History
 from tactical.metrics.inputs import infer_periods_per_year
@@ -29,11 +29,9 @@ from tactical.metrics.table import METRIC_COLUMNS, metric_table
 from tactical.robustness.sweep import (
     _LOWER_IS_BETTER,
     METRIC_ALIASES,
-    _check_make,
     _common_window,
     _plain,
-    _run_options,
-    _variants,
+    _setup,
     evaluate,
     label,
 )
@@ -255,6 +253,33 @@ def _shared_rules(strategies: Sequence[Strategy]) -> Strategy:
     return first
 
 
+def _account_score(
+    result: BacktestResult,
+    metric: str,
+    returns: pd.Series,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    risk_free: float | pd.Series,
+    ppy: float,
+) -> float:
+    """Selection metric of the account over ``returns``, its value before them dated ``start``.
+
+    ``final_value`` is the account value on ``end``.
+    """
+    if metric == "final_value":
+        return float(result.equity.loc[end])
+    if metric == "deflated_sharpe":
+        return np.nan  # one account out of sample: nothing to deflate against
+    table = metric_table(
+        returns.to_frame("oos"),
+        start=start,
+        risk_free=risk_free,
+        periods_per_year=ppy,
+        metrics=[metric],
+    )
+    return float(table[metric].iloc[0])
+
+
 def walk_forward(
     prices: pd.DataFrame,
     make: Callable[..., Strategy],
@@ -339,11 +364,7 @@ def walk_forward(
         )
     train_d = _parse_duration(train, "train")
     test_d = _parse_duration(test, "test")
-    variants = _variants(grid)
-    _check_make(make, variants)
-    run_options = _run_options(options)
-    keys = tuple(dict.fromkeys(k for v in variants for k in v))
-    market = _market(prices, cash_returns)
+    variants, keys, run_options, market = _setup(prices, make, grid, cash_returns, options)
     strategies: dict[int, Strategy] = {}
     for i, params in enumerate(variants):
         built = make(**params)
@@ -430,35 +451,13 @@ def walk_forward(
             oos.append(np.nan)
             continue
         before = idx[max(c - 1, 0)] if c > market.index.get_loc(starts[0]) else idx[c]
-        if metric == "final_value":
-            oos.append(float(result.equity.loc[idx[d]]))
-        elif metric == "deflated_sharpe":
-            oos.append(np.nan)  # one account out of sample: nothing to deflate against
-        else:
-            tab = metric_table(
-                window.to_frame("oos"),
-                start=before,
-                risk_free=risk_free,
-                periods_per_year=ppy,
-                metrics=[metric],
-            )
-            oos.append(float(tab[metric].iloc[0]))
+        oos.append(_account_score(result, metric, window, before, idx[d], risk_free, ppy))
     frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="fold"))
     frame["out_of_sample"] = oos
     frame.attrs["metric"] = metric
-    if metric == "final_value":
-        whole = float(result.equity.iloc[-1])
-    elif metric == "deflated_sharpe":
-        whole = np.nan
-    else:
-        tab = metric_table(
-            result.returns.to_frame("oos"),
-            start=result.start,
-            risk_free=risk_free,
-            periods_per_year=ppy,
-            metrics=[metric],
-        )
-        whole = float(tab[metric].iloc[0])
+    whole = _account_score(
+        result, metric, result.returns, result.start, result.equity.index[-1], risk_free, ppy
+    )
     return WalkForwardResult(
         result,
         frame,
