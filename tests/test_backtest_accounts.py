@@ -400,3 +400,33 @@ def test_flows_in_another_time_zone_than_the_prices_are_named(px):
     flows = pd.Series(250.0, index=px.index[3::20].tz_localize("America/New_York"))
     with pytest.raises(tc.errors.ConfigError, match="same time zone"):
         tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+
+
+def test_the_largest_set_of_columns_adding_up_to_total_are_the_sources(px):
+    days = px.index[2::15]
+    n = len(days)
+    flows = pd.DataFrame(
+        {
+            "employee": np.full(n, 300.0),
+            "pay": np.full(n, 3_000.0),  # audit: not part of total
+            "employer": np.full(n, 150.0),
+            "roth": np.zeros(n),  # part of total (all zero here): still a source
+            "total": np.full(n, 450.0),
+            "limit_reached": np.zeros(n, dtype=bool),
+        },
+        index=days,
+    )
+    result = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    assert list(result.flows.columns) == ["employee", "employer", "roth", "total"]
+    assert result.contributed["employer"] == pytest.approx(150.0 * n)
+    # an amount column of text cannot be a source; the others still are
+    texts = flows.assign(note="paycheck")
+    again = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=texts)
+    assert list(again.flows.columns) == ["employee", "employer", "roth", "total"]
+
+
+def test_too_many_numeric_columns_to_search_for_sources_is_named(px):
+    days = px.index[2::15]
+    many = pd.DataFrame({f"x{i}": 1.0 for i in range(13)}, index=days).assign(total=1.0)
+    with pytest.raises(tc.errors.ConfigError, match="13 numeric columns"):
+        tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=many)

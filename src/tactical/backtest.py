@@ -274,6 +274,11 @@ def _vectorised_many(
     )
 
 
+def _row_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``sum(a * b, axis=1)`` for a few columns (as a matrix-vector product: faster)."""
+    return (a * b) @ np.ones(a.shape[1])
+
+
 def _vectorised_flows(
     px: np.ndarray,
     dec_t: np.ndarray,
@@ -311,15 +316,15 @@ def _vectorised_flows(
     seg = np.searchsorted(ex, fpos, side="left") - 1  # last execution before each flow
     cum = np.vstack((np.zeros((1, k)), np.cumsum(dshares, axis=0)))
     # bounds[s + 1]: flows before segment s (s = -1 is bar 0, before the first trade)
-    bounds = np.r_[0, np.searchsorted(seg, np.arange(-1, n_ex), side="right")]
+    bounds = np.concatenate(([0], np.searchsorted(seg, np.arange(-1, n_ex), side="right")))
     per_seg = np.diff(cum[bounds], axis=0)  # shares bought per segment, row s + 1
     cash0 = initial / px[0, -1]
     p = px[ex]
     g = np.ones(n_ex)
     c = np.zeros(n_ex)
     if n_ex > 1:
-        g[1:] = np.einsum("jk,jk->j", tgt[:-1], p[1:] / p[:-1])
-        c[1:] = np.einsum("jk,jk->j", per_seg[1:n_ex], p[1:])
+        g[1:] = _row_dot(tgt[:-1], p[1:] / p[:-1])
+        c[1:] = _row_dot(per_seg[1:n_ex], p[1:])
     growth = np.cumprod(g)
     v0 = initial + float(bought[:early].sum())
     pre = growth * (v0 + np.cumsum(c / growth))
@@ -332,7 +337,7 @@ def _vectorised_flows(
     base[:early] = 0.0
     base[:early, -1] = cash0
     after_flow = base + cum[1:] - cum[bounds[seg + 1]]
-    flow_pre = np.einsum("mk,mk->m", after_flow - dshares, px[fpos])
+    flow_pre = _row_dot(after_flow - dshares, px[fpos])
     # merge in the loop's order: a bar's flow before its trade; empty executions skipped
     keep = pre > 0
     ex_k = ex[keep]
@@ -356,7 +361,7 @@ def _vectorised_flows(
     trade_pre = np.empty(size)
     trade_pre[at_f], trade_pre[at_e] = flow_pre, pre[keep]
     return _Record(
-        rec_pos=np.r_[0, pos],
+        rec_pos=np.concatenate(([0], pos)),
         rec_shares=shares,
         trade_pos=pos,
         trade_vec=vec,

@@ -24,6 +24,7 @@ from that day's return, ``r_t = (V_t - F_t) / V_{t-1} - 1``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 from dataclasses import dataclass
@@ -77,24 +78,51 @@ def _sources(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
             "a cashflows DataFrame needs a 'total' column (the amount invested on each date); "
             f"it has {list(frame.columns)}"
         )
-    total = _numbers(frame["total"])
-    tol = 1e-9 * np.maximum(1.0, np.abs(total))
-    numeric = {
-        str(c): frame[c].to_numpy(dtype=float)
-        for c, dtype in frame.dtypes.items()
-        if c != "total"
-        and pd.api.types.is_numeric_dtype(dtype)
-        and not pd.api.types.is_bool_dtype(dtype)
-    }
+    dtypes = list(frame.dtypes.items())
+    # numeric (int, unsigned, float; not bool) columns besides total, by position
+    wanted = [i for i, (c, dtype) in enumerate(dtypes) if c != "total" and dtype.kind in "iuf"]
+    where = [i for i, (c, _) in enumerate(dtypes) if c == "total"]
+    try:  # one conversion of the whole frame (float, int and bool blocks), else by column
+        matrix = frame.to_numpy(dtype=float)
+        columns = [matrix[:, i] for i in wanted]
+        total = matrix[:, where[0]] if len(where) == 1 else _numbers(frame["total"])
+    except (TypeError, ValueError):
+        columns = [frame.iloc[:, i].to_numpy(dtype=float) for i in wanted]
+        total = _numbers(frame["total"])
+    numeric = {str(dtypes[i][0]): col for i, col in zip(wanted, columns, strict=True)}
     names = list(numeric)
-    for size in range(len(names), 0, -1):
-        for combo in itertools.combinations(names, size):
-            parts = numeric[combo[0]]
-            for name in combo[1:]:
-                parts = parts + numeric[name]
-            if np.all(np.abs(parts - total) <= tol):
-                return total, {name: numeric[name] for name in combo}
-    return total, {}
+    if not names:
+        return total, {}
+    if len(names) > 12:
+        raise ConfigError(
+            f"a cashflows DataFrame with {len(names)} numeric columns besides 'total' is too many "
+            "to search for the sources that add up to it; keep 'total', the source columns "
+            "(e.g. employee, employer) and at most a few audit columns"
+        )
+    tol = 1e-9 * np.maximum(1.0, np.abs(total))
+    # every subset summed in one product; a NaN amount makes its subsets fail (NaN
+    # compares False), and is reported later
+    subsets, masks = _subsets(len(names))
+    sums = np.column_stack(columns) @ masks
+    fits = (np.abs(sums - total[:, None]) <= tol[:, None]).all(axis=0)
+    if not fits.any():
+        return total, {}
+    combo = subsets[int(np.argmax(fits))]
+    return total, {names[i]: numeric[names[i]] for i in combo}
+
+
+@functools.lru_cache(maxsize=16)
+def _subsets(m: int) -> tuple[list[tuple[int, ...]], np.ndarray]:
+    """The non-empty subsets of ``range(m)``, largest first (itertools order within a
+    size), and their indicator matrix, shape ``(m, 2**m - 1)`` (read-only)."""
+    subsets = [
+        combo for size in range(m, 0, -1) for combo in itertools.combinations(range(m), size)
+    ]
+    masks = np.zeros((m, len(subsets)))
+    for j, combo in enumerate(subsets):
+        masks[list(combo), j] = 1.0
+    masks.flags.writeable = False
+    return subsets, masks
 
 
 def _ticks(index: pd.DatetimeIndex, unit: str) -> np.ndarray:
