@@ -338,9 +338,12 @@ def _vectorised_flows(
     base[:early, -1] = cash0
     after_flow = base + cum[1:] - cum[bounds[seg + 1]]
     flow_pre = _row_dot(after_flow - dshares, px[fpos])
-    # merge in the loop's order: a bar's flow before its trade; empty executions skipped
-    keep = pre > 0
-    ex_k = ex[keep]
+    # merge in the loop's order: a bar's flow before its trade; the executions of an
+    # empty account (from $0, before the first paycheck: a prefix, as values stay > 0 once
+    # money is in) skipped
+    money = pre > 0
+    first = int(money.argmax()) if money.any() else n_ex
+    ex_k = ex[first:]
     at_f = np.arange(m) + np.searchsorted(ex_k, fpos, side="left")
     at_e = np.arange(len(ex_k)) + np.searchsorted(fpos, ex_k, side="right")
     size = m + len(ex_k)
@@ -348,18 +351,18 @@ def _vectorised_flows(
     pos[at_f], pos[at_e] = fpos, ex_k
     vec = np.empty((size, k))
     vec[at_f] = bought
-    vec[at_e] = (post_shares[keep] - held[keep]) * p[keep]
+    vec[at_e] = (post_shares[first:] - held[first:]) * p[first:]
     shares = np.empty((size + 1, k))
     shares[0] = 0.0
     shares[0, -1] = cash0
     shares[1:][at_f] = after_flow
-    shares[1:][at_e] = post_shares[keep]
+    shares[1:][at_e] = post_shares[first:]
     kind = np.full(size, 2, dtype=np.int8)
     kind[at_e] = 1
-    if keep.size and keep[0]:
+    if first == 0 and n_ex:
         kind[at_e[0]] = 0
     trade_pre = np.empty(size)
-    trade_pre[at_f], trade_pre[at_e] = flow_pre, pre[keep]
+    trade_pre[at_f], trade_pre[at_e] = flow_pre, pre[first:]
     return _Record(
         rec_pos=np.concatenate(([0], pos)),
         rec_shares=shares,

@@ -172,7 +172,8 @@ def prepare_flows(
     if len(cashflows) == 0:
         return empty
     try:
-        dates = pd.DatetimeIndex(cashflows.index)
+        index = cashflows.index
+        dates = index if isinstance(index, pd.DatetimeIndex) else pd.DatetimeIndex(index)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"cashflows must be indexed by date: {exc}") from exc
     if dates.hasnans:
