@@ -154,15 +154,16 @@ def prepare_flows(
             f"are {'naive' if window.tz is None else window.tz}: give both the same time zone "
             "(or none), e.g. cashflows.tz_localize(None)"
         )
-    # int64 nanoseconds (any index unit): fast comparisons
-    ns, win = dates.as_unit("ns").asi8, window.as_unit("ns").asi8
-    outside = (ns < data[:1].as_unit("ns").asi8[0]) | (ns > data[-1:].as_unit("ns").asi8[0])
-    if outside.any():
+    # compared in the flows' own unit: a typo'd year (2402) is outside, not a nanosecond overflow
+    if dates.min() < data[0] or dates.max() > data[-1]:
+        outside = (dates < data[0]) | (dates > data[-1])
         raise ConfigError(
             f"cashflows dated {[str(d.date()) for d in dates[outside][:3]]} fall outside the "
             f"price data {data[0].date()}..{data[-1].date()} (the backtest window is "
             f"{window[0].date()}..{window[-1].date()}); drop them or load more prices"
         )
+    # inside the data: int64 nanoseconds (any index unit) for fast comparisons
+    ns, win = dates.as_unit("ns").asi8, window.as_unit("ns").asi8
     first = win[0] if carry_from is None else min(pd.Timestamp(carry_from).value, win[0])
     left_out = (ns < first) | (ns > win[-1])
     if left_out.any():
