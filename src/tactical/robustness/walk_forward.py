@@ -396,7 +396,7 @@ def walk_forward(
         if metric == "final_value":
             table = pd.DataFrame({"final_value": done.finals}, index=returns.columns)
         else:
-            table, _ = metrics_table(returns, done.start, risk_free, only=metric)
+            table, _ = metrics_table(returns, done.first, risk_free, only=metric)
         scores = table[metric].to_numpy(dtype=float)
         scores = -scores if metric in _LOWER_IS_BETTER else scores
         if np.isnan(scores).all():
