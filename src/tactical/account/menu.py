@@ -202,9 +202,9 @@ class MenuAllocator:
     """An allocator deciding on the strategy's series and holding the mapped plan funds.
 
     ``tickers`` are the plan funds (what the account holds); the inner
-    allocator reads its own series from the same History. ``min_history``
-    and ``static`` are the inner allocator's; ``weights_at`` (interface I1)
-    is forwarded when the inner allocator has it.
+    allocator reads its own series from the same History. ``min_history``,
+    ``first_decision_row`` and ``static`` are the inner allocator's;
+    ``weights_at`` (interface I1) is forwarded when the inner allocator has it.
 
     Examples
     --------
@@ -237,6 +237,14 @@ class MenuAllocator:
     def static(self) -> bool:
         """The inner allocator's ``static`` flag."""
         return bool(getattr(self.inner, "static", False))
+
+    def first_decision_row(self, index: pd.DatetimeIndex, priced: int) -> int:
+        """The inner allocator's first decision row (durations such as ``"12M"`` need the
+        calendar), else ``priced + min_history - 1``."""
+        find = getattr(self.inner, "first_decision_row", None)
+        if find is not None:
+            return int(find(index, priced))
+        return priced + self.min_history - 1
 
     def __call__(self, history: History) -> dict[str, float]:
         return self.menu.map_weights(self.inner(history), where=str(history.date.date()))
