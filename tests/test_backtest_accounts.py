@@ -422,3 +422,14 @@ def test_flow_amounts_and_dates_that_are_not_usable_are_named_errors(px):
     by_source = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=frame)
     assert list(by_source.flows.columns) == ["0", "1", "total"]
     assert by_source.equity.equals(ints.equity)
+
+
+def test_money_weighted_return_of_flows_on_one_date_is_a_named_error(px):
+    # from $0 with the only paycheck on the last bar: every flow is on one date, no rate
+    flows = pd.Series([500.0], index=px.index[-1:])
+    result = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    assert result.final_balance == pytest.approx(500.0)
+    with pytest.raises(ConfigError, match="all on one date"):
+        result.money_weighted_return()
+    with pytest.raises(ConfigError, match="all on one date"):
+        tc.xirr([-100.0, 100.0 + 1e-12], [px.index[3], px.index[3]])
