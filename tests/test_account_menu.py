@@ -125,3 +125,20 @@ def test_cash_can_map_to_a_money_market_fund(prices):
     res = tc.backtest(prices, plan)
     assert res.targets["VFISX"].max() == 1.0  # risk-off months hold the money-market fund
     assert "CASH" not in res.targets.columns or res.targets["CASH"].max() == 0
+
+
+@pytest.mark.parametrize("lookback", ["6M", "26W", "126D"])
+def test_a_calendar_lookback_on_the_menu_starts_where_the_strategy_does(prices, lookback):
+    # durations need the calendar (first_decision_row), not min_history: the default start
+    # of the menu strategy is the strategy's own, and the two runs are the same account
+    menu = PlanMenu(MAP)
+    dual = DualMomentum(("SPY",), safe="AGG", lookback=lookback, hurdle="BIL")
+    rule = Strategy(dual, schedule="ME")
+    plan = menu.strategy(rule)
+    assert tc.feasible_start(prices, plan) == tc.feasible_start(prices, rule)
+    flows = pd.Series(500.0, index=prices.index[::10])
+    with pytest.warns(tc.errors.WindowWarning, match="left out"):  # paychecks in the warm-up
+        run = tc.backtest(prices, plan, initial=0, cashflows=flows)
+    mapped = tc.backtest(prices, rule).targets.rename(columns=MAP)
+    got = run.targets.reindex(columns=mapped.columns, fill_value=0.0)
+    pd.testing.assert_frame_equal(got, mapped, check_names=False)

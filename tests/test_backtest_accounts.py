@@ -430,3 +430,56 @@ def test_too_many_numeric_columns_to_search_for_sources_is_named(px):
     many = pd.DataFrame({f"x{i}": 1.0 for i in range(13)}, index=days).assign(total=1.0)
     with pytest.raises(tc.errors.ConfigError, match="13 numeric columns"):
         tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=many)
+
+
+# ------------------------------------------------------------------ flow dates and amounts
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_flow_dates_in_any_unit_land_on_the_same_bars(px, unit):
+    flows = pd.Series([500.0, 700.0], index=px.index[[10, 50]])
+    plain = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    moved = flows.copy()
+    moved.index = moved.index.as_unit(unit)
+    prices = px.copy()
+    prices.index = prices.index.as_unit("s" if unit == "ns" else "ns")
+    other = tc.backtest(prices, buy_and_hold("A"), initial=0, cashflows=moved)
+    np.testing.assert_allclose(other.equity.to_numpy(), plain.equity.to_numpy(), rtol=1e-15)
+    assert list(other.flows.index.date) == list(plain.flows.index.date)
+
+
+def test_a_flow_dated_beyond_the_nanosecond_range_is_outside_the_data(px):
+    # a typo'd year: pandas keeps it at microsecond resolution (nanoseconds end in 2262)
+    for typo in ("2402-01-05", "1024-01-05"):
+        flows = pd.Series([500.0, 100.0], index=pd.to_datetime([str(px.index[5].date()), typo]))
+        with pytest.raises(ConfigError, match=f"cashflows dated \\['{typo}'\\] fall outside"):
+            tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+
+
+def test_flow_amounts_and_dates_that_are_not_usable_are_named_errors(px):
+    when = px.index[[5, 9]]
+    with pytest.raises(ConfigError, match="time zone"):
+        flows = pd.Series([500.0], index=when[:1].tz_localize("UTC"))
+        tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    with pytest.raises(ConfigError, match="not numbers on \\[datetime.date"):
+        tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=pd.Series(["500", "x"], index=when))
+    with pytest.raises(ConfigError, match="NaT"):
+        flows = pd.Series([500.0, 1.0], index=pd.DatetimeIndex([when[0], pd.NaT]))
+        tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    # integers, objects and numeric text are amounts; columns need not be strings
+    ints = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=pd.Series([500, 7], index=when))
+    text = pd.Series(["500", "7"], index=when, dtype=object)
+    assert tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=text).equity.equals(ints.equity)
+    frame = pd.DataFrame({0: [400, 7], 1: [100, 0], "total": [500, 7]}, index=when)
+    by_source = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=frame)
+    assert list(by_source.flows.columns) == ["0", "1", "total"]
+    assert by_source.equity.equals(ints.equity)
+
+
+def test_money_weighted_return_of_flows_on_one_date_is_a_named_error(px):
+    # from $0 with the only paycheck on the last bar: every flow is on one date, no rate
+    flows = pd.Series([500.0], index=px.index[-1:])
+    result = tc.backtest(px, buy_and_hold("A"), initial=0, cashflows=flows)
+    assert result.final_balance == pytest.approx(500.0)
+    with pytest.raises(ConfigError, match="all on one date"):
+        result.money_weighted_return()
+    with pytest.raises(ConfigError, match="all on one date"):
+        tc.xirr([-100.0, 100.0 + 1e-12], [px.index[3], px.index[3]])

@@ -269,3 +269,27 @@ def test_momentum_scores_are_computed_once_per_lookback_and_shared_across_top_n(
     for _, row in sw.table.iterrows():  # and the same numbers as unshared backtests
         res = tc.backtest(prices, make(int(row["lookback"]), int(row["top_n"])), start=sw.start)
         assert row["final_value"] == res.final_balance
+
+
+def test_an_account_from_zero_sweeps_from_its_first_paycheck(prices):
+    # initial 0 and the first paycheck after the window's start: the account holds money (and
+    # has returns) from that paycheck on, the same for every variant
+    grid = {"lookback": [30, 126], "top_n": [1]}
+    start = tc.feasible_start(prices, make(126))
+    paid = prices.index[prices.index > start + pd.Timedelta(days=20)][::10]
+    flows = pd.Series(750.0, index=paid)
+    swept = tc.sweep(prices, make, grid, initial=0, cashflows=flows)
+    assert swept.start == start
+    for variant, row in swept.table.iterrows():
+        res = tc.backtest(
+            prices, make(int(row["lookback"])), start=start, initial=0, cashflows=flows
+        )
+        assert row["final_value"] == pytest.approx(res.final_balance, rel=1e-12)
+        pd.testing.assert_series_equal(
+            swept.returns[variant], res.returns, check_names=False, check_freq=False
+        )
+        # CAGR from the close before the first return (the first paycheck's), as a result's own
+        first = prices.index[prices.index.get_loc(res.returns.index[0]) - 1]
+        assert first == paid[0]
+        assert row["cagr"] == pytest.approx(metrics.cagr(res.returns, start=first), rel=1e-12)
+        assert row["turnover"] == pytest.approx(res.annual_turnover, rel=1e-12)

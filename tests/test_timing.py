@@ -149,3 +149,53 @@ def test_fan_chart_draws(luck):
     ax = luck.plot()
     assert ax.get_yscale() == "log" and "Timing luck" in ax.get_title()
     plt.close("all")
+
+
+def test_timing_luck_and_tranches_of_an_account_from_zero(prices):
+    # initial 0, paychecks from a month after the start: returns start after the first one
+    fixed = Strategy(FixedWeights({"A": 0.6, "B": 0.4}), schedule="ME")
+    start = tc.feasible_start(prices, fixed)
+    paid = prices.index[25::10]
+    flows = pd.DataFrame({"employee": 700.0, "employer": 300.0, "total": 1_000.0}, index=paid)
+    luck = tc.timing_luck(prices, fixed, offsets=[0, 5], initial=0, cashflows=flows)
+    for k in (0, 5):
+        res = tc.backtest(prices, replace(fixed, offset=k), start=start, initial=0, cashflows=flows)
+        assert luck.table.loc[k, "final_value"] == pytest.approx(res.final_balance, rel=1e-12)
+        assert luck.table.loc[k, "sharpe_ratio"] == pytest.approx(
+            tc.metrics.sharpe_ratio(res.returns), rel=1e-12
+        )
+        # the fan chart is the growth of 1 (nothing to grow from $0), from the first paycheck
+        assert luck.growth.index[0] == prices.index[25]
+        path = np.concatenate(([1.0], np.cumprod(1.0 + res.returns.to_numpy())))
+        np.testing.assert_allclose(luck.growth[k].to_numpy(), path, rtol=1e-12)
+    tranched = tc.Tranches(fixed, 2).backtest(prices, initial=0, cashflows=flows)
+    subs = [
+        tc.backtest(prices, s, start=start, initial=0, cashflows=flows["total"] / 2)
+        for s in tc.Tranches(fixed, 2).strategies(prices.index)
+    ]
+    equity = subs[0].equity + subs[1].equity
+    np.testing.assert_allclose(tranched.equity.to_numpy(), equity.to_numpy(), rtol=1e-12)
+    # time-weighted returns from the first bar after money, as a single account's
+    v, f = equity.to_numpy(), flows["total"].reindex(equity.index, fill_value=0.0).to_numpy()
+    first = int(np.flatnonzero(v > 0)[0])
+    assert tranched.returns.index[0] == equity.index[first + 1]
+    np.testing.assert_allclose(
+        tranched.returns.to_numpy(), (v[first + 1 :] - f[first + 1 :]) / v[first:-1] - 1.0
+    )
+    # an empty account is all cash (as a single result's); the flows keep their sources
+    assert (tranched.weights.loc[: paid[0]].iloc[:-1]["CASH"] == 1.0).all()
+    assert tranched.weights.notna().all().all()
+    pd.testing.assert_frame_equal(tranched.flows, flows.rename_axis("date"), check_freq=False)
+    assert tranched.contributed.to_dict() == pytest.approx(
+        {
+            "initial": 0.0,
+            "employee": 700.0 * len(paid),
+            "employer": 300.0 * len(paid),
+            "total": 1_000.0 * len(paid),
+        }
+    )
+    t_luck = tc.timing_luck(
+        prices, tc.Tranches(fixed, 2), offsets=[0, 3], initial=0, cashflows=flows
+    )
+    assert np.isfinite(t_luck.table["sharpe_ratio"]).all()
+    assert t_luck.growth.index[0] == prices.index[25]

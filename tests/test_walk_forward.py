@@ -166,3 +166,21 @@ def test_plot_draws_in_and_out_of_sample(wf):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_a_payroll_account_walks_forward_on_the_paychecks_of_each_window(prices):
+    # paychecks over the whole index, from $0: each training sweep sees those of its own
+    # window (from its initial decision on), the out-of-sample account those from its start
+    paid = prices.index[::10]
+    flows = pd.DataFrame({"employee": 300.0, "employer": 150.0, "total": 450.0}, index=paid)
+    with pytest.warns(tc.errors.WindowWarning, match="left out"):  # before the first test
+        wf = tc.walk_forward(prices, make, GRID, train="2Y", test="1Y", initial=0, cashflows=flows)
+    for _, row in wf.folds.iterrows():
+        known = prices.loc[: row["train_end"]]
+        decided = prices.index[prices.index.get_loc(row["train_start"]) - 1]  # lag 1
+        own = flows.loc[decided : row["train_end"]]
+        sw = tc.sweep(known, make, GRID, start=row["train_start"], initial=0, cashflows=own)
+        assert sw.best("sharpe") == {"lookback": row["lookback"]}
+        assert row["in_sample"] == pytest.approx(sw.table["sharpe_ratio"].max(), rel=1e-12)
+    tested = flows.loc[flows.index >= wf.result.start - pd.Timedelta(days=1)]
+    assert wf.result.contributed["total"] == pytest.approx(tested["total"].sum())

@@ -188,16 +188,16 @@ def prepare_flows(
             f"are {'naive' if window.tz is None else window.tz}: give both the same time zone "
             "(or none), e.g. cashflows.tz_localize(None)"
         )
-    # int64 ticks in the prices' unit (s, ms, us or ns): fast comparisons
-    ns, win = _ticks(dates, window.unit), window.asi8
-    bounds = win if data is window else _ticks(data, window.unit)
-    outside = (ns < bounds[0]) | (ns > bounds[-1])
-    if outside.any():
+    # compared in the flows' own unit: a typo'd year (2402) is outside, not an overflow
+    if dates.min() < data[0] or dates.max() > data[-1]:
+        outside = (dates < data[0]) | (dates > data[-1])
         raise ConfigError(
             f"cashflows dated {[str(d.date()) for d in dates[outside][:3]]} fall outside the "
             f"price data {data[0].date()}..{data[-1].date()} (the backtest window is "
             f"{window[0].date()}..{window[-1].date()}); drop them or load more prices"
         )
+    # inside the data: int64 ticks in the prices' unit (s, ms, us or ns), fast comparisons
+    ns, win = _ticks(dates, window.unit), window.asi8
     first = win[0]
     if carry_from is not None:
         decided = pd.Timestamp(carry_from).to_datetime64().astype(f"datetime64[{window.unit}]")

@@ -359,7 +359,8 @@ def xirr(amounts: list[float] | np.ndarray, dates: list[pd.Timestamp] | pd.Datet
     Raises
     ------
     ConfigError
-        If the flows do not change sign (no rate solves the equation).
+        If the flows do not change sign, or are all on one date (no rate
+        solves the equation).
 
     Examples
     --------
@@ -377,6 +378,12 @@ def xirr(amounts: list[float] | np.ndarray, dates: list[pd.Timestamp] | pd.Datet
     if not (np.any(a > 0) and np.any(a < 0)):
         raise ConfigError("xirr needs flows of both signs (deposits and a final value)")
     t = np.asarray((d - d[0]).days, dtype=float) / 365.0
+    if not np.any(t != t[0]):
+        raise ConfigError(
+            f"xirr needs flows on at least two dates; these are all on one date "
+            f"({d[0].date()}), so no annual rate solves them (e.g. an account from $0 whose "
+            "only contribution is on the window's last day)"
+        )
 
     def npv(x: float) -> float:
         return float(np.sum(a * np.exp(-t * np.log1p(x))))

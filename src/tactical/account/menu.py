@@ -202,9 +202,9 @@ class MenuAllocator:
     """An allocator deciding on the strategy's series and holding the mapped plan funds.
 
     ``tickers`` are the plan funds (what the account holds); the inner
-    allocator reads its own series from the same History. ``min_history``
-    and ``static`` are the inner allocator's; ``weights_at`` (interface I1)
-    is forwarded when the inner allocator has it.
+    allocator reads its own series from the same History. ``min_history``,
+    ``first_decision_row`` and ``static`` are the inner allocator's;
+    ``weights_at`` (interface I1) is forwarded when the inner allocator has it.
 
     Examples
     --------

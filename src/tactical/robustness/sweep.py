@@ -205,8 +205,9 @@ class _Evaluated:
     n_rebalances: np.ndarray
     costs: np.ndarray
     index: pd.DatetimeIndex  # of the returns
-    start: pd.Timestamp
+    start: pd.Timestamp  # of the window
     errors: dict[int, str]
+    first: pd.Timestamp  # the close before the first return (later than start from $0)
 
 
 def evaluate(
@@ -220,7 +221,12 @@ def evaluate(
     chunk_size: int | None,
     desc: str = "sweep",
 ) -> _Evaluated:
-    """Run ``strategies`` (id -> Strategy) over one window; gather arrays in id order."""
+    """Run ``strategies`` (id -> Strategy) over one window; gather arrays in id order.
+
+    Returns cover the window after its start, or, for an account from $0 whose
+    first contribution comes later, the bars after that contribution (the same
+    for every variant: they share the window, ``initial`` and the flows).
+    """
     order = list(strategies)
     n = len(order)
     kind = executor_kind(executor)
@@ -240,8 +246,9 @@ def evaluate(
         )
         for a in range(0, n, chunk_size)
     ]
-    rows = int(market.index.get_loc(end)) - int(market.index.get_loc(start))
-    matrix = np.empty((rows, n), order="F")  # each variant's returns contiguous
+    stop = int(market.index.get_loc(end))
+    rows = stop - int(market.index.get_loc(start))
+    matrix: np.ndarray | None = None  # (returns, n), each variant's returns contiguous
     finals = np.full(n, np.nan)
     turnover = np.full(n, np.nan)
     n_reb = np.zeros(n, dtype=np.int64)
@@ -251,12 +258,16 @@ def evaluate(
     errors: dict[int, str] = {}
 
     def consume(_: int, r: ChunkResult) -> None:
+        nonlocal matrix
         errors.update(dict(r.errors))
         if not r.ids:
             return
-        if r.returns.shape[0] != rows:  # pragma: no cover - one window for all
+        if matrix is None:  # the first variants to finish fix the returns' length
+            matrix = np.empty((r.returns.shape[0], n), order="F")
+        if r.returns.shape[0] != matrix.shape[0]:  # pragma: no cover - one window for all
             raise ConfigError(
-                f"variants produced {r.returns.shape[0]} returns on a window of {rows}"
+                f"variants produced {r.returns.shape[0]} and {matrix.shape[0]} returns on one "
+                f"window of {rows} bars"
             )
         cols = np.array([place[i] for i in r.ids])
         if (np.diff(cols) == 1).all():  # the usual case: a run of columns, copied as a block
@@ -271,13 +282,24 @@ def evaluate(
 
     sizes = [len(c.ids) for c in chunks]
     run_chunks(run_chunk, market, chunks, sizes, executor, progress, desc, consume)
-    pos = int(market.index.get_loc(start))
-    index = market.index[pos + 1 : pos + 1 + rows]
+    if matrix is None:  # nothing ran
+        matrix = np.empty((rows, n), order="F")
+    got = matrix.shape[0]
+    index = market.index[stop + 1 - got : stop + 1]
     ids = np.asarray(order, dtype=np.int64)
     if not ran.all():
         matrix = matrix[:, ran]
     return _Evaluated(
-        ids[ran], finals[ran], matrix, turnover[ran], n_reb[ran], costs[ran], index, start, errors
+        ids[ran],
+        finals[ran],
+        matrix,
+        turnover[ran],
+        n_reb[ran],
+        costs[ran],
+        index,
+        start,
+        errors,
+        market.index[stop - got],
     )
 
 
@@ -541,7 +563,7 @@ def _assemble(
     returns = pd.DataFrame(
         done.returns, index=done.index, columns=pd.Index(ids, name="variant"), copy=False
     )
-    metrics = metric_table(returns, start=done.start, risk_free=risk_free)
+    metrics = metric_table(returns, start=done.first, risk_free=risk_free)
     conventions = metrics.attrs["conventions"]
     years = (done.index[-1] - done.start).days / 365.25 if len(done.index) else math.nan
     table = pd.DataFrame([{k: variants[i].get(k) for k in keys} for i in ids], index=metrics.index)

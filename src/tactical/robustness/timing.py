@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tactical._typing import DateLike
+from tactical._typing import CASH, DateLike
 from tactical.backtest import _Market, _market, _run
 from tactical.errors import ConfigError, SweepError
 from tactical.metrics.table import METRIC_COLUMNS, metric_table
@@ -136,7 +136,8 @@ class Tranches:
         combined holdings over the combined value, ``targets`` the
         equal-weighted mean of the tranches' current targets on each
         decision date, ``turnover`` the sum over tranches of their turnover
-        divided by ``n``, ``returns`` time-weighted on the combined account.
+        divided by ``n``, ``returns`` time-weighted on the combined account
+        (from the first bar after it holds money, as a single backtest's).
 
         Examples
         --------
@@ -189,10 +190,19 @@ def _combine(
     flows = sum((r.cashflows for r in results[1:]), results[0].cashflows)
     f = flows.reindex(equity.index, fill_value=0.0).to_numpy()
     v = equity.to_numpy()
-    twr = (v[1:] - f[1:]) / v[:-1] - 1.0
+    # time-weighted from the first bar after the account holds money (as one account's)
+    money = np.flatnonzero(v > 0)
+    first = int(money[0]) if len(money) else len(v) - 1
+    twr = (v[first + 1 :] - f[first + 1 :]) / v[first:-1] - 1.0
     values = sum(r.weights.mul(r.equity, axis=0).fillna(0.0) for r in results)
     assert isinstance(values, pd.DataFrame)
     weights = values.div(equity, axis=0)
+    empty = (equity <= 0).to_numpy()
+    if empty.any():  # an empty account (from $0, before its first paycheck) is all cash
+        weights.iloc[empty] = 0.0
+        weights.loc[empty, CASH] = 1.0
+    flows_by_source = pd.concat([r.flows for r in results], sort=False).groupby(level=0).sum()
+    flows_by_source.index.name = "date"
     dates = results[0].targets.index
     for r in results[1:]:
         dates = dates.union(r.targets.index)
@@ -213,12 +223,13 @@ def _combine(
     return BacktestResult(
         name=name,
         equity=equity,
-        returns=pd.Series(twr, index=equity.index[1:], name=name),
+        returns=pd.Series(twr, index=equity.index[first + 1 :], name=name),
         weights=weights,
         targets=mean_targets,  # type: ignore[arg-type]
         trades=trades,
         costs=costs,
         cashflows=flows.rename("cashflow"),
+        flows=flows_by_source,
         rebalances=_union_rebalances(results),
         turnover=sum(r.turnover for r in results) / len(results),
         n_rebalances=sum(r.n_rebalances for r in results),
@@ -239,8 +250,9 @@ class TimingLuckResult:
         ``min``, ``median``, ``max`` and ``spread`` (max - min) of
         ``cagr``, ``sharpe_ratio``, ``max_drawdown`` and ``final_value``.
     growth : pandas.DataFrame
-        Time-weighted growth of ``initial``, dates x offsets (for the fan
-        chart).
+        Time-weighted growth of ``initial`` (of 1 for an account from $0),
+        dates x offsets (for the fan chart), from the close before the first
+        return.
     tranches : int
         1 for a plain strategy, ``n`` for :class:`Tranches`.
     """
@@ -347,7 +359,7 @@ def timing_luck(
             raise SweepError(f"offset {offs[first[0]]} failed: {first[1]}")
         returns = pd.DataFrame(done.returns, index=done.index, columns=offs)
         finals = done.finals
-        first_date = done.start
+        first_date = done.first
     else:
         series, finals_l = [], []
         shifted = [Tranches(replace(base, offset=base.offset + o), tranches.n) for o in offs]
@@ -364,7 +376,8 @@ def timing_luck(
             finals_l.append(float(res.equity.iloc[-1]))
         returns = pd.concat(series, axis=1, keys=offs)
         finals = np.asarray(finals_l)
-        first_date = res.equity.index[0]
+        # the close before the first return (the first contribution's, from $0)
+        first_date = res.equity.index[len(res.equity) - len(res.returns) - 1]
     returns.columns.name = "offset"
     metrics = [m for m in METRIC_COLUMNS if m != "deflated_sharpe"]
     table = metric_table(returns, start=first_date, risk_free=risk_free, metrics=metrics)
@@ -380,7 +393,7 @@ def timing_luck(
             "spread": pick.max() - pick.min(),
         }
     ).T
-    initial = float(run_options["initial"])
+    initial = float(run_options["initial"]) or 1.0  # from $0: the growth of 1
     growth = np.vstack(
         [np.ones((1, returns.shape[1])), np.cumprod(1.0 + returns.to_numpy(), axis=0)]
     )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tactical._inputs import resolve_lag
 from tactical._typing import DateLike
 from tactical.backtest import _Market, _run
 from tactical.errors import ConfigError, InsufficientHistoryError, SweepError
@@ -113,6 +114,22 @@ def _folds(
         a, b, c, _ = out[-1]
         out[-1] = (a, b, c, last)
     return out
+
+
+def _flows_between(cashflows: Any, first: pd.Timestamp, last: pd.Timestamp) -> Any:
+    """The flows dated ``first..last`` (a training window's, from its initial decision).
+
+    Flows the engine could not read (no dates, another time zone) are passed on
+    whole, so the backtest names the problem.
+    """
+    if not isinstance(cashflows, pd.Series | pd.DataFrame):
+        return cashflows
+    try:
+        dates = pd.DatetimeIndex(cashflows.index)
+        inside = np.asarray((dates >= first) & (dates <= last))
+    except (TypeError, ValueError):
+        return cashflows
+    return cashflows[inside]
 
 
 def _cut(market: _Market, stop: int) -> _Market:
@@ -320,7 +337,9 @@ def walk_forward(
         variant in grid order.
     executor, progress, start, end, cash_returns, risk_free, **options
         As in :func:`~tactical.sweep`; ``options`` also apply to the
-        out-of-sample account.
+        out-of-sample account. ``cashflows`` may span every window: each
+        training sweep gets those dated from its initial decision to its
+        end.
 
     Returns
     -------
@@ -390,12 +409,17 @@ def walk_forward(
                 "3 dates; use a longer train="
             )
         known = _cut(market, b + 1)  # nothing after the training window exists here
+        fold_options = run_options
+        if run_options.get("cashflows") is not None:  # the window's own paychecks
+            decided = idx[max(a - resolve_lag(rules, run_options["execution_lag"]), 0)]
+            flows = _flows_between(run_options["cashflows"], decided, idx[b])
+            fold_options = {**run_options, "cashflows": flows}
         done = evaluate(
             known,
             strategies,
             idx[a],
             idx[b],
-            run_options,
+            fold_options,
             executor,
             progress,
             None,
@@ -408,7 +432,7 @@ def walk_forward(
         if metric == "final_value":
             table = pd.DataFrame({"final_value": done.finals}, index=returns.columns)
         else:
-            table = metric_table(returns, start=done.start, risk_free=risk_free, metrics=[metric])
+            table = metric_table(returns, start=done.first, risk_free=risk_free, metrics=[metric])
         scores = table[metric].to_numpy(dtype=float)
         scores = -scores if metric in _LOWER_IS_BETTER else scores
         if np.isnan(scores).all():
