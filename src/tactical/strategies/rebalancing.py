@@ -271,13 +271,13 @@ class Threshold:
     ) -> int | None:
         """First row whose weights leave the bands, or None."""
         limits = self.drift_limits(target, holdings) + BAND_TOLERANCE
-        watched = np.flatnonzero(~np.isinf(limits))
-        if not len(watched):
+        watched = ~np.isinf(limits)
+        if not watched.any():
             return None
         total = values @ np.ones(values.shape[1])  # row sums (a matrix product is fastest)
-        hit = None
-        for j in watched.tolist():  # column by column: holdings are few, bars many
-            out = np.abs(values[:, j] / total - target[j]) > limits[j]
-            hit = out if hit is None else hit | out
-        assert hit is not None
-        return int(np.argmax(hit)) if hit.any() else None
+        if watched.all():
+            out = np.abs(values / total[:, None] - target) > limits
+        else:
+            out = np.abs(values[:, watched] / total[:, None] - target[watched]) > limits[watched]
+        first = int(np.argmax(out))  # row-major: the first True is in the first breaching row
+        return first // out.shape[1] if out.flat[first] else None
