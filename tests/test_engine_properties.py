@@ -481,12 +481,17 @@ def test_vectorised_calendar_path_equals_the_event_loop(data, prices):
     )
     fast = tc.backtest(prices, strategy, costs=costs, execution_lag=lag, initial=INITIAL)
     loop = tc.backtest(prices, watched, costs=costs, execution_lag=lag, initial=INITIAL)
+    _assert_same_run(fast, loop)
+    assert fast.trades.columns.equals(loop.trades.columns)
+    _assert_close(fast.costs, loop.costs, rtol=1e-9)
+
+
+def _assert_same_run(fast: tc.BacktestResult, loop: tc.BacktestResult) -> None:
+    """The vectorised path's result equals the event loop's (values, trades, rebalances)."""
     _assert_close(fast.equity, loop.equity, rtol=1e-11)
     _assert_close(fast.weights, loop.weights, rtol=1e-11)
     pd.testing.assert_frame_equal(fast.targets, loop.targets)
-    assert fast.trades.columns.equals(loop.trades.columns)
     _assert_close(fast.trades, loop.trades, rtol=1e-9)
-    _assert_close(fast.costs, loop.costs, rtol=1e-9)
     assert fast.n_rebalances == loop.n_rebalances
     assert fast.turnover == pytest.approx(loop.turnover, rel=1e-9, abs=1e-12)
     assert fast.rebalances.equals(loop.rebalances)
@@ -521,10 +526,7 @@ def test_vectorised_contributions_equal_the_event_loop(data, prices):
     run = {"execution_lag": lag, "initial": initial, "cashflows": flows}
     fast = tc.backtest(prices, strategy, **run)
     loop = tc.backtest(prices, watched, **run)
-    _assert_close(fast.equity, loop.equity, rtol=1e-11)
-    _assert_close(fast.weights, loop.weights, rtol=1e-11)
-    assert fast.trades.index.equals(loop.trades.index)
-    _assert_close(fast.trades, loop.trades, rtol=1e-9)
+    _assert_same_run(fast, loop)
     assert fast.returns.index.equals(loop.returns.index)
     # r_t = (V_t - F_t) / V_{t-1} - 1 cancels when a flow dwarfs the account: scale by F / V
     flow = loop.cashflows.reindex(loop.returns.index, fill_value=0.0).abs()
@@ -532,9 +534,6 @@ def test_vectorised_contributions_equal_the_event_loop(data, prices):
     bound = 1e-12 * (1.0 + float((flow / before).max()))
     assert float((fast.returns - loop.returns).abs().max()) <= bound
     pd.testing.assert_frame_equal(fast.flows, loop.flows)
-    assert fast.n_rebalances == loop.n_rebalances
-    assert fast.turnover == pytest.approx(loop.turnover, rel=1e-9, abs=1e-12)
-    assert fast.rebalances.equals(loop.rebalances)
 
 
 @PROPERTY

@@ -182,10 +182,15 @@ class _Record:
 
 
 # --------------------------------------------------------------------------- the vectorised path
+def _calendar(rule: RebalanceRule) -> bool:
+    """Whether trades come from decisions only (no drift watched between them)."""
+    return rule.trades_on_decision() and not rule.checks_every_bar()
+
+
 def _vectorisable(rule: RebalanceRule, cost: TradeCost | None, flows: object, gate: object) -> bool:
     """Whether a run takes the vectorised path: a calendar rule, no flows, policy or fixed costs."""
-    calendar = rule.trades_on_decision() and not rule.checks_every_bar()
-    return gate is None and flows is None and calendar and (cost is None or cost.proportional)
+    proportional = cost is None or cost.proportional
+    return gate is None and flows is None and _calendar(rule) and proportional
 
 
 def _vectorised(
@@ -677,11 +682,10 @@ def _run(
     rule = strategy.rebalance
     gate = None if policy is None else policy.start(holdings, index)
     dec_t = rows - s
-    calendar = rule.trades_on_decision() and not rule.checks_every_bar()
     by_election = flow_rule == "election" and (flows is None or bool((flows.total > 0).all()))
     if _vectorisable(rule, cost, flows, gate):
         record = _vectorised(px, dec_t, targets, lag, amount, cost)
-    elif gate is None and calendar and flows is not None and cost is None and by_election:
+    elif gate is None and flows is not None and cost is None and by_election and _calendar(rule):
         record = _vectorised_flows(px, dec_t, targets, lag, amount, flows)
     else:
         record = _Loop(px, index, holdings, rule, cost, gate, lag, flow_rule).run(
