@@ -270,8 +270,11 @@ class Threshold:
         self, values: np.ndarray, target: np.ndarray, holdings: tuple[str, ...]
     ) -> int | None:
         """First row whose weights leave the bands, or None."""
+        if not len(values):
+            return None
         limits = self.drift_limits(target, holdings) + BAND_TOLERANCE
-        watched = ~np.isinf(limits)
+        # a holding neither held nor wanted (shares 0: value 0 on every row) never drifts
+        watched = ~np.isinf(limits) & ((target != 0) | (values[0] != 0))
         if not watched.any():
             return None
         total = values @ np.ones(values.shape[1])  # row sums (a matrix product is fastest)
