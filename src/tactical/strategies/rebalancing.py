@@ -272,15 +272,21 @@ class Threshold:
         """First row whose weights leave the bands, or None."""
         if not len(values):
             return None
-        limits = self.drift_limits(target, holdings) + BAND_TOLERANCE
+        limits = (self.drift_limits(target, holdings) + BAND_TOLERANCE).tolist()
+        wanted, first_row = target.tolist(), values[0].tolist()
         # a holding neither held nor wanted (shares 0: value 0 on every row) never drifts
-        watched = ~np.isinf(limits) & ((target != 0) | (values[0] != 0))
-        if not watched.any():
+        watched = [
+            j
+            for j, limit in enumerate(limits)
+            if limit != math.inf and (wanted[j] != 0 or first_row[j] != 0)
+        ]
+        if not watched:
             return None
         total = values @ np.ones(values.shape[1])  # row sums (a matrix product is fastest)
-        if watched.all():
-            out = np.abs(values / total[:, None] - target) > limits
-        else:
-            out = np.abs(values[:, watched] / total[:, None] - target[watched]) > limits[watched]
-        first = int(np.argmax(out))  # row-major: the first True is in the first breaching row
-        return first // out.shape[1] if out.flat[first] else None
+        hit = None
+        for j in watched:  # column by column: faster than broadcasting a row of targets
+            out = np.abs(values[:, j] / total - wanted[j]) > limits[j]
+            hit = out if hit is None else hit | out
+        assert hit is not None
+        first = int(hit.argmax())
+        return first if hit[first] else None
