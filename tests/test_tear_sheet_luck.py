@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
@@ -20,27 +19,13 @@ from tactical.charts.robustness import (  # noqa: E402
     plot_luck_table,
 )
 from tactical.errors import ConfigError  # noqa: E402
-from tactical.strategies import RelativeMomentum, Strategy  # noqa: E402
 from tactical.tables import interval_html  # noqa: E402
 from test_plotting_readability import _result_set, overprinted  # noqa: E402
-
-MENU = ("A", "B", "C")
-
-
-@pytest.fixture(scope="module")
-def prices() -> pd.DataFrame:
-    rng = np.random.default_rng(12)
-    idx = pd.bdate_range("2011-01-03", periods=1400, name="date")
-    r = rng.normal([3e-4, 1e-4, 2e-4], [0.012, 0.005, 0.01], (1400, 3))
-    return pd.DataFrame(100 * np.exp(np.cumsum(r, axis=0)), index=idx, columns=list(MENU))
-
-
-def make(lookback: int, top_n: int = 1) -> Strategy:
-    return Strategy(RelativeMomentum(MENU, lookback=lookback, top_n=top_n))
+from test_robustness_charts import make, prices  # noqa: E402, F401  (the same prices fixture)
 
 
 @pytest.fixture(scope="module")
-def luck(prices) -> dict:
+def luck(prices) -> dict:  # noqa: F811 (the imported fixture)
     return {
         "sweep": tc.sweep(prices, make, {"lookback": [30, 42, 63, 126], "top_n": [1, 2]}),
         "walk_forward": tc.walk_forward(
